@@ -1,0 +1,180 @@
+//! Decoders: pure functions from bytes to bytes, returning borrowed data when
+//! nothing changes, and the pipeline that applies them to a fixpoint.
+
+use std::borrow::Cow;
+
+use crate::parse::Encoding;
+use crate::verdict::Decoder;
+
+pub(crate) mod base64;
+pub(crate) mod fullwidth;
+pub(crate) mod html;
+pub(crate) mod js;
+pub(crate) mod nul;
+pub(crate) mod percent;
+pub(crate) mod plus;
+pub(crate) mod utf8;
+
+/// The decoders applied to an input, in order; a small copyable list so the
+/// benign path never allocates for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Chain {
+    items: [Option<Decoder>; Chain::CAP],
+    len: u8,
+}
+
+impl Chain {
+    const CAP: usize = 12;
+    pub(crate) const EMPTY: Chain = Chain {
+        items: [None; Chain::CAP],
+        len: 0,
+    };
+
+    /// This chain and then `d` (a full chain keeps its first decoders).
+    pub(crate) fn with(mut self, d: Decoder) -> Chain {
+        if (self.len as usize) < Chain::CAP {
+            self.items[self.len as usize] = Some(d);
+            self.len += 1;
+        }
+        self
+    }
+
+    pub(crate) fn to_vec(self) -> Vec<Decoder> {
+        self.items.iter().flatten().copied().collect()
+    }
+}
+
+/// `+` as space, then percent: how a framework reads a query or form value.
+pub(crate) fn form(input: &[u8]) -> Cow<'_, [u8]> {
+    match plus::decode(input) {
+        Cow::Borrowed(b) => percent::decode(b),
+        Cow::Owned(o) => Cow::Owned(percent::decode(&o).into_owned()),
+    }
+}
+
+/// Applies `f` to `cur` and records `d` in `chain` when it changed anything.
+fn step<'v>(
+    cur: Cow<'v, [u8]>,
+    chain: &mut Chain,
+    d: Decoder,
+    f: fn(&[u8]) -> Cow<'_, [u8]>,
+) -> (Cow<'v, [u8]>, bool) {
+    let next = match &cur {
+        Cow::Borrowed(b) => f(b),
+        Cow::Owned(o) => match f(o) {
+            Cow::Borrowed(_) => return (cur, false),
+            Cow::Owned(n) => Cow::Owned(n),
+        },
+    };
+    match next {
+        Cow::Borrowed(_) => (cur, false),
+        Cow::Owned(n) => {
+            *chain = chain.with(d);
+            (Cow::Owned(n), true)
+        }
+    }
+}
+
+/// The value as the application reads it: the framework's own decoding.
+pub(crate) fn app_value<'v>(
+    value: &'v [u8],
+    encoding: Encoding,
+    chain: &mut Chain,
+) -> Cow<'v, [u8]> {
+    let cur = Cow::Borrowed(value);
+    match encoding {
+        Encoding::Plain => cur,
+        Encoding::Percent => step(cur, chain, Decoder::Percent, percent::decode).0,
+        Encoding::Form => {
+            let (cur, _) = step(cur, chain, Decoder::Plus, plus::decode);
+            step(cur, chain, Decoder::Percent, percent::decode).0
+        }
+    }
+}
+
+/// Decodes what an attacker may have layered on top of the application's
+/// decoding (double percent, entities, escapes, overlong UTF-8, full-width
+/// forms, NULs), round after round until nothing changes or `max_rounds`.
+/// Returns the value and whether the depth limit stopped decoding.
+pub(crate) fn normalize<'v>(
+    value: Cow<'v, [u8]>,
+    chain: &mut Chain,
+    max_rounds: usize,
+) -> (Cow<'v, [u8]>, bool) {
+    let mut cur = value;
+    for _ in 0..max_rounds {
+        if !needs_decoding(&cur) {
+            return (cur, false);
+        }
+        let mut changed = false;
+        let steps: [(Decoder, fn(&[u8]) -> Cow<'_, [u8]>); 6] = [
+            (Decoder::Percent, percent::decode),
+            (Decoder::Html, html::decode),
+            (Decoder::Js, js::decode),
+            (Decoder::Utf8, utf8::decode),
+            (Decoder::FullWidth, fullwidth::decode),
+            (Decoder::Nul, nul::decode),
+        ];
+        for (d, f) in steps {
+            let (next, c) = step(cur, chain, d, f);
+            cur = next;
+            changed |= c;
+        }
+        if !changed {
+            return (cur, false);
+        }
+    }
+    let limited = needs_decoding(&cur) && {
+        let mut probe = *chain;
+        let (once, _) = normalize(Cow::Borrowed(&cur[..]), &mut probe, 1);
+        once[..] != cur[..]
+    };
+    (cur, limited)
+}
+
+/// Cheap test: can any decoder change these bytes?
+fn needs_decoding(v: &[u8]) -> bool {
+    v.iter()
+        .any(|&b| matches!(b, b'%' | b'&' | b'\\' | 0) || b >= 0x80)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &[u8]) -> (String, Vec<&'static str>) {
+        let mut chain = Chain::EMPTY;
+        let (v, _) = normalize(Cow::Borrowed(s), &mut chain, 6);
+        (
+            String::from_utf8_lossy(&v).into_owned(),
+            chain.to_vec().iter().map(|d| d.as_str()).collect(),
+        )
+    }
+
+    #[test]
+    fn plain_values_are_borrowed() {
+        let mut chain = Chain::EMPTY;
+        let (v, limited) = normalize(Cow::Borrowed(b"hello world"), &mut chain, 6);
+        assert!(matches!(v, Cow::Borrowed(_)));
+        assert!(!limited);
+        assert_eq!(chain, Chain::EMPTY);
+    }
+
+    #[test]
+    fn layered_percent() {
+        assert_eq!(norm(b"%252527").0, "'");
+    }
+
+    #[test]
+    fn depth_limit_is_reported() {
+        let mut chain = Chain::EMPTY;
+        let (v, limited) = normalize(Cow::Borrowed(b"%25252527"), &mut chain, 2);
+        assert_eq!(&v[..], b"%2527");
+        assert!(limited);
+    }
+
+    #[test]
+    fn form_value() {
+        assert_eq!(&form(b"a+b%2Bc")[..], b"a b+c");
+    }
+}

@@ -1,0 +1,44 @@
+//! Detectors, one module per attack class. Each is a lexer or parser for the
+//! language the attacker must speak, separate from the decision on its
+//! tokens, and sees one decoded value at a time.
+
+use std::ops::Range;
+
+use crate::config::Sensitivity;
+use crate::verdict::{AttackClass, Part};
+
+pub(crate) mod sqli;
+pub(crate) mod xss;
+
+/// What a detector knows about the value it judges.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ctx {
+    pub part: Part,
+    /// The value is a name (argument name, JSON key), not a value.
+    pub key: bool,
+    pub sensitivity: Sensitivity,
+}
+
+/// A detector's positive answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Hit {
+    /// Stable rule id, `<class>.<rule>`.
+    pub rule: &'static str,
+    /// 10 for an unambiguous attack; lower for weaker signals that must add
+    /// up with others to reach the default threshold of 5.
+    pub score: u32,
+    /// Where in the value the evidence lies.
+    pub span: Range<usize>,
+}
+
+/// Runs the detector for `class` on `value`.
+pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    match class {
+        AttackClass::Sqli => sqli::detect(value, ctx),
+        AttackClass::Xss => xss::detect(value, ctx),
+        _ => None,
+    }
+}
+
+/// Classes with a detector, in output order.
+pub(crate) const CLASSES: [AttackClass; 2] = [AttackClass::Sqli, AttackClass::Xss];

@@ -1,0 +1,256 @@
+//! [`Engine`]: built once from a [`Config`], then analyzes requests.
+
+use std::borrow::Cow;
+
+use crate::config::Config;
+use crate::decode::{self, Chain};
+use crate::detect::{self, Ctx};
+use crate::error::Error;
+use crate::parse::body::{self, Format};
+use crate::parse::{self, Input, Inputs};
+use crate::request::Request;
+use crate::verdict::{AttackClass, Decoder, Finding, LimitsHit, Location, Part, Verdict};
+
+/// Findings kept per verdict; past this, more evidence adds nothing a user
+/// can act on.
+const MAX_FINDINGS: usize = 32;
+/// Bytes of evidence shown per finding.
+const EVIDENCE_BYTES: usize = 120;
+
+/// The detection engine: configuration checked and everything compiled once,
+/// then shared by any number of threads.
+///
+/// ```
+/// use mirrorguard::{Config, Engine, Request};
+/// let engine = Engine::new(Config::default()).unwrap();
+/// let req = Request::builder()
+///     .method("POST")
+///     .uri("/login")
+///     .header("Content-Type", "application/x-www-form-urlencoded")
+///     .body("user=admin%27+OR+%271%27%3D%271&pass=x")
+///     .build();
+/// let verdict = engine.analyze(&req);
+/// assert!(verdict.is_attack());
+/// assert_eq!(verdict.findings()[0].location.name, "user");
+/// ```
+#[derive(Debug)]
+pub struct Engine {
+    config: Config,
+    classes: Vec<AttackClass>,
+}
+
+impl Engine {
+    /// Checks the configuration and builds an engine.
+    ///
+    /// # Errors
+    /// An invalid configuration, naming the field.
+    pub fn new(config: Config) -> Result<Engine, Error> {
+        config.validate()?;
+        let classes = detect::CLASSES
+            .into_iter()
+            .filter(|&c| config.class_enabled(c))
+            .collect();
+        Ok(Engine { config, classes })
+    }
+
+    /// The configuration this engine was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Analyzes one request. Never panics; the work is bounded by the
+    /// configured limits, and the verdict says when a limit was hit.
+    pub fn analyze(&self, req: &Request<'_>) -> Verdict {
+        let limits = &self.config.limits;
+        let mut inputs = Inputs::new(limits.max_inputs);
+        let body_truncated = parse::request(req, limits, &mut inputs);
+        let mut run = Run {
+            engine: self,
+            path: req.path(),
+            findings: Vec::new(),
+            depth_limited: false,
+        };
+        let mut i = 0;
+        while i < inputs.items.len() {
+            let nested = run.input(&inputs.items[i], inputs.items.len());
+            for n in nested {
+                inputs.push(n);
+            }
+            i += 1;
+        }
+        let mut class_max = [0u32; AttackClass::ALL.len()];
+        for f in &run.findings {
+            let m = &mut class_max[f.class.index()];
+            *m = (*m).max(f.score);
+        }
+        Verdict {
+            score: class_max.iter().sum(),
+            threshold: self.config.threshold,
+            findings: run.findings,
+            limits: LimitsHit {
+                body_truncated,
+                depth_limited: run.depth_limited || inputs.depth_limited,
+                inputs_truncated: inputs.truncated,
+            },
+        }
+    }
+}
+
+/// The state of one analysis.
+struct Run<'e, 'r> {
+    engine: &'e Engine,
+    path: &'r [u8],
+    findings: Vec<Finding>,
+    depth_limited: bool,
+}
+
+impl Run<'_, '_> {
+    /// Judges one input as the app reads it and fully decoded; returns the
+    /// inputs nested inside it (JSON in a form field, base64 of anything).
+    fn input(&mut self, input: &Input<'_>, count: usize) -> Vec<Input<'static>> {
+        let limits = &self.engine.config.limits;
+        let mut chain = input.chain;
+        let app = decode::app_value(&input.value, input.encoding, &mut chain);
+        let app_chain = chain;
+        self.judge(input, &app, app_chain);
+        let (norm, limited) =
+            decode::normalize(Cow::Borrowed(&app[..]), &mut chain, limits.max_decode_depth);
+        self.depth_limited |= limited;
+        if norm[..] != app[..] {
+            self.judge(input, &norm, chain);
+        }
+
+        let mut nested = Vec::new();
+        if count >= limits.max_inputs {
+            return nested;
+        }
+        if usize::from(input.depth) >= limits.max_decode_depth {
+            self.depth_limited = true;
+            return nested;
+        }
+        let depth = input.depth + 1;
+        if let Some(decoded) = decode::base64::decode(&app) {
+            nested.push(Input {
+                part: input.part,
+                name: Cow::Owned(input.name.to_vec()),
+                value: Cow::Owned(decoded),
+                key: input.key,
+                encoding: parse::Encoding::Plain,
+                chain: app_chain.with(Decoder::Base64),
+                depth,
+            });
+        }
+        let format = body::sniff(&app);
+        let already_parsed = input.depth == 0
+            && matches!(
+                (format, input.part),
+                (Format::Json, Part::Json) | (Format::Xml, Part::Xml) | (Format::Form, Part::Form)
+            );
+        if matches!(format, Format::Json | Format::Xml)
+            && !already_parsed
+            && input.part != Part::Body
+        {
+            let mut inner = Inputs::new(limits.max_inputs - count);
+            let mut prefix = input.name.to_vec();
+            prefix.push(b'/');
+            body::parse_as(
+                format, &app, input.part, &prefix, app_chain, depth, limits, &mut inner,
+            );
+            self.depth_limited |= inner.depth_limited;
+            nested.extend(inner.items.into_iter().map(Input::into_owned));
+        }
+        nested
+    }
+
+    fn judge(&mut self, input: &Input<'_>, value: &[u8], chain: Chain) {
+        if value.is_empty() {
+            return;
+        }
+        let ctx = Ctx {
+            part: input.part,
+            key: input.key,
+            sensitivity: self.engine.config.sensitivity,
+        };
+        for &class in &self.engine.classes {
+            let Some(hit) = detect::run(class, value, &ctx) else {
+                continue;
+            };
+            if self.findings.len() >= MAX_FINDINGS {
+                return;
+            }
+            let mut name = String::from_utf8_lossy(&input.name).into_owned();
+            if input.part == Part::Header {
+                name.make_ascii_lowercase();
+            }
+            let finding = Finding {
+                class,
+                rule: Cow::Borrowed(hit.rule),
+                score: hit.score,
+                location: Location {
+                    part: input.part,
+                    name,
+                    key: input.key,
+                    decoders: chain.to_vec(),
+                },
+                evidence: evidence(value, hit.span),
+            };
+            if self.excluded(&finding) {
+                continue;
+            }
+            let duplicate = self.findings.iter().any(|f| {
+                f.class == finding.class
+                    && f.rule == finding.rule
+                    && f.location.part == finding.location.part
+                    && f.location.name == finding.location.name
+            });
+            if !duplicate {
+                self.findings.push(finding);
+            }
+        }
+    }
+
+    fn excluded(&self, f: &Finding) -> bool {
+        self.engine.config.exclusions.iter().any(|e| {
+            e.path_prefix
+                .as_ref()
+                .is_none_or(|p| self.path.starts_with(p.as_bytes()))
+                && e.part.is_none_or(|p| p == f.location.part)
+                && e.name.as_ref().is_none_or(|n| *n == f.location.name)
+                && e.class.is_none_or(|c| c == f.class)
+                && e.rule.as_ref().is_none_or(|r| {
+                    if r.ends_with('.') {
+                        f.rule.starts_with(r.as_str())
+                    } else {
+                        f.rule == r.as_str()
+                    }
+                })
+        })
+    }
+}
+
+/// The bytes that fired, widened a little for context, cut to a bounded
+/// length, as (lossy) text.
+fn evidence(value: &[u8], span: std::ops::Range<usize>) -> String {
+    let start = span.start.min(value.len()).saturating_sub(10);
+    let end = span.end.clamp(start, value.len());
+    let end = (end + 10).min(value.len()).min(start + EVIDENCE_BYTES);
+    String::from_utf8_lossy(&value[start..end]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_send_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Engine>();
+    }
+
+    #[test]
+    fn evidence_is_bounded() {
+        let v = vec![b'a'; 1000];
+        assert_eq!(evidence(&v, 0..1000).len(), EVIDENCE_BYTES);
+        assert_eq!(evidence(b"abc", 5..9), "abc");
+    }
+}

@@ -1,0 +1,162 @@
+//! Splitting a request into [`Input`]s: every value a server might read,
+//! each with the part and name it came from.
+
+use std::borrow::Cow;
+
+use crate::config::Limits;
+use crate::decode::Chain;
+use crate::request::Request;
+use crate::verdict::Part;
+
+pub(crate) mod body;
+pub(crate) mod cookie;
+pub(crate) mod header;
+pub(crate) mod http1;
+pub(crate) mod json;
+pub(crate) mod multipart;
+pub(crate) mod path;
+pub(crate) mod urlencoded;
+pub(crate) mod xml;
+
+/// How a value is still encoded when the parser hands it over, that is, what
+/// the application's framework would undo before the app reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    /// As the app reads it.
+    Plain,
+    /// Percent-encoded (path segments, cookies).
+    Percent,
+    /// Percent-encoded with `+` for space (query strings, urlencoded forms).
+    Form,
+}
+
+/// One value to analyze.
+#[derive(Clone, Debug)]
+pub(crate) struct Input<'a> {
+    pub part: Part,
+    pub name: Cow<'a, [u8]>,
+    pub value: Cow<'a, [u8]>,
+    /// The value is a name (query argument name, JSON key...).
+    pub key: bool,
+    pub encoding: Encoding,
+    /// Decoders applied before this input was made (for nested inputs).
+    pub chain: Chain,
+    /// Nesting depth: 0 for inputs parsed from the request itself.
+    pub depth: u8,
+}
+
+impl Input<'_> {
+    pub(crate) fn into_owned(self) -> Input<'static> {
+        Input {
+            part: self.part,
+            name: Cow::Owned(self.name.into_owned()),
+            value: Cow::Owned(self.value.into_owned()),
+            key: self.key,
+            encoding: self.encoding,
+            chain: self.chain,
+            depth: self.depth,
+        }
+    }
+}
+
+/// The inputs of one request, bounded by `max_inputs`.
+#[derive(Debug)]
+pub(crate) struct Inputs<'a> {
+    pub items: Vec<Input<'a>>,
+    max: usize,
+    pub truncated: bool,
+    pub depth_limited: bool,
+}
+
+impl<'a> Inputs<'a> {
+    pub(crate) fn new(max: usize) -> Inputs<'a> {
+        Inputs {
+            items: Vec::new(),
+            max,
+            truncated: false,
+            depth_limited: false,
+        }
+    }
+
+    /// Adds an input; false (and the truncated flag) once full, so parsers
+    /// can stop early.
+    pub(crate) fn push(&mut self, input: Input<'a>) -> bool {
+        if self.items.len() >= self.max {
+            self.truncated = true;
+            return false;
+        }
+        self.items.push(input);
+        true
+    }
+
+    pub(crate) fn is_full(&self) -> bool {
+        self.items.len() >= self.max
+    }
+}
+
+/// What a structured-body parser emits into: it fixes the part, a name
+/// prefix, the encoding and the decode chain for every value emitted.
+#[derive(Debug)]
+pub(crate) struct Sink<'s, 'a> {
+    pub inputs: &'s mut Inputs<'a>,
+    pub part: Part,
+    /// Prepended to every emitted name (the outer name of a nested format).
+    pub prefix: &'s [u8],
+    pub encoding: Encoding,
+    pub chain: Chain,
+    pub depth: u8,
+}
+
+impl<'a> Sink<'_, 'a> {
+    /// Emits one value (or key, when `key`); false when inputs are full.
+    pub(crate) fn emit(&mut self, name: Cow<'a, [u8]>, value: Cow<'a, [u8]>, key: bool) -> bool {
+        let name = if self.prefix.is_empty() {
+            name
+        } else {
+            let mut n = self.prefix.to_vec();
+            n.extend_from_slice(&name);
+            Cow::Owned(n)
+        };
+        self.inputs.push(Input {
+            part: self.part,
+            name,
+            value,
+            key,
+            encoding: self.encoding,
+            chain: self.chain,
+            depth: self.depth,
+        })
+    }
+
+    /// Marks that a nesting limit stopped parsing.
+    pub(crate) fn depth_limited(&mut self) {
+        self.inputs.depth_limited = true;
+    }
+}
+
+/// Splits a request into inputs. Returns true when the body was longer than
+/// `limits.max_body_bytes`.
+pub(crate) fn request<'a>(req: &'a Request<'a>, limits: &Limits, out: &mut Inputs<'a>) -> bool {
+    let method = req.method();
+    out.push(Input {
+        part: Part::Method,
+        name: Cow::Borrowed(b""),
+        value: Cow::Borrowed(method),
+        key: false,
+        encoding: Encoding::Plain,
+        chain: Chain::EMPTY,
+        depth: 0,
+    });
+    path::parse(req.path(), out);
+    if let Some(q) = req.query() {
+        urlencoded::parse(q, Part::Query, out);
+    }
+    header::parse(req.headers(), out);
+    let body = req.body();
+    let truncated = body.len() > limits.max_body_bytes;
+    let body = &body[..body.len().min(limits.max_body_bytes)];
+    if !body.is_empty() {
+        body::parse(body, req.header(b"content-type"), limits, out);
+    }
+    truncated
+}

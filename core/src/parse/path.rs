@@ -1,0 +1,61 @@
+//! The path, whole and by segment.
+
+use std::borrow::Cow;
+
+use super::{Encoding, Input, Inputs};
+use crate::decode::Chain;
+use crate::verdict::Part;
+
+/// Emits the whole path (name empty) and each non-empty segment (name: its
+/// 1-based index). Matrix parameters (`;a=b`) stay in their segment.
+pub(crate) fn parse<'a>(path: &'a [u8], out: &mut Inputs<'a>) {
+    let mut push = |name: Cow<'a, [u8]>, value: &'a [u8]| {
+        out.push(Input {
+            part: Part::Path,
+            name,
+            value: Cow::Borrowed(value),
+            key: false,
+            encoding: Encoding::Percent,
+            chain: Chain::EMPTY,
+            depth: 0,
+        })
+    };
+    if !push(Cow::Borrowed(b""), path) {
+        return;
+    }
+    let segments = path.split(|&b| b == b'/').filter(|s| !s.is_empty());
+    // A one-segment path is the whole path again.
+    if path.iter().filter(|&&b| b == b'/').count() <= 1 {
+        return;
+    }
+    for (i, seg) in segments.enumerate() {
+        if !push(Cow::Owned((i + 1).to_string().into_bytes()), seg) {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_and_segments() {
+        let mut inputs = Inputs::new(100);
+        parse(b"/api/users/1%27", &mut inputs);
+        let got: Vec<(&[u8], &[u8])> = inputs
+            .items
+            .iter()
+            .map(|i| (&i.name[..], &i.value[..]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (&b""[..], &b"/api/users/1%27"[..]),
+                (b"1", b"api"),
+                (b"2", b"users"),
+                (b"3", b"1%27")
+            ]
+        );
+    }
+}
