@@ -89,9 +89,6 @@ impl<'a> Inputs<'a> {
         true
     }
 
-    pub(crate) fn is_full(&self) -> bool {
-        self.items.len() >= self.max
-    }
 }
 
 /// What a structured-body parser emits into: it fixes the part, a name
