@@ -7,7 +7,9 @@ use std::ops::Range;
 use crate::config::Sensitivity;
 use crate::verdict::{AttackClass, Part};
 
+pub(crate) mod path;
 pub(crate) mod sqli;
+pub(crate) mod url;
 pub(crate) mod xss;
 
 /// What a detector knows about the value it judges.
@@ -36,9 +38,18 @@ pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
     match class {
         AttackClass::Sqli => sqli::detect(value, ctx),
         AttackClass::Xss => xss::detect(value, ctx),
+        AttackClass::PathTraversal => path::detect(value, ctx),
+        AttackClass::Rfi => url::rfi(value, ctx),
+        AttackClass::Ssrf => url::ssrf(value, ctx),
         _ => None,
     }
 }
 
 /// Classes with a detector, in output order.
-pub(crate) const CLASSES: [AttackClass; 2] = [AttackClass::Sqli, AttackClass::Xss];
+pub(crate) const CLASSES: [AttackClass; 5] = [
+    AttackClass::Sqli,
+    AttackClass::Xss,
+    AttackClass::PathTraversal,
+    AttackClass::Rfi,
+    AttackClass::Ssrf,
+];
