@@ -256,9 +256,30 @@ fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, prose: bool) -> Option<Hit> {
         w = &w[4..];
     }
     if WRAPPERS.iter().any(|p| starts_with_ci(w, p)) {
+        // `file:` names a file like any path: judge where it points.
+        let file = starts_with_ci(w, b"file:");
+        if !file {
+            return Some(Hit {
+                rule: "path.wrapper",
+                score: 10,
+                span,
+            });
+        }
+        let (path, _) = split_path(w);
+        let path = if starts_with_ci(w, b"file://") {
+            path
+        } else {
+            &w[5..]
+        };
+        let r = resolve(path);
+        let score = if r.escapes > 0 || (r.len > 0 && sensitive(&r, path)) {
+            10
+        } else {
+            4
+        };
         return Some(Hit {
             rule: "path.wrapper",
-            score: 10,
+            score,
             span,
         });
     }
@@ -411,7 +432,9 @@ fn resolve(path: &[u8]) -> Resolved {
         while let [rest @ .., b' ' | b'\t'] = name {
             name = rest;
         }
-        let dots = !name.is_empty() && name.iter().all(|&b| b == b'.');
+        // An ellipsis ending the path is prose (`https://site.com/...`).
+        let ellipsis = name.len() > 2 && end == path.len();
+        let dots = !ellipsis && !name.is_empty() && name.iter().all(|&b| b == b'.');
         if dots && name.len() == 1 {
             continue;
         }

@@ -140,7 +140,11 @@ fn offset(outer: &[u8], inner: &[u8]) -> usize {
 fn judge(u: &Url<'_>, value: &[u8], ctx: &Ctx) -> Option<Hit> {
     let header = ctx.part == Part::Header;
     if dangerous_scheme(u) {
-        return Some(hit("ssrf.scheme", 10, u));
+        // `file:` reads local files: its path is the path detector's to
+        // judge; a host in it reaches out over SMB (UNC paths).
+        let local_file = u.is(b"file")
+            && (u.slashes == 3 || u.slashes == 1 || u.host.eq_ignore_ascii_case(b"localhost"));
+        return Some(hit("ssrf.scheme", if local_file { 4 } else { 10 }, u));
     }
     if u.slashes == 0 && u.host.is_empty() {
         return None;
@@ -211,7 +215,12 @@ fn judge(u: &Url<'_>, value: &[u8], ctx: &Ctx) -> Option<Hit> {
         .unwrap_or(window.len());
     let window = &window[..window_end];
     let mut i = 0;
+    let mut seen = 0;
     while let Some(at) = memchr::memchr(b'@', &window[i..]) {
+        seen += 1;
+        if seen > 8 {
+            break;
+        }
         let from = i + at + 1;
         let cand = &window[from..];
         let end = cand
@@ -260,7 +269,9 @@ fn looks_like_domain(s: &[u8]) -> bool {
 /// A value that is a host without a scheme: `localhost/`,
 /// `host.docker.internal/`, `169.254.169.254/latest`, `127.0.0.1:8080`.
 fn schemeless(value: &[u8], ctx: &Ctx) -> Option<Hit> {
-    if ctx.part == Part::Header || ctx.key {
+    // Header values are hosts by design (Host, X-Forwarded-Host); path
+    // segments are names, not hosts.
+    if matches!(ctx.part, Part::Header | Part::Path) || ctx.key {
         return None;
     }
     let start = value.iter().position(|b| !b.is_ascii_whitespace())?;
@@ -306,7 +317,9 @@ fn schemeless(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     }
     let span = start..end;
     let (rule, score) = match h.kind {
-        Kind::Metadata => ("ssrf.metadata", if slash { 10 } else { 6 }),
+        Kind::Metadata if slash => ("ssrf.metadata", 10),
+        Kind::Metadata if h.ip || port => ("ssrf.metadata", 6),
+        Kind::Metadata => ("ssrf.metadata", 3),
         k if k.internal() && (slash || (port && h.ip)) => ("ssrf.internal_host", 10),
         k if k.internal() => ("ssrf.internal_host", 4),
         Kind::Private => ("ssrf.private_ip", 3),
