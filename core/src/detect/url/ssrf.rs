@@ -140,11 +140,14 @@ fn offset(outer: &[u8], inner: &[u8]) -> usize {
 fn judge(u: &Url<'_>, value: &[u8], ctx: &Ctx) -> Option<Hit> {
     let header = ctx.part == Part::Header;
     if dangerous_scheme(u) {
-        // `file:` reads local files: its path is the path detector's to
-        // judge; a host in it reaches out over SMB (UNC paths).
+        // `file:` with no host reads local files: the path detector judges
+        // where it points. A host in it reaches out over SMB (UNC paths).
         let local_file = u.is(b"file")
             && (u.slashes == 3 || u.slashes == 1 || u.host.eq_ignore_ascii_case(b"localhost"));
-        return Some(hit("ssrf.scheme", if local_file { 4 } else { 10 }, u));
+        if local_file {
+            return None;
+        }
+        return Some(hit("ssrf.scheme", 10, u));
     }
     if u.slashes == 0 && u.host.is_empty() {
         return None;
