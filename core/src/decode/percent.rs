@@ -21,17 +21,21 @@ pub(crate) fn decode(input: &[u8]) -> Cow<'_, [u8]> {
                 changed = true;
                 continue;
             }
-            if matches!(input.get(i + 1), Some(b'u' | b'U')) {
-                let digits: Option<Vec<u8>> = (2..6).map(|k| hex(input.get(i + k))).collect();
-                if let Some(d) = digits {
-                    let cp = d.iter().fold(0u32, |acc, &x| acc << 4 | u32::from(x));
-                    let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
-                    let mut buf = [0; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                    i += 6;
-                    changed = true;
-                    continue;
+            if let Some(mut cp) = percent_u(&input[i..]) {
+                let mut used = 6;
+                // `%uD83D%uDE00` is one character: IIS read UTF-16 code units.
+                if (0xD800..0xDC00).contains(&cp) {
+                    if let Some(lo @ 0xDC00..=0xDFFF) = percent_u(&input[i + 6..]) {
+                        cp = 0x1_0000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                        used = 12;
+                    }
                 }
+                let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
+                let mut buf = [0; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                i += used;
+                changed = true;
+                continue;
             }
         }
         out.push(b);
@@ -42,6 +46,14 @@ pub(crate) fn decode(input: &[u8]) -> Cow<'_, [u8]> {
     } else {
         Cow::Borrowed(input)
     }
+}
+
+/// The code unit of a `%uXXXX` at the start of `s`.
+fn percent_u(s: &[u8]) -> Option<u32> {
+    if s.first() != Some(&b'%') || !matches!(s.get(1), Some(b'u' | b'U')) {
+        return None;
+    }
+    (2..6).try_fold(0u32, |acc, k| Some(acc << 4 | u32::from(hex(s.get(k))?)))
 }
 
 fn hex(b: Option<&u8>) -> Option<u8> {
@@ -70,6 +82,12 @@ mod tests {
             (b"%zz%4", b"%zz%4"),
             (b"%00a", b"\0a"),
             (b"a%2fb%2F", b"a/b/"),
+            (b"%uD83D%uDE00", "\u{1F600}".as_bytes()),
+            (b"%ud83d%UDE00!", "\u{1F600}!".as_bytes()),
+            (b"%uD83Dx", "\u{FFFD}x".as_bytes()),
+            (b"%uD83D%u0041", "\u{FFFD}A".as_bytes()),
+            (b"%uDE00%uD83D", "\u{FFFD}\u{FFFD}".as_bytes()),
+            (b"%u00", b"%u00"),
         ];
         for (input, want) in cases {
             assert_eq!(&super::decode(input)[..], *want, "{:?}", input);
@@ -79,5 +97,173 @@ mod tests {
     #[test]
     fn unchanged_is_borrowed() {
         assert!(matches!(super::decode(b"50% off"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn properties() {
+        super::table::properties(
+            &[
+                b"%", b"%2", b"%25", b"%u", b"%uD83D", b"%uDE00", b"%u0041", b"%%", b"%zz",
+            ],
+            super::decode,
+        );
+    }
+}
+
+/// Shared by the decoders' tests: table files under `core/testdata/decode/`
+/// and the properties every decoder must keep. It lives here, next to the
+/// model decoder, because `mod.rs` belongs to the pipeline.
+#[cfg(test)]
+pub(crate) mod table {
+    use std::borrow::Cow;
+
+    /// One case of a table file: its line number, input and expected output
+    /// (`None` when the line has no tab: the input must come back unchanged,
+    /// or, for base64, not be decoded at all).
+    pub(crate) struct Case {
+        pub(crate) line: usize,
+        pub(crate) input: Vec<u8>,
+        pub(crate) want: Option<Vec<u8>>,
+    }
+
+    /// Parses a table file. `#` starts a comment line, blank lines are
+    /// skipped, and the columns use the notation `\\` `\t` `\n` `\r` `\xHH`;
+    /// any other backslash is a mistake in the file and panics, so that a
+    /// forgotten doubling cannot silently test the wrong thing.
+    pub(crate) fn cases(text: &str) -> Vec<Case> {
+        let mut out = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let line_no = n + 1;
+            let (input, want) = match line.split_once('\t') {
+                Some((i, w)) => (i, Some(w)),
+                None => (line, None),
+            };
+            out.push(Case {
+                line: line_no,
+                input: unescape(input, line_no),
+                want: want.map(|w| unescape(w, line_no)),
+            });
+        }
+        out
+    }
+
+    fn unescape(s: &str, line: usize) -> Vec<u8> {
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] != b'\\' {
+                out.push(b[i]);
+                i += 1;
+                continue;
+            }
+            match b.get(i + 1) {
+                Some(b'\\') => out.push(b'\\'),
+                Some(b't') => out.push(b'\t'),
+                Some(b'n') => out.push(b'\n'),
+                Some(b'r') => out.push(b'\r'),
+                Some(b'x') => {
+                    let h = s
+                        .get(i + 2..i + 4)
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                        .unwrap_or_else(|| panic!("line {line}: bad \\x escape"));
+                    out.push(h);
+                    i += 4;
+                    continue;
+                }
+                _ => panic!("line {line}: unknown escape in {s:?} (write \\\\ for a backslash)"),
+            }
+            i += 2;
+        }
+        out
+    }
+
+    /// Runs a table file against a byte-to-byte decoder: the output must
+    /// match, and be borrowed exactly when it equals the input.
+    pub(crate) fn check(text: &str, f: fn(&[u8]) -> Cow<'_, [u8]>) {
+        let cases = cases(text);
+        assert!(!cases.is_empty());
+        for c in cases {
+            let got = f(&c.input);
+            let want = c.want.as_deref().unwrap_or(&c.input);
+            assert_eq!(
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(want),
+                "line {}: {:?}",
+                c.line,
+                String::from_utf8_lossy(&c.input)
+            );
+            assert_eq!(&got[..], want, "line {}", c.line);
+            assert_eq!(
+                matches!(got, Cow::Borrowed(_)),
+                want == &c.input[..],
+                "line {}: borrowed iff unchanged",
+                c.line
+            );
+        }
+    }
+
+    /// A small deterministic generator (xorshift64*), so property tests need
+    /// no dependency and fail the same way every time.
+    #[derive(Debug)]
+    pub(crate) struct Rng(u64);
+
+    impl Rng {
+        pub(crate) fn new(seed: u64) -> Rng {
+            Rng(seed | 1)
+        }
+
+        pub(crate) fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+
+        pub(crate) fn below(&mut self, n: usize) -> usize {
+            (self.next() >> 33) as usize % n.max(1)
+        }
+    }
+
+    /// Random-ish inputs built from `pieces` (the decoder's trigger syntax)
+    /// mixed with arbitrary bytes, so that near-miss syntax is exercised.
+    pub(crate) fn inputs(pieces: &[&[u8]], count: usize) -> Vec<Vec<u8>> {
+        let mut rng = Rng::new(0x5EED_0FDE_C0DE);
+        (0..count)
+            .map(|_| {
+                let len = rng.below(24);
+                let mut v = Vec::new();
+                for _ in 0..len {
+                    match rng.below(4) {
+                        0 => v.push(rng.next() as u8),
+                        1 => v.push(b"0123456789abcdefABCDEF;{}xu#&\\"[rng.below(30)]),
+                        _ => v.extend_from_slice(pieces[rng.below(pieces.len())]),
+                    }
+                }
+                v
+            })
+            .collect()
+    }
+
+    /// The properties of a byte-to-byte decoder: never panics, never grows
+    /// the input, borrowed exactly when unchanged; and long runs of its
+    /// trigger syntax finish (a quadratic decoder would hang here).
+    pub(crate) fn properties(pieces: &[&[u8]], f: fn(&[u8]) -> Cow<'_, [u8]>) {
+        for input in inputs(pieces, 20_000) {
+            let got = f(&input);
+            assert!(got.len() <= input.len(), "grew: {input:?}");
+            assert_eq!(
+                matches!(got, Cow::Borrowed(_)),
+                got[..] == input[..],
+                "borrowed iff unchanged: {input:?}"
+            );
+        }
+        for p in pieces {
+            let long = p.repeat(200_000 / p.len().max(1));
+            assert!(f(&long).len() <= long.len());
+        }
     }
 }
