@@ -186,7 +186,7 @@ fn mostly_utf16le_ascii(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::percent::table;
+    use super::super::testutil as table;
 
     #[test]
     fn table() {

@@ -96,7 +96,7 @@ const SMALL_FORMS: [u8; 28] = [
 
 #[cfg(test)]
 mod tests {
-    use super::super::percent::table;
+    use super::super::testutil as table;
 
     #[test]
     fn table() {

@@ -432,7 +432,7 @@ static ENTITIES: &[(&[u8], &str, bool)] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::percent::table;
+    use super::super::testutil as table;
 
     #[test]
     fn table() {

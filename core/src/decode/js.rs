@@ -199,7 +199,7 @@ fn hex(b: Option<&u8>) -> Option<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::percent::table;
+    use super::super::testutil as table;
 
     #[test]
     fn table() {

@@ -76,7 +76,7 @@ fn overlong(s: &[u8]) -> Option<(char, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::percent::table;
+    use super::super::testutil as table;
 
     #[test]
     fn table() {
