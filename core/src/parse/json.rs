@@ -454,7 +454,7 @@ pub(super) mod testkit {
                 if l.starts_with("===") {
                     break;
                 }
-                let l = lines.next().unwrap_or_default().trim_end();
+                let l = lines.next().unwrap_or_default();
                 if !l.is_empty() && !l.starts_with('#') {
                     expected.push(l.to_string());
                 }
