@@ -533,18 +533,25 @@ pub(super) mod testkit {
         s
     }
 
-    /// One line per input: `key NAME => VALUE` or `val NAME => VALUE`.
+    /// One line per input: `key NAME => VALUE` or `val NAME => VALUE`
+    /// (`val NAME =>` for an empty value; a final space shown as `\x20`).
     pub(crate) fn render(inputs: &Inputs<'_>) -> Vec<String> {
         inputs
             .items
             .iter()
             .map(|i| {
-                format!(
-                    "{} {} => {}",
-                    if i.key { "key" } else { "val" },
-                    show(&i.name),
-                    show(&i.value)
-                )
+                let kind = if i.key { "key" } else { "val" };
+                let mut line = format!("{kind} {} =>", show(&i.name));
+                if !i.value.is_empty() {
+                    line.push(' ');
+                    line.push_str(&show(&i.value));
+                }
+                // Trailing spaces would not survive editors.
+                if line.ends_with(' ') {
+                    line.pop();
+                    line.push_str("\\x20");
+                }
+                line
             })
             .collect()
     }
