@@ -124,7 +124,7 @@ fn header_line(line: &[u8]) -> Result<(&[u8], &[u8]), Error> {
     let colon = memchr::memchr(b':', line)
         .ok_or_else(|| Error::http(format!("header line without ':': {}", quote(line))))?;
     let name = &line[..colon];
-    if !name.iter().all(|&b| is_tchar(b)) {
+    if name.is_empty() || !name.iter().all(|&b| is_tchar(b)) {
         return Err(Error::http(format!("invalid header name: {}", quote(name))));
     }
     let value = trim_ows(&line[colon + 1..]);

@@ -42,7 +42,7 @@ pub(crate) fn looks_like(t: &[u8]) -> bool {
         return false;
     }
     let name = name_at(t, 1);
-    if name.is_empty() || !name.iter().all(|&b| is_name_char(b)) {
+    if name.is_empty() || !name.iter().all(|&b| is_name_char(b)) || is_html_tag(name) {
         return false;
     }
     let mut close = Vec::with_capacity(name.len() + 2);
@@ -332,6 +332,54 @@ impl<'a> Parser<'_, '_, 'a> {
     }
 }
 
+/// HTML, not XML: read as XML its tags would be lost, and the tags are
+/// what an XSS detector needs to see. Such bodies are judged raw instead.
+fn is_html_tag(name: &[u8]) -> bool {
+    const HTML: [&[u8]; 40] = [
+        b"a",
+        b"audio",
+        b"b",
+        b"base",
+        b"body",
+        b"br",
+        b"button",
+        b"details",
+        b"div",
+        b"embed",
+        b"form",
+        b"frame",
+        b"frameset",
+        b"h1",
+        b"head",
+        b"hr",
+        b"html",
+        b"i",
+        b"iframe",
+        b"img",
+        b"input",
+        b"isindex",
+        b"li",
+        b"link",
+        b"marquee",
+        b"math",
+        b"meta",
+        b"noscript",
+        b"object",
+        b"p",
+        b"script",
+        b"select",
+        b"span",
+        b"style",
+        b"svg",
+        b"table",
+        b"template",
+        b"textarea",
+        b"title",
+        b"video",
+    ];
+    HTML.iter().any(|h| h.eq_ignore_ascii_case(name))
+}
+
 fn starts_with_ci(t: &[u8], prefix: &[u8]) -> bool {
     t.len() >= prefix.len() && t[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
@@ -485,8 +533,12 @@ mod tests {
         assert!(looks_like(
             b"<soap:Envelope xmlns:soap='x'></soap:Envelope>"
         ));
-        assert!(looks_like(b"<br/>"));
+        assert!(looks_like(b"<item/>"));
         assert!(!looks_like(b"<script>alert(1)"));
+        assert!(!looks_like(b"<script>alert(1)</script>"));
+        assert!(!looks_like(b"<IMG src=x onerror=alert(1)/>"));
+        assert!(!looks_like(b"<html><body>x</body></html>"));
+        assert!(looks_like(b"<?xml version='1.0'?><svg onload='alert(1)'/>"));
         assert!(!looks_like(b"< a >"));
         assert!(!looks_like(b"<1>"));
         assert!(!looks_like(b"hello <b>"));
