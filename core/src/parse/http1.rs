@@ -338,6 +338,55 @@ mod tests {
     }
 
     #[test]
+    fn parse_http1_random_inputs() {
+        let alphabet: [&[u8]; 16] = [
+            b"GET / HTTP/1.1",
+            b"\r\n",
+            b"\n",
+            b"\r",
+            b" ",
+            b"Transfer-Encoding: chunked",
+            b"Content-Length: ",
+            b"3",
+            b"a",
+            b"0",
+            b";",
+            b":",
+            b"\t",
+            b"X: y",
+            b"ff",
+            b",",
+        ];
+        for raw in super::super::json::testkit::random_inputs(&alphabet, 20_000, 30) {
+            if let Ok(req) = parse(&raw) {
+                assert!(req.body().len() <= raw.len());
+            }
+        }
+    }
+
+    /// The raw parser and the body parsers together, as the engine runs them.
+    #[test]
+    fn parse_http1_then_inputs() {
+        let body =
+            b"--zz\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\n' OR 1=1--\r\n--zz--\r\n";
+        let mut raw = b"POST /up HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=\"zz\"\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        for chunk in body.chunks(7) {
+            raw.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+            raw.extend_from_slice(chunk);
+            raw.extend_from_slice(b"\r\n");
+        }
+        raw.extend_from_slice(b"0\r\n\r\n");
+        let req = parse(&raw).unwrap();
+        assert_eq!(req.body(), body);
+        let mut inputs = crate::parse::Inputs::new(100);
+        crate::parse::request(&req, &crate::Limits::default(), &mut inputs);
+        let found = inputs.items.iter().any(|i| {
+            i.part == crate::Part::Multipart && &*i.name == b"q" && &*i.value == b"' OR 1=1--"
+        });
+        assert!(found, "{:?}", inputs.items);
+    }
+
+    #[test]
     fn parse_http1_never_panics_on_prefixes() {
         let raw = b"\r\nPOST http://h/a?b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 1\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: v\r\n\r\n";
         for end in 0..=raw.len() {

@@ -510,6 +510,32 @@ pub(super) mod testkit {
         out
     }
 
+    /// Deterministic pseudo-random inputs built from `alphabet` pieces, for
+    /// robustness tests (no panics, bounded work).
+    pub(crate) fn random_inputs(
+        alphabet: &[&[u8]],
+        count: usize,
+        max_pieces: usize,
+    ) -> Vec<Vec<u8>> {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..count)
+            .map(|_| {
+                let pieces = (next() % max_pieces as u64) as usize;
+                let mut v = Vec::new();
+                for _ in 0..pieces {
+                    v.extend_from_slice(alphabet[(next() % alphabet.len() as u64) as usize]);
+                }
+                v
+            })
+            .collect()
+    }
+
     /// Bytes as test text: printable ASCII and UTF-8 as is, the rest escaped.
     pub(crate) fn show(bytes: &[u8]) -> String {
         let mut s = String::new();
@@ -657,6 +683,23 @@ mod tests {
                 let _ = run(&v, &Limits::default());
                 v[i] = old;
             }
+        }
+    }
+
+    #[test]
+    fn parse_json_random_inputs() {
+        let alphabet: [&[u8]; 16] = [
+            b"{", b"}", b"[", b"]", b"\"", b"\\", b"\\u", b"d83d", b":", b",", b"1", b"-", b"true",
+            b"a/~", b" ", b"\xff",
+        ];
+        let limits = Limits {
+            max_json_depth: 3,
+            max_inputs: 50,
+            ..Limits::default()
+        };
+        for body in super::testkit::random_inputs(&alphabet, 20_000, 40) {
+            let (_, inputs) = run(&body, &limits);
+            assert!(inputs.items.len() <= 50);
         }
     }
 

@@ -480,6 +480,35 @@ mod tests {
     }
 
     #[test]
+    fn parse_multipart_random_inputs() {
+        let alphabet: [&[u8]; 14] = [
+            b"--b",
+            b"--",
+            b"\r\n",
+            b"\n",
+            b"Content-Disposition: form-data",
+            b"; name=",
+            b"\"",
+            b"x",
+            b"; filename*=UTF-8''%",
+            b"Content-Type: a/b",
+            b":",
+            b" ",
+            b"\0",
+            b"; filename=",
+        ];
+        let limits = Limits {
+            max_inputs: 50,
+            ..Limits::default()
+        };
+        for body in super::super::json::testkit::random_inputs(&alphabet, 20_000, 40) {
+            let (_, inputs) = run(&body, b"b", &limits);
+            assert!(inputs.items.len() <= 50);
+            let _ = boundary(&body);
+        }
+    }
+
+    #[test]
     fn parse_multipart_never_panics_on_prefixes() {
         let body = b"pre\r\n--b\r\nContent-Disposition: form-data; name=\"a\"; filename*=UTF-8''%e2%82\r\nX: y\r\n\r\nv\r\n--b\n\nraw\n--b--";
         for end in 0..=body.len() {

@@ -526,6 +526,40 @@ mod tests {
     }
 
     #[test]
+    fn parse_xml_random_inputs() {
+        let alphabet: [&[u8]; 18] = [
+            b"<",
+            b">",
+            b"</",
+            b"/>",
+            b"a",
+            b"b:c",
+            b" x=",
+            b"'",
+            b"\"",
+            b"<!--",
+            b"-->",
+            b"<![CDATA[",
+            b"]]>",
+            b"<?",
+            b"?>",
+            b"<!DOCTYPE [",
+            b"]",
+            b"\xff",
+        ];
+        let limits = Limits {
+            max_json_depth: 3,
+            max_inputs: 50,
+            ..Limits::default()
+        };
+        for body in super::super::json::testkit::random_inputs(&alphabet, 20_000, 40) {
+            let (_, inputs) = run(&body, &limits);
+            assert!(inputs.items.len() <= 50);
+            let _ = looks_like(&body);
+        }
+    }
+
+    #[test]
     fn xml_looks_like() {
         assert!(looks_like(b"<?xml version='1.0'?><a/>"));
         assert!(looks_like(b"  <!DOCTYPE foo>"));
