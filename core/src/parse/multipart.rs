@@ -4,7 +4,7 @@
 //! - `F`: the field value (a file's content when it looks like text), and,
 //!   when `F` is not a plain word, `F` itself as a key;
 //! - `F.filename`: the `filename=` parameter as sent and the `filename*=`
-//!   parameter percent-decoded (both, when both are present);
+//!   parameter percent-decoded (each distinct one, when there are several);
 //! - `F.<header>`: other part headers, header name lower-cased
 //!   (`F.content-type`), except a plain `type/subtype` Content-Type, which
 //!   holds nothing to judge.
@@ -28,6 +28,9 @@ const SNIFF_BYTES: usize = 4096;
 
 /// Part headers read per part; more is a flood, not a form.
 const MAX_PART_HEADERS: usize = 32;
+
+/// File names kept per part (repeated `filename` parameters).
+const MAX_FILENAMES: usize = 4;
 
 /// RFC 2046 allows 70; some clients send more.
 const MAX_BOUNDARY: usize = 200;
@@ -106,7 +109,7 @@ pub(crate) fn parse<'a>(
         let end = match next {
             Some(next) => strip_line_break(body, p, next),
             // No closing delimiter: the part runs to the end.
-            None => body.len(),
+            None => strip_line_break(body, p, body.len()),
         };
         if !part(&body[p..end], sink) {
             return true;
@@ -156,7 +159,8 @@ fn after_line_break(body: &[u8], mut p: usize) -> usize {
 }
 
 /// The end of a part's content: before the line break that precedes the
-/// next delimiter at `next` (it belongs to the delimiter).
+/// next delimiter (or the end of a body missing its last delimiter) at
+/// `next`; that line break belongs to the delimiter.
 fn strip_line_break(body: &[u8], start: usize, next: usize) -> usize {
     let mut end = next;
     if end > start && body[end - 1] == b'\n' {
@@ -202,12 +206,14 @@ fn part<'a>(part: &'a [u8], sink: &mut Sink<'_, 'a>) -> bool {
 
     let mut field: &'a [u8] = b"";
     let mut other_name: Option<&'a [u8]> = None;
-    let mut filename: Option<&'a [u8]> = None;
-    let mut filename_ext: Option<&'a [u8]> = None;
+    // Repeated `filename` parameters are kept too: which one an upload
+    // handler uses varies, and the one it checks may not be the one it saves.
+    let mut filenames: Vec<Cow<'a, [u8]>> = Vec::new();
     if let Some(d) = disposition {
         // Skip the disposition type (`form-data`).
         let mut rest = memchr::memchr(b';', d).map_or(&b""[..], |k| &d[k + 1..]);
         while let Some((name, value, next)) = next_param(rest) {
+            rest = next;
             if name.eq_ignore_ascii_case(b"name") {
                 if field.is_empty() {
                     field = value;
@@ -216,30 +222,27 @@ fn part<'a>(part: &'a [u8], sink: &mut Sink<'_, 'a>) -> bool {
                     // exclusion on one must not hide the value from the other.
                     other_name = Some(value);
                 }
-            } else if name.eq_ignore_ascii_case(b"filename") {
-                filename.get_or_insert(value);
-            } else if name.eq_ignore_ascii_case(b"filename*") {
-                filename_ext.get_or_insert(value);
+                continue;
             }
-            rest = next;
+            let filename = if name.eq_ignore_ascii_case(b"filename") {
+                Cow::Borrowed(value)
+            } else if name.eq_ignore_ascii_case(b"filename*") {
+                Cow::Owned(ext_value(value))
+            } else {
+                continue;
+            };
+            if filenames.len() < MAX_FILENAMES && !filenames.contains(&filename) {
+                filenames.push(filename);
+            }
         }
     }
 
     if !is_plain_word(field) && !sink.emit(Cow::Borrowed(field), Cow::Borrowed(field), true) {
         return false;
     }
-    if let Some(f) = filename {
-        if !sink.emit(
-            Cow::Owned(suffixed(field, b"filename")),
-            Cow::Borrowed(f),
-            false,
-        ) {
-            return false;
-        }
-    }
-    if let Some(f) = filename_ext {
-        let decoded = Cow::Owned(ext_value(f));
-        if !sink.emit(Cow::Owned(suffixed(field, b"filename")), decoded, false) {
+    let is_file = !filenames.is_empty();
+    for f in filenames {
+        if !sink.emit(Cow::Owned(suffixed(field, b"filename")), f, false) {
             return false;
         }
     }
@@ -253,7 +256,6 @@ fn part<'a>(part: &'a [u8], sink: &mut Sink<'_, 'a>) -> bool {
         }
     }
 
-    let is_file = filename.is_some() || filename_ext.is_some();
     let value = if is_file {
         if !looks_textual(content) {
             return true;
