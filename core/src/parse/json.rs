@@ -72,9 +72,11 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
                     let (key, end) = string(body, p);
                     p = end;
                     parsed = true;
-                    let top = stack.last_mut().expect("Key state implies a frame");
-                    top.state = State::Colon;
-                    path.truncate(top.base);
+                    let base = stack.last_mut().map_or(0, |top| {
+                        top.state = State::Colon;
+                        top.base
+                    });
+                    path.truncate(base);
                     path.push(b'/');
                     push_pointer_token(&mut path, &key);
                     if !is_plain_key(&key) && !sink.emit(Cow::Owned(path.clone()), key, true) {

@@ -82,8 +82,8 @@ struct Parser<'p, 's, 'a> {
     open: Vec<usize>,
     /// Open elements past the depth limit, counted and not kept.
     overflow: usize,
-    /// Text segments of the current element not yet emitted.
-    text: Vec<&'a [u8]>,
+    /// Text of the current element not yet emitted, as ranges of `body`.
+    text: Vec<(usize, usize)>,
     markup: bool,
 }
 
@@ -94,12 +94,12 @@ impl<'a> Parser<'_, '_, 'a> {
         let mut p = 0;
         while p < n {
             let Some(k) = memchr::memchr(b'<', &body[p..]) else {
-                self.add_text(&body[p..])?;
+                self.add_text(p, n)?;
                 break;
             };
             let lt = p + k;
             if lt > p {
-                self.add_text(&body[p..lt])?;
+                self.add_text(p, lt)?;
             }
             let rest = &body[lt..];
             if rest.starts_with(b"<!--") {
@@ -109,7 +109,7 @@ impl<'a> Parser<'_, '_, 'a> {
                 self.markup = true;
                 let start = lt + 9;
                 let end = memmem::find(&body[start..], b"]]>").map_or(n, |e| start + e);
-                self.add_text(&body[start..end])?;
+                self.add_text(start, end)?;
                 p = (end + 3).min(n);
             } else if rest.starts_with(b"<?") {
                 self.markup = true;
@@ -129,7 +129,7 @@ impl<'a> Parser<'_, '_, 'a> {
                 p = self.start_tag(lt)?;
             } else {
                 // `1 < 2`: a lone `<` is text.
-                self.add_text(&body[lt..lt + 1])?;
+                self.add_text(lt, lt + 1)?;
                 p = lt + 1;
             }
         }
@@ -148,30 +148,46 @@ impl<'a> Parser<'_, '_, 'a> {
         }
     }
 
-    fn add_text(&mut self, t: &'a [u8]) -> Result<(), Full> {
+    fn add_text(&mut self, start: usize, end: usize) -> Result<(), Full> {
         // Past the depth limit content is skipped.
-        if self.overflow > 0 || t.is_empty() {
+        if self.overflow > 0 || start >= end {
             return Ok(());
+        }
+        if let Some(last) = self.text.last_mut() {
+            if last.1 == start {
+                last.1 = end;
+                return Ok(());
+            }
         }
         // A flood of comments between text bits must not grow the list
         // without bound: emit what was gathered and start over.
         if self.text.len() >= 1024 {
             self.flush()?;
         }
-        self.text.push(t);
+        self.text.push((start, end));
         Ok(())
     }
 
     /// Emits the gathered text of the current element.
     fn flush(&mut self) -> Result<(), Full> {
-        if self.text.iter().all(|t| t.trim_ascii().is_empty()) {
+        let body = self.body;
+        let blank = self
+            .text
+            .iter()
+            .all(|&(s, e)| body[s..e].trim_ascii().is_empty());
+        if blank {
             self.text.clear();
             return Ok(());
         }
-        let value = if self.text.len() == 1 {
-            Cow::Borrowed(self.text[0])
-        } else {
-            Cow::Owned(self.text.concat())
+        let value = match self.text[..] {
+            [(s, e)] => Cow::Borrowed(&body[s..e]),
+            _ => Cow::Owned(
+                self.text
+                    .iter()
+                    .flat_map(|&(s, e)| &body[s..e])
+                    .copied()
+                    .collect(),
+            ),
         };
         self.text.clear();
         self.emit(self.path.clone(), value)
@@ -557,6 +573,13 @@ mod tests {
             assert!(inputs.items.len() <= 50);
             let _ = looks_like(&body);
         }
+    }
+
+    #[test]
+    fn parse_xml_borrows_unless_joined() {
+        let (_, inputs) = run(b"<a>1 < 2</a><b>x<!-- -->y</b>", &Limits::default());
+        assert!(matches!(inputs.items[0].value, Cow::Borrowed(b"1 < 2")));
+        assert!(matches!(&inputs.items[1].value, Cow::Owned(v) if v == b"xy"));
     }
 
     #[test]
