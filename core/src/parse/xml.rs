@@ -9,6 +9,11 @@
 //! `<!WORD ...>` declarations by `!WORD`). Text outside the root element is
 //! named by the empty string.
 //!
+//! An element a browser would act on (`script`, `img`, `svg`, `iframe`...)
+//! or one with an `on*` attribute or a `javascript:` value is also emitted
+//! as its raw start tag, named by its path: parsed as XML its markup would
+//! be lost, and the markup is what an XSS detector judges.
+//!
 //! Text of one element is joined across comments, CDATA sections and
 //! processing instructions (`' OR <!-- -->1=1` is what the application
 //! reads) and emitted when a child element starts or the element ends.
@@ -239,6 +244,8 @@ impl<'a> Parser<'_, '_, 'a> {
         let n = body.len();
         let name = name_at(body, lt + 1);
         let keep = self.overflow == 0 && self.open.len() < self.max_depth;
+        let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+        let mut active = is_active_tag(local);
         if keep {
             self.open.push(self.path.len());
             self.path.push(b'/');
@@ -305,6 +312,8 @@ impl<'a> Parser<'_, '_, 'a> {
                     &body[start..p]
                 }
             };
+            active |= attr.len() > 2 && attr[..2].eq_ignore_ascii_case(b"on")
+                || starts_with_ci(value.trim_ascii_start(), b"javascript:");
             if keep && !value.is_empty() {
                 let mut an = Vec::with_capacity(self.path.len() + attr.len() + 2);
                 an.extend_from_slice(&self.path);
@@ -312,6 +321,12 @@ impl<'a> Parser<'_, '_, 'a> {
                 an.extend_from_slice(attr);
                 self.emit(an, Cow::Borrowed(value))?;
             }
+        }
+        if keep && active {
+            // Read as XML, `<img src=x onerror=alert(1)>` is two harmless
+            // looking attribute values; an application that echoes the
+            // markup serves the tag itself, so judge the tag too.
+            self.emit(self.path.clone(), Cow::Borrowed(&body[lt..p]))?;
         }
         if keep {
             if empty {
@@ -394,6 +409,35 @@ fn is_html_tag(name: &[u8]) -> bool {
         b"video",
     ];
     HTML.iter().any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// Elements that run script or load content when a browser renders them,
+/// namespace prefix removed.
+fn is_active_tag(local: &[u8]) -> bool {
+    const ACTIVE: [&[u8]; 21] = [
+        b"animate",
+        b"applet",
+        b"audio",
+        b"base",
+        b"details",
+        b"embed",
+        b"form",
+        b"frame",
+        b"frameset",
+        b"html",
+        b"iframe",
+        b"img",
+        b"input",
+        b"isindex",
+        b"marquee",
+        b"math",
+        b"object",
+        b"script",
+        b"style",
+        b"svg",
+        b"video",
+    ];
+    ACTIVE.iter().any(|a| a.eq_ignore_ascii_case(local))
 }
 
 fn starts_with_ci(t: &[u8], prefix: &[u8]) -> bool {
