@@ -6,7 +6,14 @@
 //! scan and no recursion. It is lenient the way attackers need engines to be:
 //! trailing commas, concatenated documents (NDJSON) and truncated input are
 //! read as far as they make sense, and whatever follows a syntax error is
-//! still emitted as one raw value, so garbage cannot hide a payload.
+//! still emitted as one raw value (named by the pointer of the value it
+//! stands for, or of its container), so garbage cannot hide a payload.
+//!
+//! Keys are emitted (as keys, named by their own pointer) unless made only
+//! of `[A-Za-z0-9_.-]`; strings with escapes decoded (lone surrogates become
+//! U+FFFD, bytes that are not UTF-8 are kept); numbers as their text;
+//! `true`, `false` and `null` not at all. Containers past the depth limit
+//! are skipped by a bracket-counting scan and flagged on the sink.
 
 use std::borrow::Cow;
 
