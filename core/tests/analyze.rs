@@ -123,7 +123,7 @@ fn nested_formats_become_inputs() {
     );
     let f = first(&v);
     assert_eq!(f.location.part, Part::Form);
-    assert_eq!(f.location.name, "payload//name");
+    assert_eq!(f.location.name, "payload/name");
     // base64 of JSON in a cookie.
     let v = analyze(
         &Request::builder()
