@@ -111,9 +111,8 @@ fn host_score(h: Host, u: &Url<'_>, header: bool) -> Option<(&'static str, u32)>
         k if h.obfuscated && (h.ip || k.internal()) => ("ssrf.obfuscated_host", 10),
         k if k.internal() => {
             // Written plainly, as a developer writes it.
-            let dev_origin = !h.ip
+            let dev_origin = u.host == b"localhost"
                 && u.scheme.iter().all(u8::is_ascii_lowercase)
-                && u.host.iter().all(|b| !b.is_ascii_uppercase())
                 && u.port.is_some_and(|p| !p.is_empty())
                 && matches!(u.path(), b"" | b"/")
                 && u.query().is_none();
