@@ -48,19 +48,15 @@ impl Url<'_> {
 
     /// Path, without query and fragment.
     pub fn path(&self) -> &[u8] {
-        let end = self
-            .rest
-            .iter()
-            .position(|&b| b == b'?' || b == b'#')
-            .unwrap_or(self.rest.len());
+        let end = memchr::memchr2(b'?', b'#', self.rest).unwrap_or(self.rest.len());
         &self.rest[..end]
     }
 
     /// The query (without `?`), when there is one.
     pub fn query(&self) -> Option<&[u8]> {
-        let q = self.rest.iter().position(|&b| b == b'?')?;
+        let q = memchr::memchr(b'?', self.rest)?;
         let q = &self.rest[q + 1..];
-        let end = q.iter().position(|&b| b == b'#').unwrap_or(q.len());
+        let end = memchr::memchr(b'#', q).unwrap_or(q.len());
         Some(&q[..end])
     }
 }
