@@ -15,8 +15,9 @@
 //!   request path, twice or more, obfuscated, or towards a sensitive file;
 //!   a lone plain `../x` in a parameter is weak, 4).
 //! - `path.sensitive_file`: the path names a file or directory from
-//!   `testdata/path/sensitive.txt` (10 when the value is a path or the
-//!   token is absolute; 3 for a relative mention in prose).
+//!   `testdata/path/sensitive.txt` (10 when the value is a path, in the
+//!   request path, or an absolute path in a short command-like value or
+//!   naming credentials anywhere; 3 for other mentions in sentences).
 //! - `path.wrapper`: a stream wrapper that reads files or runs code
 //!   (`php://`, `file:`, `zip://`, `phar://`, `expect://`, `jar:` ...).
 //! - `path.backup_file`: a database dump or backup archive (`*.sql`,
@@ -49,7 +50,11 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     {
         return None;
     }
-    let prose = value.iter().any(|b| b.is_ascii_whitespace());
+    let words = value
+        .split(u8::is_ascii_whitespace)
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .count();
     let mut best: Option<Hit> = None;
     let mut i = 0;
     while i < value.len() {
@@ -61,7 +66,7 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         while i < value.len() && !is_delim(value[i]) {
             i += 1;
         }
-        if let Some(hit) = judge_token(&value[start..i], start, ctx, prose) {
+        if let Some(hit) = judge_token(&value[start..i], start, ctx, words) {
             let better = best.as_ref().is_none_or(|b| hit.score > b.score);
             if better {
                 let done = hit.score >= 10;
@@ -241,7 +246,8 @@ fn starts_with_ci(s: &[u8], p: &[u8]) -> bool {
 }
 
 /// Judges one token of the value; `at` is its offset in the value.
-fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, prose: bool) -> Option<Hit> {
+fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, words: usize) -> Option<Hit> {
+    let prose = words > 1;
     let span = at..at + tok.len();
     let (t, folds) = fold(tok);
     let t = &t[..];
@@ -272,7 +278,7 @@ fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, prose: bool) -> Option<Hit> {
             &w[5..]
         };
         let r = resolve(path);
-        let score = if r.escapes > 0 || (r.len > 0 && sensitive(&r, path)) {
+        let score = if r.escapes > 0 || (r.len > 0 && sensitive(&r, path).is_some()) {
             10
         } else {
             4
@@ -291,11 +297,7 @@ fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, prose: bool) -> Option<Hit> {
     let in_request_path = ctx.part == Part::Path;
     let header = ctx.part == Part::Header;
 
-    let sensitive = if r.len > 0 {
-        sensitive(&r, path)
-    } else {
-        false
-    };
+    let sensitive = if r.len > 0 { sensitive(&r, path) } else { None };
     // A lone `..` is not a path; a traversal needs a separator.
     if r.escapes > 0 && t.contains(&b'/') {
         let strong = absolute
@@ -304,7 +306,7 @@ fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, prose: bool) -> Option<Hit> {
             || r.odd_dots
             || folds.backslash
             || folds.evasion
-            || sensitive;
+            || sensitive.is_some();
         let score = if strong {
             10
         } else if whole && ctx.part == Part::Multipart {
@@ -318,8 +320,11 @@ fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, prose: bool) -> Option<Hit> {
             span,
         });
     }
-    if sensitive {
-        let score = if absolute || whole || in_request_path {
+    if let Some(secret) = sensitive {
+        // In a sentence, only credentials stay strong: a ticket may quote
+        // `/var/log/nginx/error.log`; a short command line may not.
+        let sentence = words > 4;
+        let score = if whole || in_request_path || (absolute && (secret || !sentence)) {
             10
         } else {
             3
@@ -469,6 +474,8 @@ fn resolve(path: &[u8]) -> Resolved {
 struct Entry {
     segs: Vec<Vec<u8>>,
     dir: bool,
+    /// Holds credentials (`!` in the list).
+    secret: bool,
 }
 
 /// The sensitive list, indexed by the first segment of directory entries and
@@ -492,6 +499,8 @@ fn index() -> &'static Index {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
+            let secret = line.starts_with('!');
+            let line = line.trim_start_matches('!');
             let dir = line.ends_with('/');
             let segs: Vec<Vec<u8>> = line
                 .split('/')
@@ -505,7 +514,7 @@ fn index() -> &'static Index {
             let n = ix.entries.len();
             let map = if dir { &mut ix.dirs } else { &mut ix.files };
             map.entry(key).or_default().push(n);
-            ix.entries.push(Entry { segs, dir });
+            ix.entries.push(Entry { segs, dir, secret });
         }
         ix
     })
@@ -551,7 +560,8 @@ fn strip_backup(mut s: &[u8]) -> &[u8] {
     }
 }
 
-fn sensitive(r: &Resolved, path: &[u8]) -> bool {
+/// Whether the path names a sensitive file: `Some(secret)`.
+fn sensitive(r: &Resolved, path: &[u8]) -> Option<bool> {
     let ix = index();
     let mut buf = [0u8; 64];
     for i in 0..r.len {
@@ -575,7 +585,7 @@ fn sensitive(r: &Resolved, path: &[u8]) -> bool {
                         got.eq_ignore_ascii_case(want)
                     })
                 {
-                    return true;
+                    return Some(ix.entries[e].secret);
                 }
             }
         }
@@ -591,13 +601,13 @@ fn sensitive(r: &Resolved, path: &[u8]) -> bool {
                             .enumerate()
                             .all(|(k, want)| r.seg(path, r.len - n + k).eq_ignore_ascii_case(want))
                     {
-                        return true;
+                        return Some(entry.secret);
                     }
                 }
             }
         }
     }
-    false
+    None
 }
 
 /// Database dumps and backup archives.
