@@ -1,8 +1,575 @@
-//! SQL injection. Placeholder: to be written.
+//! SQL injection.
+//!
+//! The value is lexed as SQL in each context the app may have put it in:
+//! as-is (a number, a clause), inside `'...'` and inside `"..."`. In a quoted
+//! context the first token is the string the attacker closes (the break).
+//! Comments used as whitespace are folded away; what follows the break must
+//! then read as valid SQL that changes the query, which prose with an
+//! apostrophe or a keyword never does.
+//!
+//! Rules (stable ids), score 10 unless said otherwise:
+//! - `sqli.tautology`: break, OR/XOR/`||`, an expression reaching a clean end
+//!   (`' OR 1=1--`, `' or 'a'='a`, `1 or true`).
+//! - `sqli.boolean`: the same with AND/`&&` (`' AND 1=2`, `1 and 1=1`).
+//!   A bare number joined to a bare operand (`5 and 6`) scores 3.
+//! - `sqli.operator_chain`: break followed by an operator and an expression
+//!   holding a call, a subquery or a boolean (`1'+(select 1)+'`); a lone
+//!   comparison after a quote break (`' = '`) scores 4.
+//! - `sqli.union`: UNION [ALL|DISTINCT] SELECT with a valid select list
+//!   after a value.
+//! - `sqli.stacked`: `;` and a complete statement head (`; DROP TABLE t`,
+//!   `; exec xp_cmdshell`, `;DECLARE @x`, `; SHUTDOWN`).
+//! - `sqli.comment_truncation`: a break, optional `)`, then a comment
+//!   swallowing the rest of the query (`admin'--`, `admin')#`, `' /*`).
+//! - `sqli.clause`: ORDER BY / GROUP BY / HAVING / PROCEDURE right after a
+//!   break (`' order by 3--`).
+//! - `sqli.blind`: time delays with numeric arguments: SLEEP, BENCHMARK,
+//!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...'.
+//! - `sqli.error_based`: EXTRACTVALUE, UPDATEXML, GTID_SUBSET, XMLTYPE...
+//!   called where an expression goes.
+//! - `sqli.system`: file, command and network access (LOAD_FILE, INTO
+//!   OUTFILE, xp_cmdshell, UTL_HTTP...).
+//!
+//! Sensitivity: `Low` reports only score-10 hits; `High` and `Paranoid`
+//! raise weak hits by 2 so that they reach the default threshold.
+
+mod grammar;
+mod keywords;
+mod lexer;
+
+use grammar::{Info, Parser};
+use keywords::{Func, Kw};
+use lexer::{Cmt, Kind, Lexer, Op, Start, Token};
 
 use super::{Ctx, Hit};
+use crate::config::Sensitivity;
 
-/// Not yet implemented.
-pub(crate) fn detect(_value: &[u8], _ctx: &Ctx) -> Option<Hit> {
+/// Significant tokens judged per context. Payloads state their intent in
+/// the first few tokens; the cap bounds the work per value.
+const MAX_TOKENS: usize = 64;
+
+/// Score of an unambiguous injection.
+const SURE: u32 = 10;
+
+/// The folded token stream of one context.
+struct Stream {
+    toks: [Token; MAX_TOKENS],
+    len: usize,
+    /// A comment running to the end of the value after the last token.
+    end_comment: Option<Token>,
+}
+
+impl Stream {
+    fn collect(value: &[u8], start: Start) -> Stream {
+        let blank = Token {
+            kind: Kind::Other,
+            start: 0,
+            end: 0,
+        };
+        let mut s = Stream {
+            toks: [blank; MAX_TOKENS],
+            len: 0,
+            end_comment: None,
+        };
+        let mut lx = Lexer::new(value, start);
+        let mut trailing = None;
+        while let Some(t) = lx.next_token() {
+            if let Kind::Comment(_) = t.kind {
+                // A comment between tokens is whitespace to the server.
+                trailing.get_or_insert(t);
+                continue;
+            }
+            trailing = None;
+            if s.len == MAX_TOKENS {
+                return s;
+            }
+            s.toks[s.len] = t;
+            s.len += 1;
+        }
+        s.end_comment = trailing;
+        s
+    }
+
+    fn tokens(&self) -> &[Token] {
+        &self.toks[..self.len]
+    }
+}
+
+/// Bytes that SQL syntax beyond plain words needs.
+fn sqlish_byte(b: u8) -> bool {
+    matches!(
+        b,
+        b'\''
+            | b'"'
+            | b'='
+            | b'('
+            | b')'
+            | b';'
+            | b'-'
+            | b'#'
+            | b'/'
+            | b'*'
+            | b'|'
+            | b'&'
+            | b'<'
+            | b'>'
+            | b'`'
+            | b'@'
+            | b','
+            | b'!'
+            | b'~'
+            | b'^'
+            | b'%'
+            | b'+'
+    )
+}
+
+/// Judges one decoded value.
+pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    // Fast reject: a single word or number, or words with no SQL
+    // punctuation and too few tokens to hold `1 union select 1`.
+    let special = value.iter().any(|&b| sqlish_byte(b));
+    if !special && value.iter().filter(|b| b.is_ascii_whitespace()).count() < 2 {
+        return None;
+    }
+    let mut best: Option<Hit> = None;
+    for start in [Start::Bare, Start::Single, Start::Double] {
+        let quote = match start {
+            Start::Bare => None,
+            Start::Single => Some(b'\''),
+            Start::Double => Some(b'"'),
+        };
+        if quote.is_some_and(|q| memchr::memchr(q, value).is_none()) {
+            continue;
+        }
+        let s = Stream::collect(value, start);
+        if s.len == 0 && quote.is_some() {
+            continue;
+        }
+        if let Some(hit) = judge(&s, value, start) {
+            if best.as_ref().map_or(true, |b| hit.score > b.score) {
+                best = Some(hit);
+            }
+        }
+        if best.as_ref().is_some_and(|b| b.score >= SURE) {
+            break;
+        }
+    }
+    let mut hit = best?;
+    match ctx.sensitivity {
+        Sensitivity::Low if hit.score < SURE => return None,
+        Sensitivity::High | Sensitivity::Paranoid if hit.score < SURE => hit.score += 2,
+        _ => {}
+    }
+    Some(hit)
+}
+
+/// The strongest hit of one context.
+fn judge(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
+    let t = s.tokens();
+    let quoted = start != Start::Bare;
+    let brk = if quoted {
+        Some((1, false))
+    } else {
+        bare_break(t)
+    };
+    let first = brk.and_then(|(b, weak)| after_break(s, value, b, quoted, weak));
+    if first.as_ref().is_some_and(|h| h.score >= SURE) {
+        return first;
+    }
+    match (first, anywhere(s, value)) {
+        (Some(a), Some(b)) => Some(if b.score > a.score { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Where the continuation starts in an unquoted value, and whether the
+/// break is weak (a word, not a number).
+fn bare_break(t: &[Token]) -> Option<(usize, bool)> {
+    let first = t.first()?.kind;
+    match first {
+        Kind::Num | Kind::Str | Kind::Var | Kind::Kw(Kw::Literal) => Some((1, false)),
+        Kind::Word => Some((1, true)),
+        Kind::RParen
+        | Kind::Semi
+        | Kind::Kw(Kw::And | Kw::Or | Kw::Xor | Kw::Union)
+        | Kind::Op(Op::Logic) => Some((0, false)),
+        _ => None,
+    }
+}
+
+fn hit(rule: &'static str, score: u32, start: usize, end: usize) -> Option<Hit> {
+    Some(Hit {
+        rule,
+        score,
+        span: start..end.max(start),
+    })
+}
+
+/// Whether a comment ends the query for every dialect that reads it:
+/// MySQL needs `-- ` with a space (or nothing) after the dashes.
+fn truncates(c: &Token, value: &[u8]) -> bool {
+    match c.kind {
+        Kind::Comment(Cmt::Line) => {
+            value[c.start] == b'#'
+                || value
+                    .get(c.start + 2)
+                    .map_or(true, |b| !b.is_ascii_alphanumeric())
+        }
+        Kind::Comment(_) => true,
+        _ => false,
+    }
+}
+
+/// After an expression: the rest is nothing, closing parentheses the app
+/// opened, or the start of another clause or statement.
+fn clean_end(p: &mut Parser<'_>) -> bool {
+    while p.eat(Kind::RParen) {}
+    match p.peek() {
+        None => true,
+        Some(Kind::Semi) => true,
+        Some(Kind::Kw(k)) => matches!(
+            k,
+            Kw::Union
+                | Kw::SetOp
+                | Kw::Order
+                | Kw::Group
+                | Kw::Having
+                | Kw::Limit
+                | Kw::Into
+                | Kw::Procedure
+                | Kw::From
+                | Kw::Where
+                | Kw::Offset
+                | Kw::For
+        ),
+        _ => false,
+    }
+}
+
+/// Span end: the last token consumed, or the trailing comment when the
+/// parse reached the end.
+fn span_end(s: &Stream, p: &Parser<'_>) -> usize {
+    let t = s.tokens();
+    if p.i >= t.len() {
+        if let Some(c) = &s.end_comment {
+            return c.end;
+        }
+    }
+    t.get(p.i.saturating_sub(1)).map_or(0, |t| t.end)
+}
+
+/// Rules that start right after the break.
+fn after_break(s: &Stream, value: &[u8], b: usize, quoted: bool, weak: bool) -> Option<Hit> {
+    let t = s.tokens();
+    let mut p = Parser::new(t, b);
+    let mut closers = 0;
+    while p.eat(Kind::RParen) {
+        closers += 1;
+    }
+    let here = p.i;
+    let from = if b > 0 {
+        t[b - 1].end
+    } else {
+        t.first().map_or(0, |t| t.start)
+    };
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    let Some(k) = p.peek() else {
+        if commented && (quoted || closers > 0) && b > 0 {
+            let end = s.end_comment.as_ref().map_or(from, |c| c.end);
+            return hit("sqli.comment_truncation", SURE, from, end);
+        }
+        return None;
+    };
+    match k {
+        Kind::Kw(Kw::And | Kw::Or | Kw::Xor) | Kind::Op(Op::Logic) => {
+            p.i += 1;
+            if !p.expr() || !clean_end(&mut p) {
+                return None;
+            }
+            let info = p.info;
+            if let Some(h) = special_calls(&info, t, from, span_end(s, &p)) {
+                return Some(h);
+            }
+            let or = matches!(k, Kind::Kw(Kw::Or | Kw::Xor)) || k == Kind::Op(Op::Logic);
+            let rule = if or { "sqli.tautology" } else { "sqli.boolean" };
+            let structured = info.cmp > 0
+                || info.known_calls > 0
+                || info.subqueries > 0
+                || info.literals > 0
+                || commented
+                || closers > 0;
+            // `x' or y`: a lone word after the connective could be prose.
+            let lone_word = p.i == here + 2 && t[here + 1].kind == Kind::Word;
+            let score = if structured || (quoted && !weak && !lone_word) {
+                SURE
+            } else if weak {
+                return None;
+            } else {
+                3
+            };
+            hit(rule, score, from, span_end(s, &p))
+        }
+        Kind::Op(Op::Cmp | Op::Arith)
+        | Kind::Kw(Kw::WordOp | Kw::In | Kw::Between | Kw::Not | Kw::Sounds | Kw::Is) => {
+            if weak {
+                return None;
+            }
+            let ok = if k == Kind::Kw(Kw::Is) {
+                p.postfixes() && p.expr_tail()
+            } else {
+                p.binop() && p.operand() && p.expr_tail()
+            };
+            if !ok || !clean_end(&mut p) {
+                return None;
+            }
+            let info = p.info;
+            if let Some(h) = special_calls(&info, t, from, span_end(s, &p)) {
+                return Some(h);
+            }
+            let strong = info.known_calls > 0 || info.subqueries > 0 || info.logic > 0;
+            let score = if strong || (commented && (quoted || closers > 0)) {
+                SURE
+            } else if quoted && info.cmp > 0 {
+                4
+            } else {
+                return None;
+            };
+            hit("sqli.operator_chain", score, from, span_end(s, &p))
+        }
+        Kind::Kw(Kw::Union | Kw::SetOp) => union_at(s, here, (b > 0 && !weak) || closers > 0),
+        Kind::Semi => stacked_at(s, here),
+        Kind::Kw(Kw::Order | Kw::Group) if !weak => {
+            p.i += 1;
+            if !p.eat_kw(Kw::By) || !p.expr() {
+                return None;
+            }
+            while p.eat(Kind::Comma) || p.eat_kw(Kw::Asc) {
+                if matches!(p.peek(), Some(Kind::Comma | Kind::Kw(Kw::Asc))) {
+                    continue;
+                }
+                if !p.at_end() && !p.expr() {
+                    return None;
+                }
+            }
+            if !clean_end(&mut p) || !(quoted || closers > 0 || commented) {
+                return None;
+            }
+            hit("sqli.clause", SURE, from, span_end(s, &p))
+        }
+        Kind::Kw(Kw::Having) if !weak => {
+            p.i += 1;
+            if !p.expr() || !clean_end(&mut p) || p.info.cmp == 0 {
+                return None;
+            }
+            hit("sqli.clause", SURE, from, span_end(s, &p))
+        }
+        Kind::Kw(Kw::Procedure) if !weak => {
+            p.i += 1;
+            if !matches!(p.peek(), Some(Kind::Func(_))) || !p.operand() {
+                return None;
+            }
+            hit("sqli.clause", SURE, from, span_end(s, &p))
+        }
+        _ => None,
+    }
+}
+
+/// Blind, error-based and system calls met while parsing an injected
+/// expression.
+fn special_calls(info: &Info, t: &[Token], from: usize, end: usize) -> Option<Hit> {
+    let _ = t;
+    if info.blind.is_some() {
+        return hit("sqli.blind", SURE, from, end);
+    }
+    if info.error.is_some() {
+        return hit("sqli.error_based", SURE, from, end);
+    }
+    if info.system.is_some() {
+        return hit("sqli.system", SURE, from, end);
+    }
     None
 }
+
+/// A select list that cannot be prose: something other than one word.
+fn select_is_code(t: &[Token], first: usize, end: usize) -> bool {
+    let head = t.get(first).map(|t| t.kind);
+    let code_head = !matches!(head, Some(Kind::Word | Kind::Kw(Kw::ObjectType)) | None);
+    let listy = t[first.min(end)..end]
+        .iter()
+        .any(|t| matches!(t.kind, Kind::Comma | Kind::Kw(Kw::From)));
+    code_head || listy
+}
+
+/// `UNION [ALL|DISTINCT] [(] SELECT items` at `at`. `after_value`: the
+/// UNION follows a value (a number, a string, `)`), the usual injection.
+fn union_at(s: &Stream, at: usize, after_value: bool) -> Option<Hit> {
+    let t = s.tokens();
+    let mut p = Parser::new(t, at + 1);
+    while matches!(p.peek(), Some(Kind::Kw(Kw::All | Kw::Distinct))) {
+        p.i += 1;
+    }
+    while p.eat(Kind::LParen) {}
+    if !p.eat_kw(Kw::Select) {
+        return None;
+    }
+    let first = p.i;
+    if !p.select_items() {
+        return None;
+    }
+    if !after_value && !select_is_code(t, first, p.i) {
+        return None;
+    }
+    if !clean_end(&mut p) && !select_is_code(t, first, p.i) {
+        return None;
+    }
+    if let Some(h) = special_calls(&p.info, t, t[at].start, span_end(s, &p)) {
+        return Some(h);
+    }
+    hit("sqli.union", SURE, t[at].start, span_end(s, &p))
+}
+
+/// `;` followed by the head of a statement that changes or reads data.
+fn stacked_at(s: &Stream, at: usize) -> Option<Hit> {
+    let t = s.tokens();
+    let mut p = Parser::new(t, at);
+    while p.eat(Kind::Semi) {}
+    let Some(Kind::Kw(kw)) = p.peek() else {
+        return None;
+    };
+    p.i += 1;
+    let ok = match kw {
+        Kw::Select => {
+            let first = p.i;
+            p.select_items() && (clean_end(&mut p) || p.at_end()) && select_is_code(t, first, p.i)
+        }
+        Kw::Drop | Kw::Create | Kw::Alter => {
+            p.eat_kw(Kw::ObjectType)
+                && matches!(
+                    p.peek(),
+                    Some(Kind::Word | Kind::Var | Kind::Kw(_) | Kind::Func(_))
+                )
+        }
+        Kw::Delete => {
+            p.eat_kw(Kw::From);
+            p.eat(Kind::Word) && (p.at_end() || p.eat_kw(Kw::Where) || p.eat(Kind::Semi))
+        }
+        Kw::Insert => p.eat_kw(Kw::Into) && matches!(p.peek(), Some(Kind::Word | Kind::Func(_))),
+        Kw::Update => p.eat(Kind::Word) && p.eat_kw(Kw::Set),
+        Kw::Truncate => {
+            p.eat_kw(Kw::ObjectType);
+            p.eat(Kind::Word) && (p.at_end() || p.eat(Kind::Semi))
+        }
+        Kw::Exec => match p.peek() {
+            Some(Kind::Func(_) | Kind::Var | Kind::LParen) => true,
+            Some(Kind::Word) => {
+                p.i += 1;
+                matches!(
+                    p.peek(),
+                    None | Some(Kind::Dot | Kind::Str | Kind::StrOpen | Kind::Var | Kind::Semi)
+                )
+            }
+            _ => false,
+        },
+        Kw::Declare => p.eat(Kind::Var),
+        Kw::Set => (p.eat(Kind::Var) || p.eat(Kind::Word)) && p.eat(Kind::Op(Op::Cmp)) && p.expr(),
+        Kw::Shutdown => p.at_end() || p.eat_kw(Kw::With) || p.eat(Kind::Semi),
+        Kw::Waitfor => return waitfor_at(s, p.i - 1),
+        Kw::Call => matches!(p.peek(), Some(Kind::Func(_))),
+        Kw::Grant => matches!(
+            p.peek(),
+            Some(Kind::Kw(Kw::All | Kw::Select | Kw::Insert | Kw::Exec))
+        ),
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    if let Some(h) = special_calls(&p.info, t, t[at].start, span_end(s, &p)) {
+        return Some(h);
+    }
+    hit("sqli.stacked", SURE, t[at].start, span_end(s, &p))
+}
+
+/// MSSQL `WAITFOR DELAY '0:0:5'` / `WAITFOR TIME '...'`.
+fn waitfor_at(s: &Stream, at: usize) -> Option<Hit> {
+    let t = s.tokens();
+    let unit = t.get(at + 1)?;
+    let is_unit = unit.kind == Kind::Kw(Kw::Delay) || unit.kind == Kind::Word;
+    let arg = t.get(at + 2)?;
+    if is_unit && matches!(arg.kind, Kind::Str | Kind::StrOpen | Kind::Var) {
+        return hit("sqli.blind", SURE, t[at].start, arg.end);
+    }
+    None
+}
+
+/// Tokens after which an expression may start.
+fn expr_position(t: &[Token], k: usize) -> bool {
+    k == 0
+        || matches!(
+            t[k - 1].kind,
+            Kind::Op(_)
+                | Kind::LParen
+                | Kind::Comma
+                | Kind::Semi
+                | Kind::Kw(
+                    Kw::And
+                        | Kw::Or
+                        | Kw::Xor
+                        | Kw::Not
+                        | Kw::Select
+                        | Kw::Where
+                        | Kw::Having
+                        | Kw::When
+                        | Kw::Then
+                        | Kw::Else
+                        | Kw::WordOp
+                        | Kw::Exec
+                        | Kw::Into
+                        | Kw::By
+                )
+        )
+}
+
+/// Rules that hold wherever they appear in the value.
+fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let _ = value;
+    let t = s.tokens();
+    for k in 0..t.len() {
+        let found = match t[k].kind {
+            Kind::Kw(Kw::Union | Kw::SetOp) if k > 0 => {
+                let after_value = matches!(
+                    t[k - 1].kind,
+                    Kind::Num | Kind::Str | Kind::RParen | Kind::Var | Kind::Kw(Kw::Literal)
+                );
+                union_at(s, k, after_value)
+            }
+            Kind::Semi => stacked_at(s, k),
+            Kind::Kw(Kw::Waitfor) => waitfor_at(s, k),
+            Kind::Func(Func::Blind | Func::Error | Func::System) if expr_position(t, k) => {
+                let mut p = Parser::new(t, k);
+                if p.operand() {
+                    special_calls(&p.info, t, t[k].start, span_end(s, &p))
+                } else {
+                    None
+                }
+            }
+            Kind::Kw(Kw::Outfile) if k > 0 && t[k - 1].kind == Kind::Kw(Kw::Into) => {
+                match t.get(k + 1) {
+                    Some(a) if matches!(a.kind, Kind::Str | Kind::StrOpen) => {
+                        hit("sqli.system", SURE, t[k - 1].start, a.end)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

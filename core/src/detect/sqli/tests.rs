@@ -1,0 +1,165 @@
+//! Data-driven tests: every line of `testdata/sqli/attacks.txt` must be
+//! detected, no line of `benign.txt` may be. The files hold one value per
+//! line (`#` lines are comments, `\t` and `\n` escapes allowed).
+
+use super::*;
+use crate::verdict::Part;
+
+fn ctx() -> Ctx {
+    Ctx {
+        part: Part::Query,
+        key: false,
+        sensitivity: Sensitivity::Default,
+    }
+}
+
+fn lines(data: &str) -> impl Iterator<Item = String> + '_ {
+    data.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with("# "))
+        .map(|l| l.replace("\\t", "\t").replace("\\n", "\n"))
+}
+
+#[test]
+fn attacks_are_detected() {
+    let mut missed = Vec::new();
+    for v in lines(include_str!("../../../testdata/sqli/attacks.txt")) {
+        match detect(v.as_bytes(), &ctx()) {
+            Some(h) if h.score >= 5 => {}
+            other => missed.push(format!("{v:?} -> {other:?}")),
+        }
+    }
+    assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn benign_values_pass() {
+    let mut flagged = Vec::new();
+    for v in lines(include_str!("../../../testdata/sqli/benign.txt")) {
+        if let Some(h) = detect(v.as_bytes(), &ctx()) {
+            if h.score >= 5 {
+                flagged.push(format!("{v:?} -> {h:?}"));
+            }
+        }
+    }
+    assert!(flagged.is_empty(), "flagged:\n{}", flagged.join("\n"));
+}
+
+#[test]
+fn rule_ids_and_spans() {
+    let cases: [(&str, &str); 9] = [
+        ("admin'--", "sqli.comment_truncation"),
+        ("' OR 1=1--", "sqli.tautology"),
+        ("1 AND 1=2", "sqli.boolean"),
+        ("-1 UNION SELECT 1,2,3", "sqli.union"),
+        ("1; DROP TABLE users", "sqli.stacked"),
+        ("1 AND SLEEP(5)", "sqli.blind"),
+        (
+            "1 AND extractvalue(1,concat(0x7e,version()))",
+            "sqli.error_based",
+        ),
+        ("' union select load_file('/etc/passwd')#", "sqli.system"),
+        ("' ORDER BY 3--", "sqli.clause"),
+    ];
+    for (v, rule) in cases {
+        let h = detect(v.as_bytes(), &ctx()).unwrap_or_else(|| panic!("{v}"));
+        assert_eq!(h.rule, rule, "{v}");
+        assert!(
+            h.span.start < h.span.end && h.span.end <= v.len(),
+            "{v}: {h:?}"
+        );
+    }
+}
+
+#[test]
+fn weak_hits_follow_sensitivity() {
+    let mut c = ctx();
+    let h = detect(b"5 and 6", &c).expect("weak hit");
+    assert!(h.score < 5);
+    c.sensitivity = Sensitivity::Low;
+    assert_eq!(detect(b"5 and 6", &c), None);
+}
+
+#[test]
+fn huge_and_binary_values_are_fine() {
+    let mut v = vec![b'a'; 1 << 20];
+    v.extend_from_slice(b"' or 1=1--");
+    let _ = detect(&v, &ctx());
+    let junk: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let _ = detect(&junk, &ctx());
+    let quotes = "'\"".repeat(50_000);
+    let _ = detect(quotes.as_bytes(), &ctx());
+}
+
+/// Scratch accuracy harness: `SQLI_CORPUS=/path/file.jsonl cargo test -p
+/// mirrorguard --release sqli::tests::corpus -- --ignored --nocapture`.
+/// Runs the whole engine on each request and counts requests with an sqli
+/// finding, printing misses (attack rows of class sqli) and false positives.
+#[test]
+#[ignore]
+fn corpus() {
+    let Ok(path) = std::env::var("SQLI_CORPUS") else {
+        return;
+    };
+    let engine = crate::Engine::new(crate::Config::default()).expect("engine");
+    let data = std::fs::read_to_string(path).expect("corpus");
+    let (mut attacks, mut caught, mut benign, mut fps) = (0, 0, 0, 0);
+    for line in data.lines() {
+        let row: serde_json::Value = serde_json::from_str(line).expect("json");
+        let label = row["label"].as_str().unwrap_or("");
+        let class = row["class"].as_str().unwrap_or("");
+        let is_attack = label == "attack" && class == "sqli";
+        if label == "attack" && !is_attack {
+            continue;
+        }
+        let method = row["method"].as_str().unwrap_or("GET").to_string();
+        let uri = row["uri"].as_str().unwrap_or("/").to_string();
+        let body = row["body"].as_str().unwrap_or("").to_string();
+        let headers: Vec<(String, String)> = row["headers"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|h| {
+                        (
+                            h[0].as_str().unwrap_or("").to_string(),
+                            h[1].as_str().unwrap_or("").to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut b = crate::Request::builder()
+            .method(&method)
+            .uri(&uri)
+            .body(&body);
+        for (n, v) in &headers {
+            b = b.header(n, v);
+        }
+        let verdict = engine.analyze(&b.build());
+        let found: Vec<_> = verdict
+            .findings()
+            .iter()
+            .filter(|f| f.class == crate::AttackClass::Sqli)
+            .collect();
+        let flagged = found.iter().map(|f| f.score).max().unwrap_or(0) >= 5;
+        if is_attack {
+            attacks += 1;
+            if flagged {
+                caught += 1;
+            } else {
+                println!("MISS {} {uri} {body}", row["id"]);
+            }
+        } else {
+            benign += 1;
+            if flagged {
+                fps += 1;
+                for f in found {
+                    println!(
+                        "FP {} {} {:?} {:?}",
+                        row["id"], f.rule, f.location, f.evidence
+                    );
+                }
+            }
+        }
+    }
+    println!("attacks {caught}/{attacks}  false positives {fps}/{benign}");
+}
