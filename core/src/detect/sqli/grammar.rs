@@ -42,6 +42,9 @@ pub(crate) struct Parser<'t> {
     pub t: &'t [Token],
     pub i: usize,
     pub info: Info,
+    /// The token slice was cut at the cap: running out of tokens is not the
+    /// end of the value, so an operand may still follow.
+    pub cut: bool,
     depth: u8,
 }
 
@@ -55,6 +58,7 @@ impl<'t> Parser<'t> {
             t,
             i,
             info: Info::default(),
+            cut: false,
             depth: 0,
         }
     }
@@ -100,12 +104,10 @@ impl<'t> Parser<'t> {
     /// Unary prefixes: `-`, `+`, `!`, `~`, NOT, BINARY, `@` casts.
     fn prefixes(&mut self) {
         while let Some(k) = self.peek() {
-            let tok = self.t[self.i];
-            let unary = match k {
-                Kind::Op(Op::Unary) | Kind::Kw(Kw::Not | Kw::Binary | Kw::Distinct) => true,
-                Kind::Op(Op::Arith) => tok.end - tok.start == 1,
-                _ => false,
-            };
+            let unary = matches!(
+                k,
+                Kind::Op(Op::Unary | Op::Sign) | Kind::Kw(Kw::Not | Kw::Binary | Kw::Distinct)
+            );
             if !unary {
                 break;
             }
@@ -126,7 +128,9 @@ impl<'t> Parser<'t> {
 
     fn operand_inner(&mut self) -> bool {
         self.prefixes();
-        let Some(k) = self.peek() else { return false };
+        let Some(k) = self.peek() else {
+            return self.cut;
+        };
         match k {
             Kind::Num | Kind::Var => self.i += 1,
             Kind::Kw(Kw::Literal) => {
@@ -379,7 +383,7 @@ impl<'t> Parser<'t> {
         match k {
             Kind::Op(Op::Cmp) => self.info.cmp += 1,
             Kind::Op(Op::Logic) => self.info.logic += 1,
-            Kind::Op(Op::Arith) => {}
+            Kind::Op(Op::Arith | Op::Sign) => {}
             Kind::Kw(Kw::And | Kw::Or | Kw::Xor) => self.info.logic += 1,
             Kind::Kw(Kw::WordOp) => self.info.cmp += 1,
             Kind::Kw(Kw::Sounds) => {
@@ -471,8 +475,19 @@ impl<'t> Parser<'t> {
             } else if !self.expr() {
                 return false;
             }
-            if self.eat_kw(Kw::As) && !self.eat(Kind::Word) && !self.eat(Kind::Str) {
-                return false;
+            // Juxtaposed values: MSSQL `a+':'+b` once `+` decoded to space.
+            while matches!(self.peek(), Some(Kind::Str | Kind::Func(_))) {
+                if !self.expr() {
+                    return false;
+                }
+            }
+            // Alias, with or without AS.
+            if self.eat_kw(Kw::As) {
+                if !self.eat(Kind::Word) && !self.eat(Kind::Str) && !self.at_end() {
+                    return false;
+                }
+            } else if matches!(self.peek(), Some(Kind::Word | Kind::Str)) {
+                self.i += 1;
             }
             if !self.eat(Kind::Comma) {
                 break;

@@ -24,7 +24,9 @@ pub(crate) enum Start {
 pub(crate) enum Op {
     /// `= < > <= >= <> != <=> == !< !> :=`
     Cmp,
-    /// `+ - * / % & | ^ << >>`
+    /// `+` and `-`: binary, or the sign of what follows.
+    Sign,
+    /// `* / % & | ^ << >>`
     Arith,
     /// `&&` and `||` (OR in MySQL, concatenation elsewhere: either way an
     /// operator joining two expressions).
@@ -483,7 +485,8 @@ impl<'a> Lexer<'a> {
             b"::" => (Op::Cast, 2),
             _ => match c {
                 b'=' | b'<' | b'>' => (Op::Cmp, 1),
-                b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' => (Op::Arith, 1),
+                b'+' | b'-' => (Op::Sign, 1),
+                b'*' | b'/' | b'%' | b'&' | b'|' | b'^' => (Op::Arith, 1),
                 b'!' | b'~' => (Op::Unary, 1),
                 _ => return self.tok(Kind::Other, p, p + 1),
             },

@@ -46,7 +46,7 @@ use crate::config::Sensitivity;
 
 /// Significant tokens judged per context. Payloads state their intent in
 /// the first few tokens; the cap bounds the work per value.
-const MAX_TOKENS: usize = 64;
+const MAX_TOKENS: usize = 128;
 
 /// Score of an unambiguous injection.
 const SURE: u32 = 10;
@@ -55,6 +55,8 @@ const SURE: u32 = 10;
 struct Stream {
     toks: [Token; MAX_TOKENS],
     len: usize,
+    /// More tokens followed than the cap holds.
+    cut: bool,
     /// A comment running to the end of the value after the last token.
     end_comment: Option<Token>,
 }
@@ -69,6 +71,7 @@ impl Stream {
         let mut s = Stream {
             toks: [blank; MAX_TOKENS],
             len: 0,
+            cut: false,
             end_comment: None,
         };
         let mut lx = Lexer::new(value, start);
@@ -81,6 +84,7 @@ impl Stream {
             }
             trailing = None;
             if s.len == MAX_TOKENS {
+                s.cut = true;
                 return s;
             }
             s.toks[s.len] = t;
@@ -92,6 +96,12 @@ impl Stream {
 
     fn tokens(&self) -> &[Token] {
         &self.toks[..self.len]
+    }
+
+    fn parser(&self, at: usize) -> Parser<'_> {
+        let mut p = Parser::new(self.tokens(), at);
+        p.cut = self.cut;
+        p
     }
 }
 
@@ -173,7 +183,10 @@ fn judge(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
     } else {
         bare_break(t)
     };
-    let first = brk.and_then(|(b, weak)| after_break(s, value, b, quoted, weak));
+    let mut first = brk.and_then(|(b, weak)| after_break(s, value, b, start, weak));
+    if !quoted && first.as_ref().map_or(true, |h| h.score < SURE) {
+        first = whole_value(s, value).or(first);
+    }
     if first.as_ref().is_some_and(|h| h.score >= SURE) {
         return first;
     }
@@ -186,10 +199,15 @@ fn judge(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
 /// Where the continuation starts in an unquoted value, and whether the
 /// break is weak (a word, not a number).
 fn bare_break(t: &[Token]) -> Option<(usize, bool)> {
-    let first = t.first()?.kind;
+    // `-1 and 1>1`: a sign belongs to the number.
+    let signs = t
+        .iter()
+        .take_while(|t| t.kind == Kind::Op(Op::Sign))
+        .count();
+    let first = t.get(signs)?.kind;
     match first {
-        Kind::Num | Kind::Str | Kind::Var | Kind::Kw(Kw::Literal) => Some((1, false)),
-        Kind::Word => Some((1, true)),
+        Kind::Num | Kind::Str | Kind::Var | Kind::Kw(Kw::Literal) => Some((signs + 1, false)),
+        Kind::Word if signs == 0 => Some((1, true)),
         Kind::RParen
         | Kind::Semi
         | Kind::Kw(Kw::And | Kw::Or | Kw::Xor | Kw::Union)
@@ -208,17 +226,42 @@ fn hit(rule: &'static str, score: u32, start: usize, end: usize) -> Option<Hit> 
 
 /// Whether a comment ends the query for every dialect that reads it:
 /// MySQL needs `-- ` with a space (or nothing) after the dashes.
+/// Text glued to `--` or `#` (`--force`, `#2`, `o-o---x`) is what prose and
+/// ids look like; injections end the line or follow with a space.
 fn truncates(c: &Token, value: &[u8]) -> bool {
+    let text = &value[c.start..c.end];
     match c.kind {
+        Kind::Comment(Cmt::Line) if text[0] == b'#' => text.get(1).map_or(true, |&b| {
+            !b.is_ascii_alphanumeric() && b != b'\'' && b != b'"'
+        }),
         Kind::Comment(Cmt::Line) => {
-            value[c.start] == b'#'
-                || value
-                    .get(c.start + 2)
-                    .map_or(true, |b| !b.is_ascii_alphanumeric())
+            let rest = &text[2..];
+            let dashes = rest.iter().take_while(|&&b| b == b'-').count();
+            rest.get(dashes).map_or(true, |&b| {
+                b <= b' ' || matches!(b, b'+' | b'#' | b'!' | b';')
+            })
         }
         Kind::Comment(_) => true,
         _ => false,
     }
+}
+
+/// A value ending inside a string is valid only when the app's own quote
+/// closes it: in a quoted context, a string opened with that same quote.
+fn tail_ok(t: &[Token], value: &[u8], start: Start) -> bool {
+    let Some(last) = t.last() else { return true };
+    if last.kind != Kind::StrOpen {
+        return true;
+    }
+    let quote = match start {
+        Start::Bare => return false,
+        Start::Single => b'\'',
+        Start::Double => b'"',
+    };
+    value[last.start..]
+        .iter()
+        .find(|b| !b.is_ascii_alphanumeric() && **b != b'_')
+        == Some(&quote)
 }
 
 /// After an expression: the rest is nothing, closing parentheses the app
@@ -260,9 +303,10 @@ fn span_end(s: &Stream, p: &Parser<'_>) -> usize {
 }
 
 /// Rules that start right after the break.
-fn after_break(s: &Stream, value: &[u8], b: usize, quoted: bool, weak: bool) -> Option<Hit> {
+fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> Option<Hit> {
     let t = s.tokens();
-    let mut p = Parser::new(t, b);
+    let quoted = start != Start::Bare;
+    let mut p = s.parser(b);
     let mut closers = 0;
     while p.eat(Kind::RParen) {
         closers += 1;
@@ -277,10 +321,19 @@ fn after_break(s: &Stream, value: &[u8], b: usize, quoted: bool, weak: bool) -> 
     let Some(k) = p.peek() else {
         if commented && (quoted || closers > 0) && b > 0 {
             let end = s.end_comment.as_ref().map_or(from, |c| c.end);
-            return hit("sqli.comment_truncation", SURE, from, end);
+            // `admin'--` closes a single value; `FOO BAR'# x` is more
+            // likely prose with a stray quote.
+            let value_like = !value[t[b - 1].start..t[b - 1].end]
+                .iter()
+                .any(u8::is_ascii_whitespace);
+            let score = if value_like { SURE } else { 4 };
+            return hit("sqli.comment_truncation", score, from, end);
         }
         return None;
     };
+    if !tail_ok(t, value, start) {
+        return None;
+    }
     match k {
         Kind::Kw(Kw::And | Kw::Or | Kw::Xor) | Kind::Op(Op::Logic) => {
             p.i += 1;
@@ -288,20 +341,21 @@ fn after_break(s: &Stream, value: &[u8], b: usize, quoted: bool, weak: bool) -> 
                 return None;
             }
             let info = p.info;
-            if let Some(h) = special_calls(&info, t, from, span_end(s, &p)) {
+            if let Some(h) = special_calls(&info, from, span_end(s, &p)) {
                 return Some(h);
             }
             let or = matches!(k, Kind::Kw(Kw::Or | Kw::Xor)) || k == Kind::Op(Op::Logic);
             let rule = if or { "sqli.tautology" } else { "sqli.boolean" };
-            let structured = info.cmp > 0
+            // A leading `||` or `&&` is common punctuation in ids and
+            // cookies; it needs more than a comparison to count.
+            let symbolic = b == 0 && matches!(k, Kind::Op(_));
+            let structured = (info.cmp > 0 && !symbolic)
                 || info.known_calls > 0
                 || info.subqueries > 0
                 || info.literals > 0
                 || commented
                 || closers > 0;
-            // `x' or y`: a lone word after the connective could be prose.
-            let lone_word = p.i == here + 2 && t[here + 1].kind == Kind::Word;
-            let score = if structured || (quoted && !weak && !lone_word) {
+            let score = if structured {
                 SURE
             } else if weak {
                 return None;
@@ -310,7 +364,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, quoted: bool, weak: bool) -> 
             };
             hit(rule, score, from, span_end(s, &p))
         }
-        Kind::Op(Op::Cmp | Op::Arith)
+        Kind::Op(Op::Cmp | Op::Arith | Op::Sign)
         | Kind::Kw(Kw::WordOp | Kw::In | Kw::Between | Kw::Not | Kw::Sounds | Kw::Is) => {
             if weak {
                 return None;
@@ -324,11 +378,18 @@ fn after_break(s: &Stream, value: &[u8], b: usize, quoted: bool, weak: bool) -> 
                 return None;
             }
             let info = p.info;
-            if let Some(h) = special_calls(&info, t, from, span_end(s, &p)) {
+            if let Some(h) = special_calls(&info, from, span_end(s, &p)) {
                 return Some(h);
             }
-            let strong = info.known_calls > 0 || info.subqueries > 0 || info.logic > 0;
-            let score = if strong || (commented && (quoted || closers > 0)) {
+            let strong = info.known_calls > 0
+                || info.subqueries > 0
+                || (info.logic > 0 && (quoted || info.cmp > 0));
+            // `' - '`: the chain reopens the app's string, as only an
+            // injection that expects the closing quote does. A quoted
+            // operator glued to its quotes (`"&"`, `'*'`) is prose.
+            let spaced = b > 0 && t[here].start > t[b - 1].end;
+            let reopens = quoted && spaced && t[p.i - 1].kind == Kind::StrOpen;
+            let score = if strong || reopens || (commented && quoted) {
                 SURE
             } else if quoted && info.cmp > 0 {
                 4
@@ -338,7 +399,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, quoted: bool, weak: bool) -> 
             hit("sqli.operator_chain", score, from, span_end(s, &p))
         }
         Kind::Kw(Kw::Union | Kw::SetOp) => union_at(s, here, (b > 0 && !weak) || closers > 0),
-        Kind::Semi => stacked_at(s, here),
+        Kind::Semi => stacked_at(s, value, here),
         Kind::Kw(Kw::Order | Kw::Group) if !weak => {
             p.i += 1;
             if !p.eat_kw(Kw::By) || !p.expr() {
@@ -352,7 +413,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, quoted: bool, weak: bool) -> 
                     return None;
                 }
             }
-            if !clean_end(&mut p) || !(quoted || closers > 0 || commented) {
+            if !clean_end(&mut p) || !(quoted || closers > 0 || commented || p.info.calls > 0) {
                 return None;
             }
             hit("sqli.clause", SURE, from, span_end(s, &p))
@@ -375,10 +436,78 @@ fn after_break(s: &Stream, value: &[u8], b: usize, quoted: bool, weak: bool) -> 
     }
 }
 
+/// A value that is by itself a query or an expression with a subquery or
+/// a trailing comment: `(select id from users limit 1)`, `( 1 OR @a ) --`,
+/// `select 1,2 from t where`. Prose reads as neither.
+fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    let mut p = s.parser(0);
+    while p.eat(Kind::LParen) {}
+    let first = p.i;
+    if p.eat_kw(Kw::Select) {
+        let items = p.i;
+        if p.select_items() && clean_end(&mut p) && select_is_code(t, items, p.i) {
+            let sure = p.info.calls > 0 || p.info.subqueries > 0 || commented;
+            if let Some(h) = special_calls(&p.info, t[first].start, span_end(s, &p)) {
+                return Some(h);
+            }
+            // A plain `select a from b` is also how some public APIs (YQL)
+            // take queries: weak on its own.
+            if sure || from_ok(t, items, p.i) {
+                let score = if sure { SURE } else { 4 };
+                return hit("sqli.expression", score, t[first].start, span_end(s, &p));
+            }
+        }
+        return None;
+    }
+    let mut p = s.parser(0);
+    if !p.expr() || !clean_end(&mut p) || !p.at_end() {
+        return None;
+    }
+    let info = p.info;
+    if !tail_ok(t, value, Start::Bare) {
+        return None;
+    }
+    let structure = info.logic > 0 || info.calls > 0;
+    if info.subqueries > 0 || (commented && structure) {
+        if let Some(h) = special_calls(&info, 0, span_end(s, &p)) {
+            return Some(h);
+        }
+        return hit("sqli.expression", SURE, t[0].start, span_end(s, &p));
+    }
+    None
+}
+
+/// `FROM` in `t[from..end]` names a table the way SQL does: a (qualified)
+/// name or subquery, at most one alias, then a clause, a list or the end.
+fn from_ok(t: &[Token], from: usize, end: usize) -> bool {
+    let Some(at) = t[from..end]
+        .iter()
+        .position(|t| t.kind == Kind::Kw(Kw::From))
+    else {
+        return false;
+    };
+    let mut i = from + at + 1;
+    match t.get(i).map(|t| t.kind) {
+        Some(Kind::Word | Kind::Var | Kind::LParen | Kind::Kw(Kw::ObjectType)) => i += 1,
+        _ => return false,
+    }
+    while t.get(i).map(|t| t.kind) == Some(Kind::Dot) {
+        i += 2;
+    }
+    if t.get(i).map(|t| t.kind) == Some(Kind::Word) {
+        i += 1;
+    }
+    matches!(
+        t.get(i).map(|t| t.kind),
+        None | Some(Kind::Kw(_) | Kind::Comma | Kind::RParen | Kind::Semi)
+    )
+}
+
 /// Blind, error-based and system calls met while parsing an injected
 /// expression.
-fn special_calls(info: &Info, t: &[Token], from: usize, end: usize) -> Option<Hit> {
-    let _ = t;
+fn special_calls(info: &Info, from: usize, end: usize) -> Option<Hit> {
     if info.blind.is_some() {
         return hit("sqli.blind", SURE, from, end);
     }
@@ -405,17 +534,25 @@ fn select_is_code(t: &[Token], first: usize, end: usize) -> bool {
 /// UNION follows a value (a number, a string, `)`), the usual injection.
 fn union_at(s: &Stream, at: usize, after_value: bool) -> Option<Hit> {
     let t = s.tokens();
-    let mut p = Parser::new(t, at + 1);
+    let mut p = s.parser(at + 1);
     while matches!(p.peek(), Some(Kind::Kw(Kw::All | Kw::Distinct))) {
         p.i += 1;
     }
     while p.eat(Kind::LParen) {}
+    if p.at_end() && after_value && s.end_comment.is_some() {
+        // `-1 union/*`: the rest of the query is commented out.
+        return hit("sqli.union", SURE, t[at].start, t[at].end);
+    }
     if !p.eat_kw(Kw::Select) {
         return None;
     }
     let first = p.i;
     if !p.select_items() {
-        return None;
+        return if after_value {
+            hit("sqli.union", SURE, t[at].start, t[first - 1].end)
+        } else {
+            None
+        };
     }
     if !after_value && !select_is_code(t, first, p.i) {
         return None;
@@ -423,25 +560,39 @@ fn union_at(s: &Stream, at: usize, after_value: bool) -> Option<Hit> {
     if !clean_end(&mut p) && !select_is_code(t, first, p.i) {
         return None;
     }
-    if let Some(h) = special_calls(&p.info, t, t[at].start, span_end(s, &p)) {
+    if let Some(h) = special_calls(&p.info, t[at].start, span_end(s, &p)) {
         return Some(h);
     }
     hit("sqli.union", SURE, t[at].start, span_end(s, &p))
 }
 
 /// `;` followed by the head of a statement that changes or reads data.
-fn stacked_at(s: &Stream, at: usize) -> Option<Hit> {
+fn stacked_at(s: &Stream, value: &[u8], at: usize) -> Option<Hit> {
     let t = s.tokens();
-    let mut p = Parser::new(t, at);
-    while p.eat(Kind::Semi) {}
-    let Some(Kind::Kw(kw)) = p.peek() else {
-        return None;
+    let mut i = at;
+    while t.get(i).is_some_and(|t| t.kind == Kind::Semi) {
+        i += 1;
+    }
+    let mut h = statement_at(s, value, i, 0)?;
+    h.span.start = t[at].start;
+    Some(h)
+}
+
+/// A statement head at token `at` (after a `;`, or after MSSQL's IF).
+fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
+    let t = s.tokens();
+    let head = t.get(at)?;
+    let mut p = s.parser(at + 1);
+    let kw = match head.kind {
+        Kind::Kw(kw) => kw,
+        // `IF(1=1)` lexes as a call; as a statement it is MSSQL's IF.
+        Kind::Func(_) if value[head.start..head.end].eq_ignore_ascii_case(b"if") => Kw::If,
+        _ => return None,
     };
-    p.i += 1;
     let ok = match kw {
         Kw::Select => {
             let first = p.i;
-            p.select_items() && (clean_end(&mut p) || p.at_end()) && select_is_code(t, first, p.i)
+            p.select_items() && clean_end(&mut p) && select_is_code(t, first, p.i)
         }
         Kw::Drop | Kw::Create | Kw::Alter => {
             p.eat_kw(Kw::ObjectType)
@@ -474,8 +625,24 @@ fn stacked_at(s: &Stream, at: usize) -> Option<Hit> {
         Kw::Declare => p.eat(Kind::Var),
         Kw::Set => (p.eat(Kind::Var) || p.eat(Kind::Word)) && p.eat(Kind::Op(Op::Cmp)) && p.expr(),
         Kw::Shutdown => p.at_end() || p.eat_kw(Kw::With) || p.eat(Kind::Semi),
-        Kw::Waitfor => return waitfor_at(s, p.i - 1),
+        Kw::Waitfor => return waitfor_at(s, at),
         Kw::Call => matches!(p.peek(), Some(Kind::Func(_))),
+        Kw::Begin => {
+            // PL/SQL block: BEGIN stmt; END
+            return statement_at(s, value, at + 1, depth + 1).or_else(|| {
+                let mut q = s.parser(at + 1);
+                (q.operand() && q.eat(Kind::Semi))
+                    .then(|| special_calls(&q.info, head.start, t[q.i - 1].end))
+                    .flatten()
+            });
+        }
+        Kw::If if depth < 4 => {
+            // MSSQL `;IF 1=1 DROP TABLE t`, `;IF(1=1) WAITFOR DELAY '0:0:5'`.
+            if !p.expr() {
+                return None;
+            }
+            return statement_at(s, value, p.i, depth + 1);
+        }
         Kw::Grant => matches!(
             p.peek(),
             Some(Kind::Kw(Kw::All | Kw::Select | Kw::Insert | Kw::Exec))
@@ -485,10 +652,10 @@ fn stacked_at(s: &Stream, at: usize) -> Option<Hit> {
     if !ok {
         return None;
     }
-    if let Some(h) = special_calls(&p.info, t, t[at].start, span_end(s, &p)) {
+    if let Some(h) = special_calls(&p.info, head.start, span_end(s, &p)) {
         return Some(h);
     }
-    hit("sqli.stacked", SURE, t[at].start, span_end(s, &p))
+    hit("sqli.stacked", SURE, head.start, span_end(s, &p))
 }
 
 /// MSSQL `WAITFOR DELAY '0:0:5'` / `WAITFOR TIME '...'`.
@@ -505,6 +672,9 @@ fn waitfor_at(s: &Stream, at: usize) -> Option<Hit> {
 
 /// Tokens after which an expression may start.
 fn expr_position(t: &[Token], k: usize) -> bool {
+    if k >= 2 && t[k - 1].kind == Kind::Dot && t[k - 2].kind == Kind::Word {
+        return expr_position(t, k - 2);
+    }
     k == 0
         || matches!(
             t[k - 1].kind,
@@ -533,7 +703,6 @@ fn expr_position(t: &[Token], k: usize) -> bool {
 
 /// Rules that hold wherever they appear in the value.
 fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
-    let _ = value;
     let t = s.tokens();
     for k in 0..t.len() {
         let found = match t[k].kind {
@@ -544,12 +713,12 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
                 );
                 union_at(s, k, after_value)
             }
-            Kind::Semi => stacked_at(s, k),
+            Kind::Semi => stacked_at(s, value, k),
             Kind::Kw(Kw::Waitfor) => waitfor_at(s, k),
             Kind::Func(Func::Blind | Func::Error | Func::System) if expr_position(t, k) => {
-                let mut p = Parser::new(t, k);
+                let mut p = s.parser(k);
                 if p.operand() {
-                    special_calls(&p.info, t, t[k].start, span_end(s, &p))
+                    special_calls(&p.info, t[k].start, span_end(s, &p))
                 } else {
                     None
                 }

@@ -163,3 +163,19 @@ fn corpus() {
     }
     println!("attacks {caught}/{attacks}  false positives {fps}/{benign}");
 }
+
+/// Debugging aid: `SQLI_DEBUG='value' cargo test -p mirrorguard sqli::tests::explain
+/// -- --ignored --nocapture` prints each context's fingerprint and the hit.
+#[test]
+#[ignore]
+fn explain() {
+    let Ok(v) = std::env::var("SQLI_DEBUG") else {
+        return;
+    };
+    for line in v.lines() {
+        for start in [Start::Bare, Start::Single, Start::Double] {
+            println!("{start:?}: {}", lexer::fingerprint(line.as_bytes(), start));
+        }
+        println!("{line:?} => {:?}", detect(line.as_bytes(), &ctx()));
+    }
+}
