@@ -14,6 +14,11 @@ pub(crate) struct Info {
     pub cmp: u16,
     /// Boolean connectives.
     pub logic: u16,
+    /// Comparisons of two literals (`1=1`, `'a'='a'`): tautologies and
+    /// contradictions, which real queries never need.
+    pub lit_cmp: u16,
+    /// Variables (`@@version`).
+    pub vars: u16,
     /// Binary operators of any kind.
     pub ops: u16,
     /// Function calls.
@@ -132,7 +137,11 @@ impl<'t> Parser<'t> {
             return self.cut;
         };
         match k {
-            Kind::Num | Kind::Var => self.i += 1,
+            Kind::Num => self.i += 1,
+            Kind::Var => {
+                self.i += 1;
+                self.info.vars += 1;
+            }
             Kind::Kw(Kw::Literal) => {
                 self.i += 1;
                 self.info.literals += 1;
@@ -423,19 +432,43 @@ impl<'t> Parser<'t> {
 
     /// operand (binop operand)*
     pub(crate) fn expr(&mut self) -> bool {
+        let at = self.i;
         if !self.operand() {
             return false;
         }
-        self.expr_tail()
+        let lit = self.literal_since(at);
+        self.expr_tail_from(lit)
+    }
+
+    /// Whether the operand read from `at` was one literal (`1`, `'a'`).
+    fn literal_since(&self, at: usize) -> bool {
+        let mut i = at;
+        while matches!(
+            self.t.get(i).map(|t| t.kind),
+            Some(Kind::Op(Op::Sign | Op::Unary))
+        ) {
+            i += 1;
+        }
+        i + 1 == self.i
+            && matches!(
+                self.t[i].kind,
+                Kind::Num | Kind::Str | Kind::StrOpen | Kind::Kw(Kw::Literal)
+            )
     }
 
     /// (binop operand)* after an operand already read.
     pub(crate) fn expr_tail(&mut self) -> bool {
+        self.expr_tail_from(false)
+    }
+
+    fn expr_tail_from(&mut self, mut prev_lit: bool) -> bool {
         loop {
             let save = (self.i, self.info);
             if !self.binop() {
                 return true;
             }
+            let cmp = self.info.cmp > save.1.cmp;
+            let at = self.i;
             if !self.operand() {
                 // `1 --` is handled by the caller; a dangling operator is not
                 // an expression.
@@ -443,6 +476,11 @@ impl<'t> Parser<'t> {
                 self.info = save.1;
                 return false;
             }
+            let lit = self.literal_since(at);
+            if cmp && lit && prev_lit {
+                self.info.lit_cmp += 1;
+            }
+            prev_lit = lit;
         }
     }
 

@@ -236,6 +236,10 @@ fn truncates(c: &Token, value: &[u8]) -> bool {
         }),
         Kind::Comment(Cmt::Line) => {
             let rest = &text[2..];
+            // MSSQL hides a statement from its logs when this follows `--`.
+            if rest.len() >= 11 && rest[..11].eq_ignore_ascii_case(b"sp_password") {
+                return true;
+            }
             let dashes = rest.iter().take_while(|&&b| b == b'-').count();
             rest.get(dashes).map_or(true, |&b| {
                 b <= b' ' || matches!(b, b'+' | b'#' | b'!' | b';')
@@ -354,7 +358,8 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
                 || info.subqueries > 0
                 || info.literals > 0
                 || commented
-                || closers > 0;
+                || closers > 0
+                || reopens(t, value, b, here, p.i, start);
             let score = if structured {
                 SURE
             } else if weak {
@@ -387,8 +392,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             // `' - '`: the chain reopens the app's string, as only an
             // injection that expects the closing quote does. A quoted
             // operator glued to its quotes (`"&"`, `'*'`) is prose.
-            let spaced = b > 0 && t[here].start > t[b - 1].end;
-            let reopens = quoted && spaced && t[p.i - 1].kind == Kind::StrOpen;
+            let reopens = reopens(t, value, b, here, p.i, start);
             let score = if strong || reopens || (commented && quoted) {
                 SURE
             } else if quoted && info.cmp > 0 {
@@ -400,6 +404,22 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
         }
         Kind::Kw(Kw::Union | Kw::SetOp) => union_at(s, here, (b > 0 && !weak) || closers > 0),
         Kind::Semi => stacked_at(s, value, here),
+        // MSSQL runs `1 update t set ...` / `x'exec ...` without `;`.
+        Kind::Kw(
+            Kw::Insert
+            | Kw::Update
+            | Kw::Delete
+            | Kw::Drop
+            | Kw::Create
+            | Kw::Alter
+            | Kw::Truncate
+            | Kw::Exec
+            | Kw::Declare
+            | Kw::Shutdown
+            | Kw::Waitfor
+            | Kw::Select
+            | Kw::If,
+        ) if !weak && b > 0 => statement_at(s, value, here, 0),
         Kind::Kw(Kw::Order | Kw::Group) if !weak => {
             p.i += 1;
             if !p.eat_kw(Kw::By) || !p.expr() {
@@ -442,13 +462,30 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
 fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
     let t = s.tokens();
     let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    // `1 * 1 --`: a comment set apart from the code, as typed by hand.
+    let spaced_comment = s.end_comment.as_ref().is_some_and(|c| {
+        c.start > 0 && value[c.start - 1].is_ascii_whitespace() && truncates(c, value)
+    });
     let mut p = s.parser(0);
     while p.eat(Kind::LParen) {}
     let first = p.i;
+    if first == 0 && matches!(t.first().map(|t| t.kind), Some(Kind::Kw(_) | Kind::Func(_))) {
+        // A value that is a whole statement: `IF EXISTS (...) DROP TABLE t`.
+        if t[0].kind != Kind::Kw(Kw::Select) {
+            if let Some(h) = statement_at(s, value, 0, 0) {
+                return Some(h);
+            }
+        }
+    }
     if p.eat_kw(Kw::Select) {
         let items = p.i;
         if p.select_items() && clean_end(&mut p) && select_is_code(t, items, p.i) {
-            let sure = p.info.calls > 0 || p.info.subqueries > 0 || commented;
+            // `(select ...)`: a subquery pasted where a value goes.
+            let sure = p.info.calls > 0
+                || p.info.subqueries > 0
+                || p.info.vars > 0
+                || commented
+                || first > 0;
             if let Some(h) = special_calls(&p.info, t[first].start, span_end(s, &p)) {
                 return Some(h);
             }
@@ -470,7 +507,13 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
         return None;
     }
     let structure = info.logic > 0 || info.calls > 0;
-    if info.subqueries > 0 || (commented && structure) {
+    let parens = t.iter().any(|t| t.kind == Kind::LParen);
+    let sure = info.subqueries > 0
+        || (commented && structure)
+        || (spaced_comment && (info.ops > 0 || parens))
+        || (info.logic > 0 && info.lit_cmp > 0)
+        || info.known_calls >= 2;
+    if sure {
         if let Some(h) = special_calls(&info, 0, span_end(s, &p)) {
             return Some(h);
         }
@@ -503,6 +546,22 @@ fn from_ok(t: &[Token], from: usize, end: usize) -> bool {
         t.get(i).map(|t| t.kind),
         None | Some(Kind::Kw(_) | Kind::Comma | Kind::RParen | Kind::Semi)
     )
+}
+
+/// Whether the continuation `t[here..end]` after a quote break ends by
+/// reopening the app's string (`' - '`, `'AND'`, `A' || 'B`): only an
+/// injection that expects the app's closing quote is written so. A quote
+/// after a space opens a quotation in prose (`SMALL "&" SIGN`), and in the
+/// double-quote context the operator must stand apart from its quotes.
+fn reopens(t: &[Token], value: &[u8], b: usize, here: usize, end: usize, start: Start) -> bool {
+    if start == Start::Bare || b == 0 || end == 0 || t[end - 1].kind != Kind::StrOpen {
+        return false;
+    }
+    let brk = &value[t[b - 1].start..t[b - 1].end];
+    let opening = brk.len() >= 2 && brk[brk.len() - 2].is_ascii_whitespace();
+    let spaced = t[here].start > t[b - 1].end;
+    let symbol = matches!(t[here].kind, Kind::Op(_));
+    !opening && ((spaced && symbol) || start == Start::Single)
 }
 
 /// Blind, error-based and system calls met while parsing an injected
