@@ -241,11 +241,20 @@ impl<'a> Lexer<'a> {
             b')' => self.tok(Kind::RParen, p, p + 1),
             b',' => self.tok(Kind::Comma, p, p + 1),
             b';' => self.tok(Kind::Semi, p, p + 1),
+            // PostgreSQL JSON path operators: #> #>> #-
+            b'#' if n == b'>' || (n == b'-' && self.at(p + 2) != b'-') => {
+                let len = if self.at(p + 2) == b'>' { 3 } else { 2 };
+                self.tok(Kind::Op(Op::Cmp), p, p + len)
+            }
             b'#' => self.line_comment(p),
             b'-' if n == b'-' => self.line_comment(p),
             b'/' if n == b'*' => self.block_comment(p),
             b'.' if n.is_ascii_digit() => self.number(p),
             b'.' => self.tok(Kind::Dot, p, p + 1),
+            // PostgreSQL containment and JSON path operators: @> @? @@
+            b'@' if matches!(n, b'>' | b'?') || (n == b'@' && !is_word_byte(self.at(p + 2))) => {
+                self.tok(Kind::Op(Op::Cmp), p, p + 2)
+            }
             b'@' => self.variable(p),
             b'0'..=b'9' => self.number(p),
             b'$' if n == b'$' || n.is_ascii_alphabetic() || n == b'_' => self.dollar(p),
@@ -481,6 +490,9 @@ impl<'a> Lexer<'a> {
             b"<=" if self.at(p + 2) == b'>' => (Op::Cmp, 3),
             b"<=" | b">=" | b"<>" | b"!=" | b"==" | b"!<" | b"!>" | b":=" => (Op::Cmp, 2),
             b"<<" | b">>" => (Op::Arith, 2),
+            // JSON operators: MySQL/PostgreSQL -> ->>, PostgreSQL <@ ?| ?&.
+            b"->" if self.at(p + 2) == b'>' => (Op::Cmp, 3),
+            b"->" | b"<@" | b"?|" | b"?&" => (Op::Cmp, 2),
             b"||" | b"&&" => (Op::Logic, 2),
             b"::" => (Op::Cast, 2),
             _ => match c {
@@ -488,6 +500,8 @@ impl<'a> Lexer<'a> {
                 b'+' | b'-' => (Op::Sign, 1),
                 b'*' | b'/' | b'%' | b'&' | b'|' | b'^' => (Op::Arith, 1),
                 b'!' | b'~' => (Op::Unary, 1),
+                // PostgreSQL `jsonb ? 'key'`.
+                b'?' => (Op::Cmp, 1),
                 _ => return self.tok(Kind::Other, p, p + 1),
             },
         };

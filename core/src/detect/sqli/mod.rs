@@ -335,11 +335,14 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
         }
         return None;
     };
-    if !tail_ok(t, value, start) {
-        return None;
-    }
+    // Expressions must leave the query well-formed; statements and delay
+    // calls are hostile even when the rest is broken.
+    let tail = tail_ok(t, value, start);
     match k {
         Kind::Kw(Kw::And | Kw::Or | Kw::Xor) | Kind::Op(Op::Logic) => {
+            if !tail {
+                return None;
+            }
             p.i += 1;
             if !p.expr() || !clean_end(&mut p) {
                 return None;
@@ -371,7 +374,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
         }
         Kind::Op(Op::Cmp | Op::Arith | Op::Sign)
         | Kind::Kw(Kw::WordOp | Kw::In | Kw::Between | Kw::Not | Kw::Sounds | Kw::Is) => {
-            if weak {
+            if weak || !tail {
                 return None;
             }
             let ok = if k == Kind::Kw(Kw::Is) {
@@ -644,6 +647,14 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
     let mut p = s.parser(at + 1);
     let kw = match head.kind {
         Kind::Kw(kw) => kw,
+        // MySQL `IF (...) BENCHMARK(...)`, PL/SQL `BEGIN DBMS_LOCK.SLEEP(5)`.
+        Kind::Func(Func::Blind | Func::Error | Func::System) | Kind::Word => {
+            let mut q = s.parser(at);
+            if !q.operand() {
+                return None;
+            }
+            return special_calls(&q.info, head.start, span_end(s, &q));
+        }
         // `IF(1=1)` lexes as a call; as a statement it is MSSQL's IF.
         Kind::Func(_) if value[head.start..head.end].eq_ignore_ascii_case(b"if") => Kw::If,
         _ => return None,

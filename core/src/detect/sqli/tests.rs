@@ -179,3 +179,17 @@ fn explain() {
         println!("{line:?} => {:?}", detect(line.as_bytes(), &ctx()));
     }
 }
+
+#[test]
+#[ignore]
+fn scratch_engine() {
+    let engine = crate::Engine::new(crate::Config::default()).expect("engine");
+    let body = std::env::var("SQLI_BODY").unwrap_or_default();
+    let req = crate::Request::builder()
+        .method("POST")
+        .uri("/post")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(&body)
+        .build();
+    println!("{}", engine.analyze(&req).to_json());
+}
