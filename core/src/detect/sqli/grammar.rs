@@ -19,6 +19,8 @@ pub(crate) struct Info {
     pub lit_cmp: u16,
     /// Variables (`@@version`).
     pub vars: u16,
+    /// PostgreSQL `::type` casts.
+    pub casts: u16,
     /// Binary operators of any kind.
     pub ops: u16,
     /// Function calls.
@@ -239,6 +241,7 @@ impl<'t> Parser<'t> {
             match self.peek() {
                 Some(Kind::Op(Op::Cast)) => {
                     self.i += 1;
+                    self.info.casts += 1;
                     if !matches!(self.peek(), Some(Kind::Word | Kind::Kw(_) | Kind::Func(_))) {
                         return false;
                     }
@@ -252,7 +255,18 @@ impl<'t> Parser<'t> {
                 }
                 Some(Kind::Kw(Kw::Collate)) => {
                     self.i += 1;
-                    if !self.eat(Kind::Word) {
+                    if !self.eat(Kind::Word) && !self.eat(Kind::Str) {
+                        return false;
+                    }
+                    self.info.ops += 1;
+                }
+                Some(Kind::Kw(Kw::NotNull)) => {
+                    self.i += 1;
+                    self.info.cmp += 1;
+                }
+                Some(Kind::Kw(Kw::Escape)) => {
+                    self.i += 1;
+                    if !self.operand() {
                         return false;
                     }
                 }

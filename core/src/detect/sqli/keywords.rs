@@ -18,6 +18,8 @@ pub(crate) enum Kw {
     // Operators spelled as words (`a LIKE b`, `a DIV b`).
     WordOp,
     Is,
+    /// PostgreSQL/SQLite `x NOTNULL`, `x ISNULL`.
+    NotNull,
     In,
     Between,
     Sounds,
@@ -143,6 +145,7 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("interval", Kw::Interval),
     ("into", Kw::Into),
     ("is", Kw::Is),
+    ("isnull", Kw::NotNull),
     ("join", Kw::Join),
     ("left", Kw::Join),
     ("like", Kw::WordOp),
@@ -154,6 +157,7 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("minus", Kw::SetOp),
     ("mod", Kw::WordOp),
     ("not", Kw::Not),
+    ("notnull", Kw::NotNull),
     ("null", Kw::Literal),
     ("offset", Kw::Offset),
     ("on", Kw::On),

@@ -138,6 +138,8 @@ pub(crate) struct Lexer<'a> {
     exec_comment: bool,
     /// The break-out string of a quoted start, still to be emitted.
     start: Start,
+    /// `+` is a space: the value is form-encoded text nobody decoded.
+    plus_space: bool,
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -157,7 +159,20 @@ impl<'a> Lexer<'a> {
             pos: 0,
             exec_comment: false,
             start,
+            plus_space: false,
         }
+    }
+
+    /// Reads `+` as a space.
+    pub(crate) fn plus_as_space(mut self, on: bool) -> Lexer<'a> {
+        self.plus_space = on;
+        self
+    }
+
+    fn space_at(&self, i: usize) -> bool {
+        self.src
+            .get(i)
+            .is_some_and(|&b| is_space(b) || (self.plus_space && b == b'+'))
     }
 
     fn at(&self, i: usize) -> u8 {
@@ -173,10 +188,15 @@ impl<'a> Lexer<'a> {
     /// returns the index after the closing quote, or `None` if it never
     /// closes. A doubled quote and a backslash escape do not close.
     fn string_end(&self, from: usize, quote: u8) -> Option<usize> {
+        self.string_end_with(from, quote, true)
+    }
+
+    fn string_end_with(&self, from: usize, quote: u8, backslash: bool) -> Option<usize> {
         let mut i = from;
-        while let Some(off) = memchr::memchr2(quote, b'\\', &self.src[i.min(self.src.len())..]) {
+        let esc = if backslash { b'\\' } else { quote };
+        while let Some(off) = memchr::memchr2(quote, esc, &self.src[i.min(self.src.len())..]) {
             let j = i + off;
-            if self.src[j] == b'\\' {
+            if backslash && self.src[j] == b'\\' {
                 i = j + 2;
                 continue;
             }
@@ -198,9 +218,12 @@ impl<'a> Lexer<'a> {
 
     /// The break-out string of a quoted start. `None` from `next` when the
     /// value never closes the quote (then this context does not apply).
+    /// Backslashes do not escape here: only MySQL reads them so, and a
+    /// `\'` sent by the attacker (against apps that escape quotes by
+    /// doubling) still closes the string everywhere else.
     fn break_string(&mut self, quote: u8) -> Option<Token> {
         self.start = Start::Bare;
-        let end = self.string_end(0, quote)?;
+        let end = self.string_end_with(0, quote, false)?;
         self.tok(Kind::Str, 0, end)
     }
 
@@ -213,7 +236,7 @@ impl<'a> Lexer<'a> {
         }
         let src = self.src;
         loop {
-            while self.pos < src.len() && is_space(src[self.pos]) {
+            while self.space_at(self.pos) {
                 self.pos += 1;
             }
             if self.pos >= src.len() {
@@ -463,7 +486,7 @@ impl<'a> Lexer<'a> {
     /// Keyword, function or plain word, for a word ending at `end`.
     fn classify(&self, w: &[u8], end: usize) -> Kind {
         let mut j = end;
-        while j < self.src.len() && is_space(self.src[j]) {
+        while self.space_at(j) {
             j += 1;
         }
         let kw = keywords::keyword(w);

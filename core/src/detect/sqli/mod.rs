@@ -43,6 +43,7 @@ use lexer::{Cmt, Kind, Lexer, Op, Start, Token};
 
 use super::{Ctx, Hit};
 use crate::config::Sensitivity;
+use crate::verdict::Part;
 
 /// Significant tokens judged per context. Payloads state their intent in
 /// the first few tokens; the cap bounds the work per value.
@@ -62,7 +63,7 @@ struct Stream {
 }
 
 impl Stream {
-    fn collect(value: &[u8], start: Start) -> Stream {
+    fn collect(value: &[u8], start: Start, plus_space: bool) -> Stream {
         let blank = Token {
             kind: Kind::Other,
             start: 0,
@@ -74,7 +75,7 @@ impl Stream {
             cut: false,
             end_comment: None,
         };
-        let mut lx = Lexer::new(value, start);
+        let mut lx = Lexer::new(value, start).plus_as_space(plus_space);
         let mut trailing = None;
         while let Some(t) = lx.next_token() {
             if let Kind::Comment(_) = t.kind {
@@ -142,6 +143,11 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     if !special && value.iter().filter(|b| b.is_ascii_whitespace()).count() < 2 {
         return None;
     }
+    // A raw body or path holding `a+b+c` and no spaces is form-encoded text
+    // the app will decode; read it as the app will.
+    let plus_space = matches!(ctx.part, Part::Body | Part::Path)
+        && memchr::memchr(b'+', value).is_some()
+        && !value.iter().any(u8::is_ascii_whitespace);
     let mut best: Option<Hit> = None;
     for start in [Start::Bare, Start::Single, Start::Double] {
         let quote = match start {
@@ -152,7 +158,7 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         if quote.is_some_and(|q| memchr::memchr(q, value).is_none()) {
             continue;
         }
-        let s = Stream::collect(value, start);
+        let s = Stream::collect(value, start, plus_space);
         if s.len == 0 && quote.is_some() {
             continue;
         }
@@ -373,11 +379,20 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             hit(rule, score, from, span_end(s, &p))
         }
         Kind::Op(Op::Cmp | Op::Arith | Op::Sign)
-        | Kind::Kw(Kw::WordOp | Kw::In | Kw::Between | Kw::Not | Kw::Sounds | Kw::Is) => {
+        | Kind::Kw(
+            Kw::WordOp
+            | Kw::In
+            | Kw::Between
+            | Kw::Not
+            | Kw::Sounds
+            | Kw::Is
+            | Kw::NotNull
+            | Kw::Collate,
+        ) => {
             if weak || !tail {
                 return None;
             }
-            let ok = if k == Kind::Kw(Kw::Is) {
+            let ok = if matches!(k, Kind::Kw(Kw::Is | Kw::NotNull | Kw::Collate)) {
                 p.postfixes() && p.expr_tail()
             } else {
                 p.binop() && p.operand() && p.expr_tail()
@@ -515,7 +530,9 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
         || (commented && structure)
         || (spaced_comment && (info.ops > 0 || parens))
         || (info.logic > 0 && info.lit_cmp > 0)
-        || info.known_calls >= 2;
+        || info.known_calls >= 2
+        // `f(password)::int`: a cast that fails with the data in its message.
+        || (info.calls > 0 && info.casts > 0);
     if sure {
         if let Some(h) = special_calls(&info, 0, span_end(s, &p)) {
             return Some(h);
