@@ -21,6 +21,8 @@ pub(crate) struct Info {
     pub vars: u16,
     /// PostgreSQL `::type` casts.
     pub casts: u16,
+    /// CASE expressions.
+    pub cases: u16,
     /// Binary operators of any kind.
     pub ops: u16,
     /// Function calls.
@@ -187,6 +189,7 @@ impl<'t> Parser<'t> {
                 if !self.case() {
                     return false;
                 }
+                self.info.cases += 1;
             }
             Kind::Kw(Kw::Exists) => {
                 self.i += 1;
@@ -322,6 +325,7 @@ impl<'t> Parser<'t> {
             self.eat_kw(Kw::Distinct);
             self.eat_kw(Kw::All);
             let ok = if is_kw(self.peek(), Kw::Select) {
+                self.info.subqueries += 1;
                 self.select()
             } else if self.peek() == Some(Kind::Op(Op::Arith))
                 && matches!(self.peek_at(1), Some(Kind::RParen | Kind::Comma))
@@ -456,18 +460,16 @@ impl<'t> Parser<'t> {
 
     /// Whether the operand read from `at` was one literal (`1`, `'a'`).
     fn literal_since(&self, at: usize) -> bool {
-        let mut i = at;
-        while matches!(
-            self.t.get(i).map(|t| t.kind),
-            Some(Kind::Op(Op::Sign | Op::Unary))
-        ) {
-            i += 1;
+        // Signs and parentheses around one literal: `-1`, `(1)`, `('a')`.
+        let mut lits = 0;
+        for t in &self.t[at..self.i] {
+            match t.kind {
+                Kind::Op(Op::Sign | Op::Unary) | Kind::LParen | Kind::RParen => {}
+                Kind::Num | Kind::Str | Kind::StrOpen | Kind::Kw(Kw::Literal) => lits += 1,
+                _ => return false,
+            }
         }
-        i + 1 == self.i
-            && matches!(
-                self.t[i].kind,
-                Kind::Num | Kind::Str | Kind::StrOpen | Kind::Kw(Kw::Literal)
-            )
+        lits == 1
     }
 
     /// (binop operand)* after an operand already read.

@@ -328,8 +328,10 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
         t.first().map_or(0, |t| t.start)
     };
     let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    let system_var =
+        b > 0 && t[b - 1].kind == Kind::Var && value[t[b - 1].start..].starts_with(b"@@");
     let Some(k) = p.peek() else {
-        if commented && (quoted || closers > 0) && b > 0 {
+        if commented && (quoted || closers > 0 || system_var) && b > 0 {
             let end = s.end_comment.as_ref().map_or(from, |c| c.end);
             // `admin'--` closes a single value; `FOO BAR'# x` is more
             // likely prose with a stray quote.
@@ -362,7 +364,12 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             // A leading `||` or `&&` is common punctuation in ids and
             // cookies; it needs more than a comparison to count.
             let symbolic = b == 0 && matches!(k, Kind::Op(_));
+            // `' or 1`: a literal truth value after a quote break.
+            let literal = quoted
+                && p.i == here + 2
+                && matches!(t[here + 1].kind, Kind::Num | Kind::Kw(Kw::Literal));
             let structured = (info.cmp > 0 && !symbolic)
+                || literal
                 || info.known_calls > 0
                 || info.subqueries > 0
                 || info.literals > 0
@@ -451,7 +458,11 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
                     return None;
                 }
             }
-            if !clean_end(&mut p) || !(quoted || closers > 0 || commented || p.info.calls > 0) {
+            // `1 order by 5`: column positions, the probe for a UNION's width.
+            let by_number = t[here + 2].kind == Kind::Num;
+            if !clean_end(&mut p)
+                || !(quoted || closers > 0 || commented || p.info.calls > 0 || by_number)
+            {
                 return None;
             }
             hit("sqli.clause", SURE, from, span_end(s, &p))
@@ -514,7 +525,6 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
                 return hit("sqli.expression", score, t[first].start, span_end(s, &p));
             }
         }
-        return None;
     }
     let mut p = s.parser(0);
     if !p.expr() || !clean_end(&mut p) || !p.at_end() {
@@ -530,6 +540,9 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
         || (commented && structure)
         || (spaced_comment && (info.ops > 0 || parens))
         || (info.logic > 0 && info.lit_cmp > 0)
+        || (info.logic > 0 && info.calls > 0 && info.cmp > 0)
+        || (info.calls > 0 && info.vars > 0)
+        || info.cases > 0
         || info.known_calls >= 2
         // `f(password)::int`: a cast that fails with the data in its message.
         || (info.calls > 0 && info.casts > 0);
@@ -578,10 +591,23 @@ fn reopens(t: &[Token], value: &[u8], b: usize, here: usize, end: usize, start: 
         return false;
     }
     let brk = &value[t[b - 1].start..t[b - 1].end];
-    let opening = brk.len() >= 2 && brk[brk.len() - 2].is_ascii_whitespace();
+    let content = &brk[..brk.len() - 1];
+    // A quote after a space or `=(` opens a quotation (`SMALL "&" SIGN`,
+    // `q="MOD"`); after a value it closes one.
+    let opening = content.last().map_or(true, |&c| {
+        c.is_ascii_whitespace() || b"=([{:,&".contains(&c)
+    });
     let spaced = t[here].start > t[b - 1].end;
     let symbol = matches!(t[here].kind, Kind::Op(_));
-    !opening && ((spaced && symbol) || start == Start::Single)
+    match start {
+        // `A '=' B`, `' ^ '`: quoted symbols are the libinjection probes.
+        Start::Single => symbol || !opening,
+        // `1"OR!"a`, `" - "`.
+        _ => {
+            let value_like = !content.is_empty() && !content.iter().any(u8::is_ascii_whitespace);
+            !opening && if symbol { spaced } else { value_like }
+        }
+    }
 }
 
 /// Blind, error-based and system calls met while parsing an injected
@@ -618,9 +644,17 @@ fn union_at(s: &Stream, at: usize, after_value: bool) -> Option<Hit> {
         p.i += 1;
     }
     while p.eat(Kind::LParen) {}
-    if p.at_end() && after_value && s.end_comment.is_some() {
-        // `-1 union/*`: the rest of the query is commented out.
-        return hit("sqli.union", SURE, t[at].start, t[at].end);
+    if p.at_end() && after_value && !s.cut {
+        // `-1 union/*`, `-1 union`: a value negated to return nothing, or
+        // the rest of the query commented out, ahead of a UNION.
+        let negated =
+            at >= 2 && t[at - 2].kind == Kind::Op(Op::Sign) && t[at - 1].kind == Kind::Num;
+        let score = if s.end_comment.is_some() || negated {
+            SURE
+        } else {
+            4
+        };
+        return hit("sqli.union", score, t[at].start, t[at].end);
     }
     if !p.eat_kw(Kw::Select) {
         return None;
@@ -689,6 +723,8 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
                 )
         }
         Kw::Delete => {
+            // DELETE LOW_PRIORITY QUICK IGNORE FROM t
+            while p.eat(Kind::Word) {}
             p.eat_kw(Kw::From);
             p.eat(Kind::Word) && (p.at_end() || p.eat_kw(Kw::Where) || p.eat(Kind::Semi))
         }
@@ -711,19 +747,27 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
         },
         Kw::Declare => p.eat(Kind::Var),
         Kw::Set => (p.eat(Kind::Var) || p.eat(Kind::Word)) && p.eat(Kind::Op(Op::Cmp)) && p.expr(),
-        Kw::Shutdown => p.at_end() || p.eat_kw(Kw::With) || p.eat(Kind::Semi),
-        Kw::Waitfor => return waitfor_at(s, at),
-        Kw::Call => matches!(p.peek(), Some(Kind::Func(_))),
-        Kw::Begin => {
-            // PL/SQL block: BEGIN stmt; END
-            return statement_at(s, value, at + 1, depth + 1).or_else(|| {
-                let mut q = s.parser(at + 1);
-                (q.operand() && q.eat(Kind::Semi))
-                    .then(|| special_calls(&q.info, head.start, t[q.i - 1].end))
-                    .flatten()
-            });
+        Kw::Shutdown => p.at_end() || p.eat_kw(Kw::With) || p.eat(Kind::Semi) || p.eat_kw(Kw::End),
+        // LOAD DATA [LOCAL] INFILE 'f' / LOAD XML ... INFILE 'f'
+        Kw::Load => {
+            let mut infile = false;
+            for _ in 0..4 {
+                let Some(w) = t.get(p.i).filter(|t| t.kind == Kind::Word) else {
+                    break;
+                };
+                p.i += 1;
+                if value[w.start..w.end].eq_ignore_ascii_case(b"infile") {
+                    infile = true;
+                    break;
+                }
+            }
+            infile && matches!(p.peek(), Some(Kind::Str | Kind::StrOpen))
         }
-        Kw::If if depth < 4 => {
+        Kw::Begin if depth < 4 => {
+            // PL/SQL block: BEGIN stmt; END
+            return statement_at(s, value, at + 1, depth + 1);
+        }
+        Kw::If | Kw::While if depth < 4 => {
             // MSSQL `;IF 1=1 DROP TABLE t`, `;IF(1=1) WAITFOR DELAY '0:0:5'`.
             if !p.expr() {
                 return None;
@@ -811,7 +855,12 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
                 }
             }
             Kind::Kw(Kw::Outfile) if k > 0 && t[k - 1].kind == Kind::Kw(Kw::Into) => {
-                match t.get(k + 1) {
+                let arg = if t.get(k + 1).map(|t| t.kind) == Some(Kind::LParen) {
+                    k + 2
+                } else {
+                    k + 1
+                };
+                match t.get(arg) {
                     Some(a) if matches!(a.kind, Kind::Str | Kind::StrOpen) => {
                         hit("sqli.system", SURE, t[k - 1].start, a.end)
                     }
