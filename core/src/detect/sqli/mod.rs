@@ -60,23 +60,36 @@ struct Stream {
     cut: bool,
     /// A comment running to the end of the value after the last token.
     end_comment: Option<Token>,
+    /// The token read past a full window.
+    next: Option<Token>,
 }
 
+/// Tokens carried over when the window slides.
+const OVERLAP: usize = 16;
+
 impl Stream {
-    fn collect(value: &[u8], start: Start, plus_space: bool) -> Stream {
+    fn new() -> Stream {
         let blank = Token {
             kind: Kind::Other,
             start: 0,
             end: 0,
         };
-        let mut s = Stream {
+        Stream {
             toks: [blank; MAX_TOKENS],
             len: 0,
             cut: false,
             end_comment: None,
-        };
-        let mut lx = Lexer::new(value, start).plus_as_space(plus_space);
+            next: None,
+        }
+    }
+
+    /// Appends tokens from `lx` until the window is full or the value ends.
+    fn fill(&mut self, lx: &mut Lexer<'_>) {
         let mut trailing = None;
+        if let Some(t) = self.next.take() {
+            self.toks[self.len] = t;
+            self.len += 1;
+        }
         while let Some(t) = lx.next_token() {
             if let Kind::Comment(_) = t.kind {
                 // A comment between tokens is whitespace to the server.
@@ -84,15 +97,29 @@ impl Stream {
                 continue;
             }
             trailing = None;
-            if s.len == MAX_TOKENS {
-                s.cut = true;
-                return s;
+            if self.len == MAX_TOKENS {
+                self.cut = true;
+                self.next = Some(t);
+                return;
             }
-            s.toks[s.len] = t;
-            s.len += 1;
+            self.toks[self.len] = t;
+            self.len += 1;
         }
-        s.end_comment = trailing;
-        s
+        self.end_comment = trailing;
+    }
+
+    /// Moves the window on past a cut, keeping a few tokens of context, so
+    /// that a payload padded with harmless words is still seen. False at
+    /// the end of the value.
+    fn slide(&mut self, lx: &mut Lexer<'_>) -> bool {
+        if !self.cut {
+            return false;
+        }
+        self.toks.copy_within(self.len - OVERLAP..self.len, 0);
+        self.len = OVERLAP;
+        self.cut = false;
+        self.fill(lx);
+        true
     }
 
     fn tokens(&self) -> &[Token] {
@@ -158,11 +185,21 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         if quote.is_some_and(|q| memchr::memchr(q, value).is_none()) {
             continue;
         }
-        let s = Stream::collect(value, start, plus_space);
+        let mut lx = Lexer::new(value, start).plus_as_space(plus_space);
+        let mut s = Stream::new();
+        s.fill(&mut lx);
         if s.len == 0 && quote.is_some() {
             continue;
         }
-        if let Some(hit) = judge(&s, value, start) {
+        let mut found = judge(&s, value, start);
+        // Past the first window only the rules that hold anywhere apply.
+        while start == Start::Bare
+            && found.as_ref().map_or(true, |h| h.score < SURE)
+            && s.slide(&mut lx)
+        {
+            found = anywhere(&s, value).or(found);
+        }
+        if let Some(hit) = found {
             if best.as_ref().map_or(true, |b| hit.score > b.score) {
                 best = Some(hit);
             }

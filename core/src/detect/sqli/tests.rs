@@ -88,6 +88,13 @@ fn huge_and_binary_values_are_fine() {
     let _ = detect(&junk, &ctx());
     let quotes = "'\"".repeat(50_000);
     let _ = detect(quotes.as_bytes(), &ctx());
+    // Padding with harmless words does not hide a payload.
+    let mut padded = "lorem ipsum ".repeat(20_000);
+    padded.push_str("; DROP TABLE users");
+    assert_eq!(
+        detect(padded.as_bytes(), &ctx()).map(|h| h.rule),
+        Some("sqli.stacked")
+    );
 }
 
 /// Scratch accuracy harness: `SQLI_CORPUS=/path/file.jsonl cargo test -p
