@@ -413,6 +413,12 @@ impl<'t> Parser<'t> {
             Kind::Op(Op::Arith | Op::Sign) => {}
             Kind::Kw(Kw::And | Kw::Or | Kw::Xor) => self.info.logic += 1,
             Kind::Kw(Kw::WordOp) => self.info.cmp += 1,
+            Kind::Kw(Kw::Similar) => {
+                // PostgreSQL `SIMILAR TO`: the lexer knows TO as a word.
+                self.i += 1;
+                self.info.cmp += 1;
+                return self.eat(Kind::Word);
+            }
             Kind::Kw(Kw::Sounds) => {
                 self.i += 1;
                 self.info.cmp += 1;
@@ -421,7 +427,7 @@ impl<'t> Parser<'t> {
             Kind::Kw(Kw::Not) => {
                 // NOT LIKE / NOT IN / NOT BETWEEN
                 match self.peek_at(1) {
-                    Some(Kind::Kw(Kw::WordOp | Kw::In | Kw::Between)) => {
+                    Some(Kind::Kw(Kw::WordOp | Kw::In | Kw::Between | Kw::Similar)) => {
                         self.i += 1;
                         return self.binop();
                     }

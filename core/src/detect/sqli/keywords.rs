@@ -23,6 +23,7 @@ pub(crate) enum Kw {
     In,
     Between,
     Sounds,
+    Similar,
     Collate,
     Escape,
     // Values: NULL, TRUE, CURRENT_USER...
@@ -176,7 +177,7 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("set", Kw::Set),
     ("show", Kw::Show),
     ("shutdown", Kw::Shutdown),
-    ("similar", Kw::WordOp),
+    ("similar", Kw::Similar),
     ("sounds", Kw::Sounds),
     ("sysdate", Kw::Literal),
     ("table", Kw::ObjectType),

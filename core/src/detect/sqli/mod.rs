@@ -62,6 +62,9 @@ struct Stream {
     end_comment: Option<Token>,
     /// The token read past a full window.
     next: Option<Token>,
+    /// Comments standing between tokens: `SELECT/**/password`. Real
+    /// values have no use for them; evasions do.
+    inner_comments: u16,
 }
 
 /// Tokens carried over when the window slides.
@@ -80,6 +83,7 @@ impl Stream {
             cut: false,
             end_comment: None,
             next: None,
+            inner_comments: 0,
         }
     }
 
@@ -96,7 +100,9 @@ impl Stream {
                 trailing.get_or_insert(t);
                 continue;
             }
-            trailing = None;
+            if trailing.take().is_some() && self.len > 0 {
+                self.inner_comments = self.inner_comments.saturating_add(1);
+            }
             if self.len == MAX_TOKENS {
                 self.cut = true;
                 self.next = Some(t);
@@ -174,7 +180,7 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     // the app will decode; read it as the app will.
     let plus_space = matches!(ctx.part, Part::Body | Part::Path)
         && memchr::memchr(b'+', value).is_some()
-        && !value.iter().any(u8::is_ascii_whitespace);
+        && !value.iter().any(|&b| b == b' ' || b == b'\t');
     let mut best: Option<Hit> = None;
     for start in [Start::Bare, Start::Single, Start::Double] {
         let quote = match start {
@@ -429,6 +435,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             | Kw::Between
             | Kw::Not
             | Kw::Sounds
+            | Kw::Similar
             | Kw::Is
             | Kw::NotNull
             | Kw::Collate,
@@ -547,11 +554,16 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
         let items = p.i;
         if p.select_items() && clean_end(&mut p) && select_is_code(t, items, p.i) {
             // `(select ...)`: a subquery pasted where a value goes.
+            let grouped = t[items..p.i]
+                .iter()
+                .any(|t| matches!(t.kind, Kind::Kw(Kw::Group | Kw::Having | Kw::Union)));
             let sure = p.info.calls > 0
                 || p.info.subqueries > 0
                 || p.info.vars > 0
                 || commented
-                || first > 0;
+                || first > 0
+                || grouped
+                || s.inner_comments > 0;
             if let Some(h) = special_calls(&p.info, t[first].start, span_end(s, &p)) {
                 return Some(h);
             }
@@ -666,9 +678,12 @@ fn special_calls(info: &Info, from: usize, end: usize) -> Option<Hit> {
 fn select_is_code(t: &[Token], first: usize, end: usize) -> bool {
     let head = t.get(first).map(|t| t.kind);
     let code_head = !matches!(head, Some(Kind::Word | Kind::Kw(Kw::ObjectType)) | None);
-    let listy = t[first.min(end)..end]
-        .iter()
-        .any(|t| matches!(t.kind, Kind::Comma | Kind::Kw(Kw::From)));
+    let listy = t[first.min(end)..end].iter().any(|t| {
+        matches!(
+            t.kind,
+            Kind::Comma | Kind::Kw(Kw::From | Kw::Group | Kw::Having)
+        )
+    });
     code_head || listy
 }
 
@@ -765,7 +780,13 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             p.eat_kw(Kw::From);
             p.eat(Kind::Word) && (p.at_end() || p.eat_kw(Kw::Where) || p.eat(Kind::Semi))
         }
-        Kw::Insert => p.eat_kw(Kw::Into) && matches!(p.peek(), Some(Kind::Word | Kind::Func(_))),
+        Kw::Insert => {
+            p.eat_kw(Kw::Into)
+                && matches!(
+                    p.peek(),
+                    Some(Kind::Word | Kind::Func(_) | Kind::Kw(Kw::ObjectType))
+                )
+        }
         Kw::Update => p.eat(Kind::Word) && p.eat_kw(Kw::Set),
         Kw::Truncate => {
             p.eat_kw(Kw::ObjectType);
