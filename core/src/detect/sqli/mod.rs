@@ -200,13 +200,13 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         let mut found = judge(&s, value, start);
         // Past the first window only the rules that hold anywhere apply.
         while start == Start::Bare
-            && found.as_ref().map_or(true, |h| h.score < SURE)
+            && found.as_ref().is_none_or(|h| h.score < SURE)
             && s.slide(&mut lx)
         {
             found = anywhere(&s, value).or(found);
         }
         if let Some(hit) = found {
-            if best.as_ref().map_or(true, |b| hit.score > b.score) {
+            if best.as_ref().is_none_or(|b| hit.score > b.score) {
                 best = Some(hit);
             }
         }
@@ -233,7 +233,7 @@ fn judge(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
         bare_break(t)
     };
     let mut first = brk.and_then(|(b, weak)| after_break(s, value, b, start, weak));
-    if !quoted && first.as_ref().map_or(true, |h| h.score < SURE) {
+    if !quoted && first.as_ref().is_none_or(|h| h.score < SURE) {
         first = whole_value(s, value).or(first);
     }
     if first.as_ref().is_some_and(|h| h.score >= SURE) {
@@ -280,9 +280,9 @@ fn hit(rule: &'static str, score: u32, start: usize, end: usize) -> Option<Hit> 
 fn truncates(c: &Token, value: &[u8]) -> bool {
     let text = &value[c.start..c.end];
     match c.kind {
-        Kind::Comment(Cmt::Line) if text[0] == b'#' => text.get(1).map_or(true, |&b| {
-            !b.is_ascii_alphanumeric() && b != b'\'' && b != b'"'
-        }),
+        Kind::Comment(Cmt::Line) if text[0] == b'#' => text
+            .get(1)
+            .is_none_or(|&b| !b.is_ascii_alphanumeric() && b != b'\'' && b != b'"'),
         Kind::Comment(Cmt::Line) => {
             let rest = &text[2..];
             // MSSQL hides a statement from its logs when this follows `--`.
@@ -290,9 +290,8 @@ fn truncates(c: &Token, value: &[u8]) -> bool {
                 return true;
             }
             let dashes = rest.iter().take_while(|&&b| b == b'-').count();
-            rest.get(dashes).map_or(true, |&b| {
-                b <= b' ' || matches!(b, b'+' | b'#' | b'!' | b';')
-            })
+            rest.get(dashes)
+                .is_none_or(|&b| b <= b' ' || matches!(b, b'+' | b'#' | b'!' | b';'))
         }
         Kind::Comment(_) => true,
         _ => false,
@@ -643,9 +642,9 @@ fn reopens(t: &[Token], value: &[u8], b: usize, here: usize, end: usize, start: 
     let content = &brk[..brk.len() - 1];
     // A quote after a space or `=(` opens a quotation (`SMALL "&" SIGN`,
     // `q="MOD"`); after a value it closes one.
-    let opening = content.last().map_or(true, |&c| {
-        c.is_ascii_whitespace() || b"=([{:,&".contains(&c)
-    });
+    let opening = content
+        .last()
+        .is_none_or(|&c| c.is_ascii_whitespace() || b"=([{:,&".contains(&c));
     let spaced = t[here].start > t[b - 1].end;
     let symbol = matches!(t[here].kind, Kind::Op(_));
     match start {
