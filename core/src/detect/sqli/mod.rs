@@ -170,6 +170,32 @@ fn sqlish_byte(b: u8) -> bool {
 
 /// Judges one decoded value.
 pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    let whole = detect_value(value, ctx);
+    if whole.as_ref().is_some_and(|h| h.score >= SURE) || !(ctx.key || ctx.part == Part::Body) {
+        return whole;
+    }
+    // A name or raw body holding `name=value` is a pair whose `=` was
+    // encoded once more than the rest (`pay%3DOR+1%3D1`): the app may decode
+    // and split it again, so judge the value half too.
+    let eq = memchr::memchr(b'=', value)?;
+    let name = &value[..eq];
+    let plain = !name.is_empty()
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']'));
+    if !plain {
+        return whole;
+    }
+    match detect_value(&value[eq + 1..], ctx) {
+        Some(mut h) if whole.as_ref().is_none_or(|w| h.score > w.score) => {
+            h.span = h.span.start + eq + 1..h.span.end + eq + 1;
+            Some(h)
+        }
+        _ => whole,
+    }
+}
+
+fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     // Fast reject: a single word or number, or words with no SQL
     // punctuation and too few tokens to hold `1 union select 1`.
     let special = value.iter().any(|&b| sqlish_byte(b));

@@ -71,6 +71,16 @@ fn rule_ids_and_spans() {
 }
 
 #[test]
+fn keys_holding_pairs_are_split() {
+    let mut c = ctx();
+    c.key = true;
+    let h = detect(b"pay=OR (7319=8742)", &c).expect("hit in the value half");
+    assert!(h.span.start >= 4, "{h:?}");
+    c.key = false;
+    assert_eq!(detect(b"pay=OR (7319=8742)", &c), None);
+}
+
+#[test]
 fn weak_hits_follow_sensitivity() {
     let mut c = ctx();
     let h = detect(b"5 and 6", &c).expect("weak hit");
