@@ -614,6 +614,11 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
         || (commented && structure)
         || (spaced_comment && (info.ops > 0 || parens))
         || (info.logic > 0 && info.lit_cmp > 0)
+        // `1=1`, `'a' like 'a'`: a value that is only a tautology.
+        || (info.lit_cmp > 0 && info.ops == 1 && t.len() == 3 && {
+            let (a, b) = (&t[0], &t[2]);
+            a.kind == b.kind && value[a.start..a.end] == value[b.start..b.end]
+        })
         || (info.logic > 0 && info.calls > 0 && info.cmp > 0)
         || (info.calls > 0 && info.vars > 0)
         || info.cases > 0
