@@ -459,7 +459,10 @@ impl<'a> Lexer<'a> {
         buf[..len].copy_from_slice(&s[p..i]);
         let mut glued = false;
         while s[i..].starts_with(b"/*") && !s[i..].starts_with(b"/*!") {
-            let close = memchr::memmem::find(&s[i + 2..], b"*/")? + i + 4;
+            // Only short comments glue halves; the bound keeps the scan
+            // linear on values full of unclosed `/*`.
+            let window = &s[i + 2..s.len().min(i + 2 + 64)];
+            let close = memchr::memmem::find(window, b"*/")? + i + 4;
             let mut j = close;
             while j < s.len() && is_word_byte(s[j]) {
                 j += 1;

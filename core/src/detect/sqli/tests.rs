@@ -98,6 +98,21 @@ fn huge_and_binary_values_are_fine() {
     let _ = detect(&junk, &ctx());
     let quotes = "'\"".repeat(50_000);
     let _ = detect(quotes.as_bytes(), &ctx());
+    // Shapes that could make a careless lexer or parser quadratic.
+    for piece in [
+        "a/*",
+        "((",
+        "f(",
+        "union select ",
+        ";",
+        "'a' ",
+        "1 or ",
+        "x.",
+        "case when ",
+    ] {
+        let v = piece.repeat((1 << 18) / piece.len());
+        let _ = detect(v.as_bytes(), &ctx());
+    }
     // Padding with harmless words does not hide a payload.
     let mut padded = "lorem ipsum ".repeat(20_000);
     padded.push_str("; DROP TABLE users");
@@ -209,4 +224,47 @@ fn scratch_engine() {
         .body(&body)
         .build();
     println!("{}", engine.analyze(&req).to_json());
+}
+
+/// Random mixes of SQL fragments and bytes: the detector must never panic
+/// and must stay within the value for its span.
+#[test]
+fn random_inputs_never_panic() {
+    const PIECES: [&str; 40] = [
+        "'", "\"", "`", "(", ")", ";", "--", "#", "/*", "*/", "/*!", "1", "0x", "union", "select",
+        " ", "or", "and", "=", "||", "@@", "@", "sleep(", "case", "when", "end", "\\", "$$", "q'[",
+        "N'", "::", "<@", "#>", "[", "]", "+", "from", "if", "exec", "\u{e9}",
+    ];
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..20_000 {
+        let mut v = Vec::new();
+        for _ in 0..(next() % 24) {
+            if round % 3 == 0 {
+                v.push((next() & 0xff) as u8);
+            } else {
+                v.extend_from_slice(PIECES[(next() % PIECES.len() as u64) as usize].as_bytes());
+            }
+        }
+        for key in [false, true] {
+            let mut c = ctx();
+            c.key = key;
+            c.part = if round % 2 == 0 {
+                Part::Body
+            } else {
+                Part::Query
+            };
+            if let Some(h) = detect(&v, &c) {
+                assert!(
+                    h.span.start <= h.span.end && h.span.end <= v.len(),
+                    "{v:?} {h:?}"
+                );
+            }
+        }
+    }
 }
