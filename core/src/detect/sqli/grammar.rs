@@ -546,7 +546,10 @@ impl<'t> Parser<'t> {
                 if !self.eat(Kind::Word) && !self.eat(Kind::Str) && !self.at_end() {
                     return false;
                 }
-            } else if matches!(self.peek(), Some(Kind::Word | Kind::Str)) {
+            } else if matches!(
+                self.peek(),
+                Some(Kind::Word | Kind::Str | Kind::Kw(Kw::ObjectType))
+            ) {
                 self.i += 1;
             }
             if !self.eat(Kind::Comma) {

@@ -345,7 +345,14 @@ fn tail_ok(t: &[Token], value: &[u8], start: Start) -> bool {
 /// After an expression: the rest is nothing, closing parentheses the app
 /// opened, or the start of another clause or statement.
 fn clean_end(p: &mut Parser<'_>) -> bool {
-    while p.eat(Kind::RParen) {}
+    let mut closed = false;
+    while p.eat(Kind::RParen) {
+        closed = true;
+    }
+    // `(select ...) as test`: an alias for the closed subquery.
+    if closed && p.peek() == Some(Kind::Kw(Kw::As)) && p.peek_at(1) == Some(Kind::Word) {
+        p.i += 2;
+    }
     match p.peek() {
         None => true,
         Some(Kind::Semi) => true,
@@ -420,7 +427,16 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
                 return None;
             }
             p.i += 1;
-            if !p.expr() || !clean_end(&mut p) {
+            if !p.expr() {
+                return None;
+            }
+            // Proof enough whatever follows: a subquery, a comparison of two
+            // literals, or a comparison over SQL built-ins (`1 and
+            // ascii(substring(user(),1,1))=109` with a log's note glued on).
+            let proof = p.info.subqueries > 0
+                || p.info.lit_cmp > 0
+                || (p.info.known_calls > 1 && p.info.cmp > 0);
+            if !clean_end(&mut p) && !(proof && !weak) {
                 return None;
             }
             let info = p.info;
@@ -823,7 +839,7 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             p.eat(Kind::Word) && (p.at_end() || p.eat(Kind::Semi))
         }
         Kw::Exec => match p.peek() {
-            Some(Kind::Func(_) | Kind::Var | Kind::LParen) => true,
+            Some(Kind::Func(_) | Kind::Var | Kind::LParen | Kind::Kw(Kw::As)) => true,
             Some(Kind::Word) => {
                 p.i += 1;
                 matches!(
@@ -850,6 +866,16 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
                 }
             }
             infile && matches!(p.peek(), Some(Kind::Str | Kind::StrOpen))
+        }
+        Kw::Waitfor => return waitfor_at(s, at),
+        Kw::Call => matches!(p.peek(), Some(Kind::Func(_))),
+        // `;use master exec ...`
+        Kw::Use => {
+            p.eat(Kind::Word)
+                && matches!(
+                    p.peek(),
+                    None | Some(Kind::Semi | Kind::Kw(Kw::Exec | Kw::Select))
+                )
         }
         Kw::Begin if depth < 4 => {
             // PL/SQL block: BEGIN stmt; END
@@ -949,7 +975,7 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
                     k + 1
                 };
                 match t.get(arg) {
-                    Some(a) if matches!(a.kind, Kind::Str | Kind::StrOpen) => {
+                    Some(a) if matches!(a.kind, Kind::Str | Kind::StrOpen | Kind::Func(_)) => {
                         hit("sqli.system", SURE, t[k - 1].start, a.end)
                     }
                     _ => None,
