@@ -436,7 +436,8 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             let proof = p.info.subqueries > 0
                 || p.info.lit_cmp > 0
                 || (p.info.known_calls > 1 && p.info.cmp > 0);
-            if !clean_end(&mut p) && !(proof && !weak) {
+            let proven = proof && !weak;
+            if !clean_end(&mut p) && !proven {
                 return None;
             }
             let info = p.info;
