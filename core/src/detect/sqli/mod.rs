@@ -9,26 +9,37 @@
 //!
 //! Rules (stable ids), score 10 unless said otherwise:
 //! - `sqli.tautology`: break, OR/XOR/`||`, an expression reaching a clean end
-//!   (`' OR 1=1--`, `' or 'a'='a`, `1 or true`).
+//!   (`' OR 1=1--`, `' or 'a'='a`, `1 or true`, `' or 1`).
 //! - `sqli.boolean`: the same with AND/`&&` (`' AND 1=2`, `1 and 1=1`).
 //!   A bare number joined to a bare operand (`5 and 6`) scores 3.
 //! - `sqli.operator_chain`: break followed by an operator and an expression
-//!   holding a call, a subquery or a boolean (`1'+(select 1)+'`); a lone
-//!   comparison after a quote break (`' = '`) scores 4.
-//! - `sqli.union`: UNION [ALL|DISTINCT] SELECT with a valid select list
-//!   after a value.
-//! - `sqli.stacked`: `;` and a complete statement head (`; DROP TABLE t`,
-//!   `; exec xp_cmdshell`, `;DECLARE @x`, `; SHUTDOWN`).
+//!   holding a call, a subquery or a boolean (`1'+(select 1)+'`), or one
+//!   that reopens the app's string (`' - '`); a lone comparison after a
+//!   quote break (`x' = 'y'`) scores 4.
+//! - `sqli.union`: UNION [ALL|DISTINCT] SELECT after a value, or with a
+//!   select list that cannot be prose; a bare `1 union` scores 4.
+//! - `sqli.stacked`: a statement after `;` or straight after a break
+//!   (`; DROP TABLE t`, `; exec xp_cmdshell`, `;DECLARE @x`, `1 update t
+//!   set`, `;IF 1=1 ...`), or a value that is such a statement.
 //! - `sqli.comment_truncation`: a break, optional `)`, then a comment
-//!   swallowing the rest of the query (`admin'--`, `admin')#`, `' /*`).
+//!   swallowing the rest of the query (`admin'--`, `admin')#`, `' /*`);
+//!   4 when the broken-out text holds spaces (prose with a stray quote).
 //! - `sqli.clause`: ORDER BY / GROUP BY / HAVING / PROCEDURE right after a
-//!   break (`' order by 3--`).
+//!   break (`' order by 3--`, `1 order by 5`).
+//! - `sqli.expression`: a value that is by itself a subquery or query with
+//!   code in it (`(select id from users limit 1)`, `( 1 OR @a ) --`,
+//!   `ascii(substring(version(),1,1))`, `f(pw)::int`, `1=1`); a plain
+//!   `select a from b where c = 1` (how some APIs take queries) scores 4.
 //! - `sqli.blind`: time delays with numeric arguments: SLEEP, BENCHMARK,
 //!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...'.
 //! - `sqli.error_based`: EXTRACTVALUE, UPDATEXML, GTID_SUBSET, XMLTYPE...
 //!   called where an expression goes.
 //! - `sqli.system`: file, command and network access (LOAD_FILE, INTO
 //!   OUTFILE, xp_cmdshell, UTL_HTTP...).
+//!
+//! Values longer than the token window are read in overlapping windows for
+//! the rules that hold anywhere (UNION, `;` statements, delay and error
+//! calls), so padding does not hide a payload; the work stays linear.
 //!
 //! Sensitivity: `Low` reports only score-10 hits; `High` and `Paranoid`
 //! raise weak hits by 2 so that they reach the default threshold.

@@ -122,80 +122,6 @@ fn huge_and_binary_values_are_fine() {
     );
 }
 
-/// Scratch accuracy harness: `SQLI_CORPUS=/path/file.jsonl cargo test -p
-/// mirrorguard --release sqli::tests::corpus -- --ignored --nocapture`.
-/// Runs the whole engine on each request and counts requests with an sqli
-/// finding, printing misses (attack rows of class sqli) and false positives.
-#[test]
-#[ignore]
-fn corpus() {
-    let Ok(path) = std::env::var("SQLI_CORPUS") else {
-        return;
-    };
-    let engine = crate::Engine::new(crate::Config::default()).expect("engine");
-    let data = std::fs::read_to_string(path).expect("corpus");
-    let (mut attacks, mut caught, mut benign, mut fps) = (0, 0, 0, 0);
-    for line in data.lines() {
-        let row: serde_json::Value = serde_json::from_str(line).expect("json");
-        let label = row["label"].as_str().unwrap_or("");
-        let class = row["class"].as_str().unwrap_or("");
-        let is_attack = label == "attack" && class == "sqli";
-        if label == "attack" && !is_attack {
-            continue;
-        }
-        let method = row["method"].as_str().unwrap_or("GET").to_string();
-        let uri = row["uri"].as_str().unwrap_or("/").to_string();
-        let body = row["body"].as_str().unwrap_or("").to_string();
-        let headers: Vec<(String, String)> = row["headers"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|h| {
-                        (
-                            h[0].as_str().unwrap_or("").to_string(),
-                            h[1].as_str().unwrap_or("").to_string(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut b = crate::Request::builder()
-            .method(&method)
-            .uri(&uri)
-            .body(&body);
-        for (n, v) in &headers {
-            b = b.header(n, v);
-        }
-        let verdict = engine.analyze(&b.build());
-        let found: Vec<_> = verdict
-            .findings()
-            .iter()
-            .filter(|f| f.class == crate::AttackClass::Sqli)
-            .collect();
-        let flagged = found.iter().map(|f| f.score).max().unwrap_or(0) >= 5;
-        if is_attack {
-            attacks += 1;
-            if flagged {
-                caught += 1;
-            } else {
-                println!("MISS {} {uri} {body}", row["id"]);
-            }
-        } else {
-            benign += 1;
-            if flagged {
-                fps += 1;
-                for f in found {
-                    println!(
-                        "FP {} {} {:?} {:?}",
-                        row["id"], f.rule, f.location, f.evidence
-                    );
-                }
-            }
-        }
-    }
-    println!("attacks {caught}/{attacks}  false positives {fps}/{benign}");
-}
-
 /// Debugging aid: `SQLI_DEBUG='value' cargo test -p mirrorguard sqli::tests::explain
 /// -- --ignored --nocapture` prints each context's fingerprint and the hit.
 #[test]
@@ -210,20 +136,6 @@ fn explain() {
         }
         println!("{line:?} => {:?}", detect(line.as_bytes(), &ctx()));
     }
-}
-
-#[test]
-#[ignore]
-fn scratch_engine() {
-    let engine = crate::Engine::new(crate::Config::default()).expect("engine");
-    let body = std::env::var("SQLI_BODY").unwrap_or_default();
-    let req = crate::Request::builder()
-        .method("POST")
-        .uri("/post")
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(&body)
-        .build();
-    println!("{}", engine.analyze(&req).to_json());
 }
 
 /// Random mixes of SQL fragments and bytes: the detector must never panic
