@@ -697,6 +697,11 @@ fn reopens(t: &[Token], value: &[u8], b: usize, here: usize, end: usize, start: 
     if start == Start::Bare || b == 0 || end == 0 || t[end - 1].kind != Kind::StrOpen {
         return false;
     }
+    // A run of quotes (`'*''''''`) is noise, not a reopened string.
+    let open = &value[t[end - 1].start..t[end - 1].end];
+    if open.len() > 2 && open.iter().all(|&c| c == b'\'' || c == b'"') {
+        return false;
+    }
     let brk = &value[t[b - 1].start..t[b - 1].end];
     let content = &brk[..brk.len() - 1];
     // A quote after a space or `=(` opens a quotation (`SMALL "&" SIGN`,
