@@ -558,7 +558,12 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             // `1 order by 5`: column positions, the probe for a UNION's width.
             let by_number = t[here + 2].kind == Kind::Num;
             if !clean_end(&mut p)
-                || !(quoted || closers > 0 || commented || p.info.calls > 0 || by_number)
+                || !(quoted
+                    || closers > 0
+                    || commented
+                    || p.info.calls > 0
+                    || p.info.subqueries > 0
+                    || by_number)
             {
                 return None;
             }
