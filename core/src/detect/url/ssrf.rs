@@ -24,7 +24,7 @@
 //!   configuration APIs legitimately carry them.
 //! - `ssrf.authority_confusion`: URL parsers disagree on the host
 //!   (`http://expected.com@evil`, `http://evil#@expected`,
-//!   `http://a.com/@b.com`), 7; 10 when one reading is internal.
+//!   `http://a.com/:x@b.com`), 7; 10 when one reading is internal.
 
 use super::host::{self, Host, Kind};
 use super::{find_ci, is_url_end, urls, Url};
@@ -190,14 +190,20 @@ fn judge(u: &Url<'_>, value: &[u8], ctx: &Ctx) -> Option<Hit> {
             keep(Some(("ssrf.authority_confusion", cap_header(7, header))));
         }
     }
-    // `/@host`, `#@host`, `?@host`, `/:x@host` right after the authority.
-    if let [b'/' | b'?' | b'#' | b'\\', seg @ ..] = u.rest {
+    // `#@host`, `?@host`, `/:x@host` right after the authority. (`/@name`
+    // alone is a profile link: `https://medium.com/@john.smith`.)
+    if let [d @ (b'/' | b'?' | b'#' | b'\\'), seg @ ..] = u.rest {
         let end = seg
             .iter()
             .position(|&b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
             .unwrap_or(seg.len());
         let seg = &seg[..end];
-        if matches!(seg.first(), Some(b'@' | b':')) {
+        let userinfo_like = match seg.first() {
+            Some(b':') => true,
+            Some(b'@') => matches!(d, b'?' | b'#'),
+            _ => false,
+        };
+        if userinfo_like {
             if let Some(at) = seg.iter().rposition(|&b| b == b'@') {
                 let after = &seg[at + 1..];
                 let hostpart = after.split(|&b| b == b':').next().unwrap_or(after);
