@@ -3,6 +3,7 @@
 //! language. Each candidate quote is tried as that context's end and what
 //! follows is parsed as the language behind it (attributes, or script).
 
+use super::html;
 use super::js::{self, Mode};
 use super::tokenizer::{is_ws, Attrs};
 use super::value::{decode_refs, script_url};
@@ -17,21 +18,20 @@ const JS_WINDOW: usize = 160;
 /// Attributes read after one candidate quote (`" autofocus onfocus=...`).
 const MAX_ATTRS: usize = 6;
 
-/// Positions where a context could end: after each quote, and the start of
-/// the value (an unquoted attribute or a bare script context).
-fn candidates(src: &[u8]) -> impl Iterator<Item = (usize, bool)> + '_ {
-    std::iter::once((0, false)).chain(
-        src.iter()
-            .enumerate()
-            .filter(|(_, &b)| matches!(b, b'"' | b'\'' | b'`'))
-            .map(|(i, _)| (i + 1, true)),
-    )
+/// Positions where a quoted context could end: after each quote.
+fn candidates(src: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    src.iter()
+        .enumerate()
+        .filter(|(_, &b)| matches!(b, b'"' | b'\'' | b'`'))
+        .map(|(i, _)| i + 1)
 }
 
 /// `" onmouseover=alert(1) x="`, `' autofocus onfocus='alert(1)`,
-/// `x onerror=alert(1)`: attributes that follow the end of a value.
+/// `" style=x:expression(alert(1))`: attributes that follow the end of a
+/// quoted value.
 pub(crate) fn attribute(src: &[u8]) -> Option<Found> {
-    for (start, quoted) in candidates(src) {
+    let mut best: Option<Found> = None;
+    for start in candidates(src) {
         let end = (start + WINDOW).min(src.len());
         for attr in Attrs::new(src, start..end).take(MAX_ATTRS) {
             let Some(vr) = attr.value.clone() else {
@@ -39,35 +39,99 @@ pub(crate) fn attribute(src: &[u8]) -> Option<Found> {
             };
             let name = &src[attr.name.clone()];
             let span = attr.name.start..vr.end;
-            let handler = name.len() > 4
-                && name[..2].eq_ignore_ascii_case(b"on")
-                && name[2..].iter().all(u8::is_ascii_alphabetic);
-            if handler {
-                let v = decode_refs(&src[vr.clone()]);
-                // Without a quote the value may be prose: demand a hostile
-                // call, not just any call.
-                if js::hostile(&v, 0..v.len(), Mode::Strict).is_some() {
-                    let score = if quoted { 10 } else { 8 };
-                    return Some(Found::new("xss.attr_breakout", score, span));
+            let v = decode_refs(&src[vr.clone()]);
+            let found = if is_handler(name) {
+                let score = if js::hostile(&v, 0..v.len(), Mode::Strict).is_some() {
+                    10
+                } else {
+                    // `"onzoom=`: a quote, then a handler: still a probe for
+                    // the break-out, weaker without a payload.
+                    6
+                };
+                Some(Found::new("xss.attr_breakout", score, span))
+            } else if name.eq_ignore_ascii_case(b"style") {
+                html::css_active(&v, html::CSS_ACTIVE_STRICT)
+                    .or_else(|| html::css_active(&v, &[b"expression("]))
+                    .map(|_| Found::new("xss.attr_breakout", 10, span))
+            } else if is_url_attr(name) {
+                script_url(&v)
+                    .filter(|&rest| js::hostile(&v, rest..v.len(), Mode::Loose).is_some())
+                    .map(|_| Found::new("xss.attr_breakout", 10, span))
+            } else {
+                None
+            };
+            if let Some(f) = found {
+                if f.score >= 10 {
+                    return Some(f);
+                }
+                if best.as_ref().is_none_or(|b| f.score > b.score) {
+                    best = Some(f);
                 }
             }
-            let url_attr = [
-                &b"href"[..],
-                b"src",
-                b"formaction",
-                b"action",
-                b"xlink:href",
-            ]
-            .iter()
-            .any(|n| name.eq_ignore_ascii_case(n));
-            if quoted && url_attr {
-                let v = decode_refs(&src[vr.clone()]);
-                if let Some(rest) = script_url(&v) {
-                    if js::hostile(&v, rest..v.len(), Mode::Loose).is_some() {
-                        return Some(Found::new("xss.attr_breakout", 10, span));
-                    }
-                }
-            }
+        }
+    }
+    best
+}
+
+/// `on` and letters: an event-handler attribute name (prefix `x:` allowed).
+fn is_handler(name: &[u8]) -> bool {
+    let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+    local.len() > 4
+        && local[..2].eq_ignore_ascii_case(b"on")
+        && local[2..].iter().all(u8::is_ascii_alphabetic)
+}
+
+fn is_url_attr(name: &[u8]) -> bool {
+    [
+        &b"href"[..],
+        b"src",
+        b"formaction",
+        b"action",
+        b"xlink:href",
+        b"data",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// `test;onfocus=eval(...)`, `x onerror=alert(1)`: a handler assignment
+/// anywhere in the value, not after a quote (an unquoted attribute value
+/// ends at a space; other separators show up in URLs). Without a quote the
+/// text may be prose, so only a hostile call counts.
+pub(crate) fn handler_anywhere(src: &[u8]) -> Option<Found> {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr2(b'o', b'O', &src[from..]) {
+        let at = from + i;
+        from = at + 1;
+        if at > 0 && (src[at - 1].is_ascii_alphanumeric() || src[at - 1] == b'_') {
+            continue;
+        }
+        if !src
+            .get(at + 1)
+            .is_some_and(|b| b.eq_ignore_ascii_case(&b'n'))
+        {
+            continue;
+        }
+        let mut p = at + 2;
+        while p < src.len() && src[p].is_ascii_alphabetic() {
+            p += 1;
+        }
+        if p - at < 5 {
+            continue;
+        }
+        let end = (at + WINDOW).min(src.len());
+        let Some(attr) = Attrs::new(src, at..end).next() else {
+            continue;
+        };
+        let Some(vr) = attr.value else {
+            continue;
+        };
+        if attr.name.end != p {
+            continue;
+        }
+        let v = decode_refs(&src[vr.clone()]);
+        if js::hostile(&v, 0..v.len(), Mode::Strict).is_some() {
+            return Some(Found::new("xss.attr_breakout", 8, at..vr.end));
         }
     }
     None
@@ -77,10 +141,7 @@ pub(crate) fn attribute(src: &[u8]) -> Option<Found> {
 /// a quote closes a script string, an operator or `;` continues the
 /// expression, and a hostile call follows.
 pub(crate) fn script(src: &[u8]) -> Option<Found> {
-    for (start, quoted) in candidates(src) {
-        if !quoted {
-            continue;
-        }
+    for start in candidates(src) {
         let mut p = start;
         let mut closers = false;
         while p < src.len() && (is_ws(src[p]) || matches!(src[p], b')' | b']' | b'}')) {

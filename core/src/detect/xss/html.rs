@@ -144,16 +144,16 @@ fn is_handler_name(name: &[u8]) -> bool {
     name.len() > 4 && name.starts_with(b"on") && name[2..].iter().all(u8::is_ascii_alphabetic)
 }
 
-/// The bytes after a value's references are decoded and CSS escapes and
-/// comments removed: what a CSS parser in an old browser would read.
-fn css_active(v: &[u8]) -> Option<usize> {
+/// A style value as an old browser's CSS parser reads it: references
+/// decoded, CSS escapes (`\65`, `\e`) and comments removed, whitespace
+/// dropped, lower-cased.
+pub(crate) fn css_clean(v: &[u8]) -> Vec<u8> {
     let v = decode_refs(v);
     let mut clean = Vec::with_capacity(v.len().min(4096));
     let mut i = 0;
-    while i < v.len() && clean.len() < 8192 {
+    while i < v.len() {
         match v[i] {
             b'\\' => {
-                // `\65` is `e`, `\e` is `e`: drop the escape.
                 i += 1;
                 let hex = v[i..]
                     .iter()
@@ -161,11 +161,10 @@ fn css_active(v: &[u8]) -> Option<usize> {
                     .take_while(|b| b.is_ascii_hexdigit())
                     .count();
                 if hex > 0 {
-                    let n = std::str::from_utf8(&v[i..i + hex])
-                        .ok()
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .unwrap_or(0);
-                    if (0x20..0x7f).contains(&n) {
+                    let n = v[i..i + hex]
+                        .iter()
+                        .fold(0u32, |n, &b| n * 16 + (b as char).to_digit(16).unwrap_or(0));
+                    if (0x21..0x7f).contains(&n) {
                         clean.push((n as u8).to_ascii_lowercase());
                     }
                     i += hex;
@@ -181,25 +180,57 @@ fn css_active(v: &[u8]) -> Option<usize> {
         }
         i += 1;
     }
-    [
-        &b"expression("[..],
-        b"behavior:",
-        b"-moz-binding",
-        b"javascript:",
-        b"vbscript:",
-        b"@import",
-    ]
-    .iter()
-    .find_map(|n| value::find(&clean, n))
+    clean
 }
 
-/// Judges the tokens of `src`; `depth` bounds recursion into comments and
-/// `srcdoc`.
+/// Constructs that run script or load active code from a style sheet.
+const CSS_ACTIVE: &[&[u8]] = &[
+    b"expression(",
+    b"behavior:",
+    b"behaviour:",
+    b"binding:url(",
+    b"javascript:",
+    b"vbscript:",
+    b"@import",
+];
+
+/// The same, when the text may be prose rather than a style: only forms
+/// that are CSS syntax.
+pub(crate) const CSS_ACTIVE_STRICT: &[&[u8]] = &[
+    b":expression(",
+    b"behavior:url(",
+    b"behaviour:url(",
+    b"binding:url(",
+    b"url(javascript:",
+    b"url('javascript:",
+    b"url(\"javascript:",
+    b"url(vbscript:",
+];
+
+/// Position of an active construct in a style value.
+pub(crate) fn css_active(v: &[u8], set: &[&[u8]]) -> Option<usize> {
+    let clean = css_clean(v);
+    set.iter().find_map(|n| memchr::memmem::find(&clean, n))
+}
+
+/// Judges the tokens of `src`; `depth` bounds recursion into comments,
+/// attribute values and `srcdoc`.
 pub(crate) fn judge(src: &[u8], depth: u8) -> Option<Found> {
     judge_from(Tokenizer::new(src), src, depth)
 }
 
+/// Keeps the higher-scoring finding; true once one is unambiguous.
+fn keep(best: &mut Option<Found>, f: Option<Found>) -> bool {
+    if let Some(f) = f {
+        if best.as_ref().is_none_or(|b| f.score > b.score) {
+            *best = Some(f);
+        }
+    }
+    best.as_ref().is_some_and(|b| b.score >= 10)
+}
+
 fn judge_from(tokens: Tokenizer<'_>, src: &[u8], depth: u8) -> Option<Found> {
+    let mut best = None;
     for tok in tokens {
         let found = match tok {
             Token::Tag(tag) if tag.end => {
@@ -208,22 +239,57 @@ fn judge_from(tokens: Tokenizer<'_>, src: &[u8], depth: u8) -> Option<Found> {
                     .then(|| Found::new("xss.js_breakout", 10, tag.span))
             }
             Token::Tag(tag) => start_tag(src, &tag, depth),
+            Token::Bogus(r) => {
+                let pi = instruction(src, r.clone());
+                if pi.is_none() && depth > 0 && !r.is_empty() {
+                    judge_from(
+                        Tokenizer::at(&src[..r.end], r.start),
+                        &src[..r.end],
+                        depth - 1,
+                    )
+                } else {
+                    pi
+                }
+            }
             // Conditional comments and comment tricks: what is inside may be
             // live in some parser, and no benign value hides active markup
             // in a comment.
-            Token::Comment(r) | Token::Bogus(r) if depth > 0 && !r.is_empty() => judge_from(
+            Token::Comment(r) if depth > 0 && !r.is_empty() => judge_from(
                 Tokenizer::at(&src[..r.end], r.start),
                 &src[..r.end],
                 depth - 1,
             ),
             _ => None,
         };
-        if found.is_some() {
-            return found;
+        if keep(&mut best, found) {
+            break;
         }
     }
-    None
+    best
 }
+
+/// `<?xml-stylesheet href="javascript:...">`, `<?import implementation=...>`,
+/// `<?xml:namespace ...>`: processing instructions that load code in
+/// XML-aware (and old) browsers.
+fn instruction(src: &[u8], r: Range<usize>) -> Option<Found> {
+    let mut attrs = Attrs::new(src, r.clone());
+    let first = attrs.next()?;
+    let (buf, len) = lower(src, &first.name);
+    match &buf[..len] {
+        b"import" | b"xml:namespace" => Some(Found::new("xss.dangerous_tag", 10, r)),
+        b"xml-stylesheet" => attrs.find_map(|a| {
+            let v = decode_refs(&src[a.value?]);
+            let active = value::script_url(&v).is_some()
+                || value::scheme(&v).is_some_and(|(s, _)| s == b"data")
+                    && css_active(&v, CSS_ACTIVE).is_some();
+            active.then(|| Found::new("xss.js_url", 10, r.clone()))
+        }),
+        _ => None,
+    }
+}
+
+/// SVG and SMIL animation elements, which set another attribute's value.
+const ANIMATION: &[&[u8]] = &[b"set", b"animate", b"animatetransform", b"animatemotion"];
 
 fn start_tag(src: &[u8], tag: &Tag, depth: u8) -> Option<Found> {
     let (nbuf, nlen) = lower(src, &tag.name);
@@ -233,83 +299,129 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8) -> Option<Found> {
     if local == b"script" {
         return Some(Found::new("xss.script_tag", 10, tag.span.clone()));
     }
+    let mut best = None;
     let mut attr_count = 0;
     let mut http_equiv = false;
     let mut rel_import = false;
+    let mut rel_stylesheet = false;
+    let mut animates_handler = false;
+    let mut animation_value = false;
     for attr in Attrs::new(src, tag.attrs.clone()) {
         attr_count += 1;
         let (abuf, alen) = lower(src, &attr.name);
-        let aname = &abuf[..alen];
+        let qualified = &abuf[..alen];
+        // `x:ontimer`, `ev:onload`: the prefix does not change what runs.
+        let aname = qualified.rsplit(|&b| b == b':').next().unwrap_or(qualified);
         let Some(vr) = attr.value.clone() else {
             continue;
         };
         let raw = &src[vr.clone()];
         let span = attr.name.start..vr.end;
-        if is_handler_name(aname) {
-            let v = decode_refs(raw);
-            let trimmed = v.iter().any(|b| !b.is_ascii_whitespace());
-            if js::hostile(&v, 0..v.len(), Mode::Loose).is_some() {
-                return Some(Found::new("xss.event_handler", 10, span));
-            }
-            if trimmed && is_in(EVENTS, aname) {
-                return Some(Found::new("xss.event_handler", 6, span));
-            }
+        let v = decode_refs(raw);
+        let found = attribute(qualified, aname, &v, span.clone(), depth);
+        if keep(&mut best, found) {
+            return best;
         }
-        if aname == b"style" {
-            if css_active(raw).is_some() {
-                return Some(Found::new("xss.style", 10, span));
-            }
-            continue;
-        }
-        if aname == b"srcdoc" && depth > 0 {
-            let v = decode_refs(raw);
-            if judge(&v, depth - 1).is_some() {
+        match aname {
+            b"http-equiv" => http_equiv = true,
+            b"rel" if value::contains(&v, b"import") => rel_import = true,
+            b"rel" if value::contains(&v, b"stylesheet") => rel_stylesheet = true,
+            b"attributename" => animates_handler = is_handler_name(&css_clean(&v)),
+            b"to" | b"values" | b"from" | b"by" => animation_value |= !v.is_empty(),
+            b"charset" | b"content"
+                if local == b"meta"
+                    && [&b"utf-7"[..], b"utf7", b"imap4"]
+                        .iter()
+                        .any(|c| value::contains(&v, c)) =>
+            {
+                // A UTF-7 page decodes `+ADw-script+AD4-` into a tag.
                 return Some(Found::new("xss.dangerous_tag", 10, span));
             }
-        }
-        if aname == b"http-equiv" {
-            http_equiv = true;
-        }
-        if aname == b"rel" && value::contains(raw, b"import") {
-            rel_import = true;
-        }
-        let url_attr = is_in(URL_ATTRS, aname);
-        let v = decode_refs(raw);
-        if let Some(rest) = value::script_url(&v) {
-            if url_attr || js::hostile(&v, rest..v.len(), Mode::Loose).is_some() {
-                return Some(Found::new("xss.js_url", 10, span));
-            }
-        }
-        // `content="0;url=javascript:..."`, `values="a;javascript:..."`.
-        if url_attr && !v.is_empty() {
-            let folded: Vec<u8> = v
-                .iter()
-                .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'))
-                .map(u8::to_ascii_lowercase)
-                .collect();
-            for scheme in [&b"javascript:"[..], b"vbscript:"] {
-                if let Some(at) = value::find(&folded, scheme) {
-                    let boundary = at == 0 || !folded[at - 1].is_ascii_alphanumeric();
-                    let rest = at + scheme.len()..folded.len();
-                    if boundary && js::hostile(&folded, rest, Mode::Loose).is_some() {
-                        return Some(Found::new("xss.js_url", 10, span));
-                    }
-                }
-            }
+            _ => {}
         }
     }
     let dangerous = match local {
         n if is_in(EMBEDDING, n) => Some(if attr_count > 0 { 10 } else { 4 }),
+        // An Internet Explorer data island, bound into the page as HTML.
+        b"xml" if attr_count > 0 => Some(10),
         b"base" if attr_count > 0 => Some(10),
         b"meta" if http_equiv => Some(10),
         b"link" if rel_import => Some(10),
+        b"link" if rel_stylesheet => Some(4),
+        n if is_in(ANIMATION, n) && animates_handler && animation_value => {
+            return Some(Found::new("xss.event_handler", 10, tag.span.clone()));
+        }
         b"style" => {
             // The style sheet runs to `</style`.
             let body_end = value::find(&src[tag.span.end..], b"</style")
                 .map_or(src.len(), |i| tag.span.end + i);
-            css_active(&src[tag.span.end..body_end]).map(|_| 10)
+            css_active(&src[tag.span.end..body_end], CSS_ACTIVE).map(|_| 10)
         }
         _ => None,
     };
-    dangerous.map(|score| Found::new("xss.dangerous_tag", score, tag.span.clone()))
+    let found = dangerous.map(|score| Found::new("xss.dangerous_tag", score, tag.span.clone()));
+    keep(&mut best, found);
+    best
+}
+
+/// Judges one attribute (`v` has its references decoded).
+fn attribute(
+    qualified: &[u8],
+    aname: &[u8],
+    v: &[u8],
+    span: Range<usize>,
+    depth: u8,
+) -> Option<Found> {
+    if is_handler_name(aname) {
+        if js::hostile(v, 0..v.len(), Mode::Loose).is_some() {
+            return Some(Found::new("xss.event_handler", 10, span));
+        }
+        // A handler with any value, or a bare `<x onend=` probe.
+        let score = if is_in(EVENTS, aname) { 6 } else { 5 };
+        return Some(Found::new("xss.event_handler", score, span));
+    }
+    if aname == b"style" {
+        return css_active(v, CSS_ACTIVE).map(|_| Found::new("xss.style", 10, span));
+    }
+    // IE data binding renders bound data as markup.
+    if aname == b"dataformatas" && value::contains(v, b"html") {
+        return Some(Found::new("xss.dangerous_tag", 10, span));
+    }
+    // Markup inside a value: `<img src="</style><img src=x onerror=...>">`
+    // breaks out wherever the outer tag is not what the parser thinks, and
+    // `srcdoc` is a document of its own.
+    if depth > 0 && memchr::memchr(b'<', v).is_some() {
+        if let Some(inner) = judge(v, depth - 1) {
+            let rule = if aname == b"srcdoc" {
+                "xss.dangerous_tag"
+            } else {
+                inner.rule
+            };
+            return Some(Found::new(rule, inner.score, span));
+        }
+    }
+    let url_attr = is_in(URL_ATTRS, qualified) || is_in(URL_ATTRS, aname);
+    if let Some(rest) = value::script_url(v) {
+        if url_attr || js::hostile(v, rest..v.len(), Mode::Loose).is_some() {
+            return Some(Found::new("xss.js_url", 10, span));
+        }
+    }
+    // `content="0;url=javascript:..."`, `values="a;javascript:..."`.
+    if url_attr && !v.is_empty() {
+        let folded: Vec<u8> = v
+            .iter()
+            .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'))
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        for scheme in [&b"javascript:"[..], b"vbscript:"] {
+            if let Some(at) = memchr::memmem::find(&folded, scheme) {
+                let boundary = at == 0 || !folded[at - 1].is_ascii_alphanumeric();
+                let rest = at + scheme.len()..folded.len();
+                if boundary && js::hostile(&folded, rest, Mode::Loose).is_some() {
+                    return Some(Found::new("xss.js_url", 10, span));
+                }
+            }
+        }
+    }
+    None
 }

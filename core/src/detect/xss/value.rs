@@ -65,7 +65,10 @@ pub(crate) fn decode_refs(v: &[u8]) -> Cow<'_, [u8]> {
         }
         match reference(&v[i + 1..]) {
             Some((byte, used)) => {
-                out.push(byte);
+                // `&#0;` was dropped by old parsers: `j&#0;avascript:`.
+                if byte != 0 {
+                    out.push(byte);
+                }
                 i += 1 + used;
             }
             None => {
@@ -103,8 +106,7 @@ fn reference(r: &[u8]) -> Option<(u8, usize)> {
             p += 1;
         }
         let byte = match n {
-            0 => b'?',
-            1..=0x7f => n as u8,
+            0..=0x7f => n as u8,
             _ => b'?',
         };
         return Some((byte, p));
@@ -222,6 +224,7 @@ mod tests {
         assert_eq!(&decode_refs(b"a & b &amp c")[..], b"a & b & c");
         assert_eq!(&decode_refs(b"&#x;&#;&")[..], b"&#x;&#;&");
         assert_eq!(&decode_refs(b"&#99999999999999999999;")[..], b"?");
+        assert_eq!(&decode_refs(b"j&#0;a")[..], b"ja");
     }
 
     #[test]
