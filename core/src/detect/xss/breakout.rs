@@ -7,7 +7,7 @@ use super::html;
 use super::js::{self, Mode};
 use super::tokenizer::{is_ws, Attrs};
 use super::value::{decode_refs, script_url};
-use super::Found;
+use super::{keep, Found};
 
 /// Bytes of the value read after one candidate quote: a break-out puts its
 /// payload right behind the quote. Small, so a value made of quotes costs
@@ -60,13 +60,8 @@ pub(crate) fn attribute(src: &[u8]) -> Option<Found> {
             } else {
                 None
             };
-            if let Some(f) = found {
-                if f.score >= 10 {
-                    return Some(f);
-                }
-                if best.as_ref().is_none_or(|b| f.score > b.score) {
-                    best = Some(f);
-                }
+            if keep(&mut best, found) {
+                return best;
             }
         }
     }
@@ -99,6 +94,7 @@ fn is_url_attr(name: &[u8]) -> bool {
 /// ends at a space; other separators show up in URLs). Without a quote the
 /// text may be prose, so only a hostile call counts.
 pub(crate) fn handler_anywhere(src: &[u8]) -> Option<Found> {
+    let mut weak = None;
     let mut from = 0;
     while let Some(i) = memchr::memchr2(b'o', b'O', &src[from..]) {
         let at = from + i;
@@ -133,55 +129,92 @@ pub(crate) fn handler_anywhere(src: &[u8]) -> Option<Found> {
         if js::hostile(&v, 0..v.len(), Mode::Strict).is_some() {
             return Some(Found::new("xss.attr_breakout", 8, at..vr.end));
         }
+        // ` onload=`: a space, then a handler being set: an attribute
+        // injection probe even without a payload.
+        if at > 0 && is_ws(src[at - 1]) && weak.is_none() {
+            weak = Some(Found::new("xss.attr_breakout", 5, at..vr.end));
+        }
     }
-    None
+    weak
 }
 
 /// `';alert(1)//`, `"-alert(1)-"`, `\";alert(1);//`, `'});alert(1);//`:
 /// a quote closes a script string, an operator or `;` continues the
 /// expression, and a hostile call follows.
+///
+/// A finding needs a trigger word (`alert`, `document`, `top`, ...) within
+/// [`JS_WINDOW`] bytes after the quote, so only the few quotes just before
+/// each trigger word are tried: linear time however many quotes there are.
 pub(crate) fn script(src: &[u8]) -> Option<Found> {
-    for start in candidates(src) {
-        let mut p = start;
-        let mut closers = false;
-        while p < src.len() && (is_ws(src[p]) || matches!(src[p], b')' | b']' | b'}')) {
-            closers |= !is_ws(src[p]);
-            p += 1;
-        }
-        let Some(&op) = src.get(p) else {
-            continue;
-        };
-        let operator = matches!(
-            op,
-            b';' | b','
-                | b'+'
-                | b'-'
-                | b'*'
-                | b'/'
-                | b'%'
-                | b'|'
-                | b'&'
-                | b'^'
-                | b'?'
-                | b':'
-                | b'<'
-                | b'>'
-                | b'='
-                | b'!'
-                | b'~'
-                | b'\n'
-        );
-        if !operator && !closers {
+    const QUOTES_PER_WORD: usize = 4;
+    let quotes: Vec<usize> = candidates(src).collect();
+    if quotes.is_empty() {
+        return None;
+    }
+    let mut tried = vec![false; quotes.len()];
+    let mut i = 0;
+    while i < src.len() {
+        if !src[i].is_ascii_alphabetic() {
+            i += 1;
             continue;
         }
-        // `'//` after a quote is a comment, not division: not a break-out.
-        if src[p..].starts_with(b"//") {
+        let w = i;
+        while i < src.len() && src[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        if !js::is_trigger(&src[w..i]) {
             continue;
         }
-        let end = (p + JS_WINDOW).min(src.len());
-        if let Some(span) = js::hostile(src, p..end, Mode::Strict) {
-            return Some(Found::new("xss.js_breakout", 10, start - 1..span.end));
+        // Quotes before the word and close enough for it to be in their
+        // window, nearest first.
+        let before = quotes.partition_point(|&q| q <= w);
+        for k in (0..before).rev().take(QUOTES_PER_WORD) {
+            if w - quotes[k] > JS_WINDOW || tried[k] {
+                continue;
+            }
+            tried[k] = true;
+            if let Some(found) = after_quote(src, quotes[k]) {
+                return Some(found);
+            }
         }
     }
     None
+}
+
+/// Tries the quote ending at `start` as the end of a script string.
+fn after_quote(src: &[u8], start: usize) -> Option<Found> {
+    let mut p = start;
+    let mut closers = false;
+    while p < src.len() && (is_ws(src[p]) || matches!(src[p], b')' | b']' | b'}')) {
+        closers |= !is_ws(src[p]);
+        p += 1;
+    }
+    let op = *src.get(p)?;
+    let operator = matches!(
+        op,
+        b';' | b','
+            | b'+'
+            | b'-'
+            | b'*'
+            | b'/'
+            | b'%'
+            | b'|'
+            | b'&'
+            | b'^'
+            | b'?'
+            | b':'
+            | b'<'
+            | b'>'
+            | b'='
+            | b'!'
+            | b'~'
+            | b'\n'
+    );
+    // `'//` after a quote is a comment, not division: not a break-out.
+    if !operator && !closers || src[p..].starts_with(b"//") {
+        return None;
+    }
+    let end = (p + JS_WINDOW).min(src.len());
+    let span = js::hostile(src, p..end, Mode::Strict)?;
+    Some(Found::new("xss.js_breakout", 10, start - 1..span.end))
 }

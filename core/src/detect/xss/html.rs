@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::js::{self, Mode};
 use super::tokenizer::{eq_ci, Attrs, Tag, Token, Tokenizer};
 use super::value::{self, decode_refs};
-use super::Found;
+use super::{keep, Found};
 
 /// Tags that load and run active content from their attributes.
 const EMBEDDING: &[&[u8]] = &[
@@ -201,10 +201,10 @@ pub(crate) const CSS_ACTIVE_STRICT: &[&[u8]] = &[
     b"behavior:url(",
     b"behaviour:url(",
     b"binding:url(",
-    b"url(javascript:",
-    b"url('javascript:",
-    b"url(\"javascript:",
-    b"url(vbscript:",
+    b"url(javascript",
+    b"url('javascript",
+    b"url(\"javascript",
+    b"url(vbscript",
 ];
 
 /// Position of an active construct in a style value.
@@ -219,18 +219,11 @@ pub(crate) fn judge(src: &[u8], depth: u8) -> Option<Found> {
     judge_from(Tokenizer::new(src), src, depth)
 }
 
-/// Keeps the higher-scoring finding; true once one is unambiguous.
-fn keep(best: &mut Option<Found>, f: Option<Found>) -> bool {
-    if let Some(f) = f {
-        if best.as_ref().is_none_or(|b| f.score > b.score) {
-            *best = Some(f);
-        }
-    }
-    best.as_ref().is_some_and(|b| b.score >= 10)
-}
-
 fn judge_from(tokens: Tokenizer<'_>, src: &[u8], depth: u8) -> Option<Found> {
     let mut best = None;
+    // The end of the style sheet last judged: a `<style>` inside it was
+    // judged with it (and judging it again would be quadratic).
+    let mut style_end = 0;
     for tok in tokens {
         let found = match tok {
             Token::Tag(tag) if tag.end => {
@@ -238,7 +231,7 @@ fn judge_from(tokens: Tokenizer<'_>, src: &[u8], depth: u8) -> Option<Found> {
                 (eq_ci(src, &tag.name, b"script"))
                     .then(|| Found::new("xss.js_breakout", 10, tag.span))
             }
-            Token::Tag(tag) => start_tag(src, &tag, depth),
+            Token::Tag(tag) => start_tag(src, &tag, depth, &mut style_end),
             Token::Bogus(r) => {
                 let pi = instruction(src, r.clone());
                 if pi.is_none() && depth > 0 && !r.is_empty() {
@@ -291,7 +284,7 @@ fn instruction(src: &[u8], r: Range<usize>) -> Option<Found> {
 /// SVG and SMIL animation elements, which set another attribute's value.
 const ANIMATION: &[&[u8]] = &[b"set", b"animate", b"animatetransform", b"animatemotion"];
 
-fn start_tag(src: &[u8], tag: &Tag, depth: u8) -> Option<Found> {
+fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<Found> {
     let (nbuf, nlen) = lower(src, &tag.name);
     let name = &nbuf[..nlen];
     // `<svg:script>`, `<x:script>`: namespaced in XML-ish documents.
@@ -304,6 +297,7 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8) -> Option<Found> {
     let mut http_equiv = false;
     let mut rel_import = false;
     let mut rel_stylesheet = false;
+    let mut script_type = false;
     let mut animates_handler = false;
     let mut animation_value = false;
     for attr in Attrs::new(src, tag.attrs.clone()) {
@@ -326,6 +320,7 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8) -> Option<Found> {
             b"http-equiv" => http_equiv = true,
             b"rel" if value::contains(&v, b"import") => rel_import = true,
             b"rel" if value::contains(&v, b"stylesheet") => rel_stylesheet = true,
+            b"type" if value::contains(&v, b"script") => script_type = true,
             b"attributename" => animates_handler = is_handler_name(&css_clean(&v)),
             b"to" | b"values" | b"from" | b"by" => animation_value |= !v.is_empty(),
             b"charset" | b"content"
@@ -347,14 +342,18 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8) -> Option<Found> {
         b"base" if attr_count > 0 => Some(10),
         b"meta" if http_equiv => Some(10),
         b"link" if rel_import => Some(10),
+        b"link" if script_type => Some(10),
         b"link" if rel_stylesheet => Some(4),
+        // XInclude pulls another document into this one.
+        b"include" if name.starts_with(b"xi:") => Some(10),
         n if is_in(ANIMATION, n) && animates_handler && animation_value => {
             return Some(Found::new("xss.event_handler", 10, tag.span.clone()));
         }
-        b"style" => {
+        b"style" if tag.span.end >= *style_end => {
             // The style sheet runs to `</style`.
             let body_end = value::find(&src[tag.span.end..], b"</style")
                 .map_or(src.len(), |i| tag.span.end + i);
+            *style_end = body_end;
             css_active(&src[tag.span.end..body_end], CSS_ACTIVE).map(|_| 10)
         }
         _ => None,

@@ -20,7 +20,24 @@ pub(crate) enum Mode {
     /// The text is known to be script (a handler, a `javascript:` URL): any
     /// call or assignment counts.
     Loose,
+    /// The text is the whole value, with no break-out before it: only
+    /// callees no prose calls (`alert(`, not `open(` or `print(`).
+    Bare,
 }
+
+/// Callees that are also English words or common helpers: hostile after a
+/// break-out, not on their own.
+const WORDY: &[&[u8]] = &[
+    b"open",
+    b"print",
+    b"write",
+    b"writeln",
+    b"import",
+    b"unescape",
+    b"decodeuricomponent",
+    b"btoa",
+    b"msgbox",
+];
 
 /// Callees that display, evaluate, load or send (lower-case; JS is case
 /// sensitive but upper-cased payloads still signal intent).
@@ -110,6 +127,16 @@ const KEYWORDS: &[&[u8]] = &[
     b"do",
     b"else",
 ];
+
+/// Whether a word can start or carry a hostile finding: a callee, a global
+/// object, or a sensitive property. Callers use it to look for script only
+/// near such words.
+pub(crate) fn is_trigger(word: &[u8]) -> bool {
+    is_callable(word)
+        || is_in(GLOBALS, word)
+        || is_in(SENSITIVE, word)
+        || is_in(&[b"document", b"innerhtml", b"outerhtml", b"srcdoc"], word)
+}
 
 fn is_in(set: &[&[u8]], name: &[u8]) -> bool {
     set.iter().any(|s| name.eq_ignore_ascii_case(s))
@@ -314,7 +341,7 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                         return Some(obj.start..tok.span.end);
                     }
                 }
-                if is_callable(text) {
+                if is_callable(text) && !(mode == Mode::Bare && is_in(WORDY, text)) {
                     let as_value = prev.as_ref().is_some_and(|p| {
                         matches!(
                             p.kind,

@@ -23,6 +23,7 @@
 //!   (`" onmouseover=alert(1) x="`), without a new tag.
 //! - `xss.js_breakout`: a quote, an operator and a hostile call
 //!   (`';alert(1)//`, `"-alert(1)-"`), or `</script>`.
+//! - `xss.comment_breakout`: a value opening with `-->` (5).
 //! - `xss.jsfuck`: script written only with `[]()!+`.
 //! - `xss.dom_sink`: a hostile call or sensitive property as the whole
 //!   value (`alert(document.cookie)`, a JSONP callback): weaker, 5 by
@@ -54,6 +55,17 @@ impl Found {
     fn new(rule: &'static str, score: u32, span: Range<usize>) -> Self {
         Found { rule, score, span }
     }
+}
+
+/// Keeps the higher-scoring of `best` and `f`; true once the kept finding
+/// is unambiguous, so callers can stop looking.
+fn keep(best: &mut Option<Found>, f: Option<Found>) -> bool {
+    if let Some(f) = f {
+        if best.as_ref().map_or(true, |b| f.score > b.score) {
+            *best = Some(f);
+        }
+    }
+    best.as_ref().is_some_and(|b| b.score >= 10)
 }
 
 /// Markup is only judged this deep into comments and `srcdoc`.
@@ -96,21 +108,14 @@ fn may_touch_dom(value: &[u8]) -> bool {
 
 fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
     if !may_fire(value) {
-        if !may_touch_dom(value) {
-            return None;
+        if may_touch_dom(value) {
+            return dom_sink(value, sensitivity);
         }
-        return dom_sink(value, sensitivity);
+        return comment_end(value);
     }
     let has = |b: u8| memchr::memchr(b, value).is_some();
     let mut best: Option<Found> = None;
-    let mut consider = |f: Option<Found>| {
-        if let Some(f) = f {
-            if best.as_ref().is_none_or(|b| f.score > b.score) {
-                best = Some(f);
-            }
-        }
-        best.as_ref().is_some_and(|b| b.score >= 10)
-    };
+    let mut consider = |f: Option<Found>| keep(&mut best, f);
     if has(b'<') && consider(html::judge(value, MAX_DEPTH)) {
         return best;
     }
@@ -129,7 +134,7 @@ fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
             return best;
         }
     }
-    if consider(style_value(value)) || consider(jsfuck(value)) {
+    if consider(style_value(value)) || consider(jsfuck(value)) || consider(comment_end(value)) {
         return best;
     }
     if best.is_none() {
@@ -147,7 +152,7 @@ fn dom_sink(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
         Sensitivity::Default => 5,
         Sensitivity::High | Sensitivity::Paranoid => 6,
     };
-    let span = js::hostile(value, 0..value.len(), js::Mode::Strict)?;
+    let span = js::hostile(value, 0..value.len(), js::Mode::Bare)?;
     Some(Found::new("xss.dom_sink", score, span))
 }
 
@@ -162,6 +167,17 @@ fn style_value(value: &[u8]) -> Option<Found> {
     }
     html::css_active(value, html::CSS_ACTIVE_STRICT)?;
     Some(Found::new("xss.style", 10, 0..value.len().min(64)))
+}
+
+/// `-->` opening the value: it closes the HTML comment the value was
+/// reflected into, so what follows is live markup. Weak alone.
+fn comment_end(value: &[u8]) -> Option<Found> {
+    let start = value
+        .iter()
+        .position(|&b| !(b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'`')))?;
+    value[start..]
+        .starts_with(b"-->")
+        .then(|| Found::new("xss.comment_breakout", 5, start..start + 3))
 }
 
 /// JSFuck and its relatives: script written with `[]()!+` only, such as

@@ -13,9 +13,17 @@ fn ctx(sensitivity: Sensitivity) -> Ctx {
     }
 }
 
-fn lines(text: &str) -> impl Iterator<Item = &str> {
+/// Lines that are not comments, with `{TAB}`, `{NL}`, `{VT}`, `{NUL}`
+/// standing for bytes a line cannot hold.
+fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
     text.lines()
         .filter(|l| !l.is_empty() && !l.starts_with("##"))
+        .map(|l| {
+            l.replace("{TAB}", "\t")
+                .replace("{NL}", "\n")
+                .replace("{VT}", "\x0b")
+                .replace("{NUL}", "\0")
+        })
 }
 
 #[test]
@@ -99,4 +107,116 @@ fn corpus() {
         benign_ids.len(),
         flagged_other.len()
     );
+}
+
+/// Renders tokens for the golden file: `text(..)`, `<name a=v b>`,
+/// `</name>`, a trailing `…` on a tag the input ended inside,
+/// `comment(..)`, `bogus(..)`.
+fn render(src: &[u8]) -> String {
+    use super::tokenizer::{Attrs, Token, Tokenizer};
+    let s = |r: std::ops::Range<usize>| String::from_utf8_lossy(&src[r]).into_owned();
+    let mut out = Vec::new();
+    for tok in Tokenizer::new(src) {
+        out.push(match tok {
+            Token::Text(r) => format!("text({})", s(r)),
+            Token::Comment(r) => format!("comment({})", s(r)),
+            Token::Bogus(r) => format!("bogus({})", s(r)),
+            Token::Tag(t) => {
+                let mut x = format!("<{}{}", if t.end { "/" } else { "" }, s(t.name.clone()));
+                for a in Attrs::new(src, t.attrs.clone()) {
+                    x.push(' ');
+                    x.push_str(&s(a.name));
+                    if let Some(v) = a.value {
+                        x.push('=');
+                        x.push_str(&s(v));
+                    }
+                }
+                x.push_str(if t.closed { ">" } else { "…" });
+                x
+            }
+        });
+    }
+    out.join(" ")
+}
+
+#[test]
+fn tokenizer_golden() {
+    let mut bad = Vec::new();
+    for line in lines(include_str!("../../../testdata/xss/tokens.txt")) {
+        let Some((input, want)) = line.split_once(" => ") else {
+            continue;
+        };
+        let got = render(input.as_bytes());
+        if got != want {
+            bad.push(format!("{input:?}\n  want {want}\n  got  {got}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// Prints the rendering of `MG_XSS_RENDER` lines, to write golden lines.
+#[test]
+#[ignore]
+fn tokenizer_render() {
+    if let Ok(text) = std::env::var("MG_XSS_RENDER") {
+        for line in lines(&text) {
+            println!("{line} => {}", render(line.as_bytes()));
+        }
+    }
+}
+
+#[test]
+fn never_panics_on_odd_bytes() {
+    let mut seed = 0x2545_f491_u32;
+    let alphabet = b"<>/=\"'`!?-:;()[]{}&#x0aAjs \t\nonerror script javascript";
+    for len in 0..400 {
+        let v: Vec<u8> = (0..len)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                match seed % 7 {
+                    0 => (seed >> 8) as u8,
+                    _ => alphabet[(seed >> 8) as usize % alphabet.len()],
+                }
+            })
+            .collect();
+        for s in [
+            Sensitivity::Low,
+            Sensitivity::Default,
+            Sensitivity::Paranoid,
+        ] {
+            let _ = detect(&v, &ctx(s));
+        }
+        let _ = render(&v);
+    }
+}
+
+/// Pathological repetitions complete (speed itself is for the benchmarks).
+#[test]
+fn long_repetitive_values_complete() {
+    for unit in [
+        &b"'"[..],
+        b"';",
+        b"<a ",
+        b"\" onx=",
+        b"<!--",
+        b"javascript:",
+        b"`${",
+        b"[",
+        b"on",
+        b"';alert",
+        b"<x onclick=x ",
+        b"<!--<",
+        b"<style>",
+        b"&#106;",
+        b"document.",
+        b"a(",
+        b"['al'+",
+        b"<x style=",
+        b"top[",
+    ] {
+        let v: Vec<u8> = unit.iter().copied().cycle().take(1 << 16).collect();
+        let _ = detect(&v, &ctx(Sensitivity::Default));
+    }
 }

@@ -173,9 +173,11 @@ pub(crate) fn script_url(v: &[u8]) -> Option<usize> {
                 .take_while(|&&b| b != b',' && b != b';')
                 .map(u8::to_ascii_lowercase)
                 .collect();
+            // A document type, or markup in the data of an untyped URL.
             let active = [&b"html"[..], b"svg", b"xml", b"javascript", b"ecmascript"]
                 .iter()
-                .any(|t| contains(&mime, t));
+                .any(|t| contains(&mime, t))
+                || mime.is_empty() && memchr::memchr(b'<', &v[rest..]).is_some();
             active.then_some(rest)
         }
         _ => None,
