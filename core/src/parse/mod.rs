@@ -88,10 +88,6 @@ impl<'a> Inputs<'a> {
         self.items.push(input);
         true
     }
-
-    pub(crate) fn is_full(&self) -> bool {
-        self.items.len() >= self.max
-    }
 }
 
 /// What a structured-body parser emits into: it fixes the part, a name

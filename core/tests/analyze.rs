@@ -1,0 +1,273 @@
+//! End-to-end tests of `analyze` on hand-written requests: every parser
+//! path, every decoder an attacker layers, configuration, and hostile input.
+
+use mirrorguard::{analyze, AttackClass, Config, Engine, Exclusion, Part, Request, Verdict};
+
+fn get(uri: &str) -> Verdict {
+    analyze(&Request::builder().uri(uri).build())
+}
+
+fn post(content_type: &str, body: &[u8]) -> Verdict {
+    analyze(
+        &Request::builder()
+            .method("POST")
+            .uri("/submit")
+            .header("Content-Type", content_type)
+            .body(body)
+            .build(),
+    )
+}
+
+fn first(v: &Verdict) -> &mirrorguard::Finding {
+    v.findings()
+        .first()
+        .unwrap_or_else(|| panic!("no finding: {v:?}"))
+}
+
+/// Each line of `testdata/e2e/evasions.txt`: `class<TAB>uri`. Every one is
+/// an attack layered with an encoding the decoders claim to undo.
+#[test]
+fn evasions_are_decoded() {
+    for line in include_str!("../testdata/e2e/evasions.txt").lines() {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (class, uri) = line.split_once('\t').expect("class<TAB>uri");
+        let v = get(uri);
+        assert!(v.is_attack(), "not detected: {uri}\n{}", v.to_json());
+        assert!(
+            v.findings().iter().any(|f| f.class.as_str() == class),
+            "no {class} finding: {uri}\n{}",
+            v.to_json()
+        );
+    }
+}
+
+/// Each line of `testdata/e2e/benign.txt` is a URI that must pass.
+#[test]
+fn benign_look_alikes_pass() {
+    for uri in include_str!("../testdata/e2e/benign.txt").lines() {
+        if uri.is_empty() || uri.starts_with('#') {
+            continue;
+        }
+        let v = get(uri);
+        assert!(!v.is_attack(), "false positive: {uri}\n{}", v.to_json());
+    }
+}
+
+#[test]
+fn locations_name_the_input() {
+    let v = get("/a?x=1&id=1%27%20OR%201%3D1--");
+    let f = first(&v);
+    assert_eq!(
+        (f.location.part, f.location.name.as_str()),
+        (Part::Query, "id")
+    );
+    assert_eq!(f.location.decoders[0].as_str(), "percent");
+
+    let v = post("application/json", br#"{"a":[{"b":"x' OR 'a'='a"}]}"#);
+    assert_eq!(first(&v).location.part, Part::Json);
+    assert_eq!(first(&v).location.name, "/a/0/b");
+
+    let v = post(
+        "application/x-www-form-urlencoded",
+        b"q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    );
+    assert_eq!(first(&v).location.part, Part::Form);
+    assert_eq!(first(&v).location.name, "q");
+
+    let v = analyze(
+        &Request::builder()
+            .header("Cookie", "a=b; sid=%3Csvg%20onload%3Dalert(1)%3E")
+            .build(),
+    );
+    assert_eq!(first(&v).location.part, Part::Cookie);
+    assert_eq!(first(&v).location.name, "sid");
+
+    let v = analyze(
+        &Request::builder()
+            .header("X-Custom-Thing", "1' UNION SELECT password FROM users--")
+            .build(),
+    );
+    assert_eq!(first(&v).location.part, Part::Header);
+    assert_eq!(first(&v).location.name, "x-custom-thing");
+}
+
+#[test]
+fn bodies_are_parsed_by_what_they_are() {
+    // JSON sent as text/plain, a form sent as JSON.
+    assert!(post("text/plain", br#"{"q":"1' UNION SELECT 1,2--"}"#).is_attack());
+    let v = post("application/json", b"a=1&q=%27+OR+%271%27%3D%271");
+    assert!(v.is_attack(), "{}", v.to_json());
+    assert_eq!(first(&v).location.part, Part::Form);
+    // XML text and attributes.
+    assert!(post("application/xml", b"<a><b>1' OR '1'='1</b></a>").is_attack());
+    assert!(post(
+        "text/xml",
+        b"<a href=\"x\" title=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\"/>"
+    )
+    .is_attack());
+    // Multipart field.
+    let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\n<script>alert(1)</script>\r\n--XyZ--\r\n";
+    let v = post("multipart/form-data; boundary=XyZ", body);
+    assert_eq!(first(&v).location.part, Part::Multipart);
+    // Raw body of unknown type.
+    assert!(post("application/octet-stream", b"x'; DROP TABLE users; --").is_attack());
+}
+
+#[test]
+fn nested_formats_become_inputs() {
+    let v = post(
+        "application/x-www-form-urlencoded",
+        b"payload=%7B%22name%22%3A%22%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%7D",
+    );
+    let f = first(&v);
+    assert_eq!(f.location.part, Part::Form);
+    assert_eq!(f.location.name, "payload/name");
+    // base64 of JSON in a cookie.
+    let v = analyze(
+        &Request::builder()
+            .header(
+                "Cookie",
+                "state=eyJxIjoiMScgVU5JT04gU0VMRUNUIHBhc3N3b3JkIEZST00gdXNlcnMtLSJ9",
+            )
+            .build(),
+    );
+    assert!(v.is_attack(), "{}", v.to_json());
+    assert!(first(&v)
+        .location
+        .decoders
+        .iter()
+        .any(|d| d.as_str() == "base64"));
+}
+
+#[test]
+fn raw_http_is_parsed() {
+    let raw = b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n9\r\nuser=a%27\r\nb\r\n+OR+1%3D1--\r\n0\r\n\r\n";
+    let req = Request::parse_http1(raw).unwrap();
+    assert_eq!(req.body(), b"user=a%27+OR+1%3D1--");
+    assert!(analyze(&req).is_attack());
+    for bad in [
+        &b""[..],
+        b"GET",
+        b"GET /\r\n\r\n",
+        b"GET / HTTP/1.1\r\nNoColon\r\n\r\n",
+        b"POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nshort",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n",
+        b"\xff\xfe\x00 / HTTP/1.1\r\n\r\n",
+    ] {
+        let err = Request::parse_http1(bad).unwrap_err();
+        assert!(err.is_http() && !err.to_string().is_empty());
+    }
+}
+
+#[test]
+fn config_shapes_the_verdict() {
+    let attack = Request::builder()
+        .uri("/admin/templates?html=%3Cscript%3Ealert(1)%3C/script%3E")
+        .build();
+    let excluded = Engine::new(Config {
+        exclusions: vec![Exclusion {
+            path_prefix: Some("/admin/".into()),
+            name: Some("html".into()),
+            class: Some(AttackClass::Xss),
+            ..Exclusion::default()
+        }],
+        ..Config::default()
+    })
+    .unwrap();
+    assert!(!excluded.analyze(&attack).is_attack());
+    let sqli_only = Engine::new(Config {
+        classes: vec![AttackClass::Sqli],
+        ..Config::default()
+    })
+    .unwrap();
+    assert!(!sqli_only.analyze(&attack).is_attack());
+    assert!(analyze(&attack).is_attack());
+    let err = Engine::new(Config {
+        threshold: 0,
+        ..Config::default()
+    })
+    .unwrap_err();
+    assert_eq!(err.field(), Some("threshold"));
+}
+
+#[test]
+fn verdict_json_shape() {
+    let v = get("/?id=1%27%20OR%201%3D1--");
+    let json: serde_json::Value = serde_json::from_str(&v.to_json()).unwrap();
+    assert_eq!(json["attack"], true);
+    assert!(json["score"].as_u64().unwrap() >= 5);
+    let f = &json["findings"][0];
+    assert_eq!(f["class"], "sqli");
+    assert!(f["rule"].as_str().unwrap().starts_with("sqli."));
+    assert_eq!(f["location"]["part"], "query");
+    assert_eq!(f["location"]["name"], "id");
+    assert_eq!(f["location"]["decoders"][0], "percent");
+    assert!(f["evidence"].as_str().unwrap().contains("OR"));
+    assert_eq!(json["limits"]["body_truncated"], false);
+}
+
+// Hostile input: bounded work, no panic, limits flagged.
+
+#[test]
+fn deep_json_is_depth_limited() {
+    let mut body = "[".repeat(10_000);
+    body.push_str("\"<script>alert(1)</script>\"");
+    body.push_str(&"]".repeat(10_000));
+    let v = post("application/json", body.as_bytes());
+    assert!(v.limits().depth_limited);
+    let body = "{\"a\":".repeat(10_000);
+    let v = post("application/json", body.as_bytes());
+    assert!(v.limits().depth_limited);
+}
+
+#[test]
+fn huge_body_is_truncated_at_the_limit() {
+    let mut body = vec![b'a'; 50 << 20];
+    body.extend_from_slice(b"&q=1' OR '1'='1");
+    let v = post("application/x-www-form-urlencoded", &body);
+    assert!(v.limits().body_truncated);
+    assert!(!v.is_attack());
+    // Padding under the limit does not hide the payload.
+    let mut body = b"pad=".to_vec();
+    body.extend(std::iter::repeat_n(b'a', 200_000));
+    body.extend_from_slice(b"&q=1%27+OR+%271%27%3D%271");
+    let v = post("application/x-www-form-urlencoded", &body);
+    assert!(v.is_attack() && !v.limits().body_truncated);
+}
+
+#[test]
+fn many_query_args_are_capped() {
+    let mut uri = String::from("/?");
+    for i in 0..100_000 {
+        uri.push_str(&format!("a{i}=1&"));
+    }
+    let v = get(&uri);
+    assert!(v.limits().inputs_truncated);
+    assert!(!v.is_attack());
+}
+
+#[test]
+fn malformed_bodies_do_not_panic() {
+    let cases: [(&str, &[u8]); 8] = [
+        ("application/json", b"{\"a\": [1, 2, {\"b\": "),
+        (
+            "application/json",
+            b"\xff\xfe{\"\xc0\xaf\": \"\xed\xa0\x80\"}",
+        ),
+        ("application/json", b"{\"a\":\"\\u12\"}"),
+        ("text/xml", b"<a><b attr='x></a"),
+        ("text/xml", b"<!DOCTYPE x [<!ENTITY"),
+        (
+            "multipart/form-data; boundary=zz",
+            b"--zz\r\nContent-Disposition: form-data; name=\"a\"\r\n",
+        ),
+        ("multipart/form-data", b"--zz\r\n\r\n"),
+        ("application/x-www-form-urlencoded", b"=&&==%%%zz\xff"),
+    ];
+    for (ct, body) in cases {
+        let v = post(ct, body);
+        let _ = v.to_json();
+    }
+}
