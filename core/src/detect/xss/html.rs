@@ -281,6 +281,42 @@ fn instruction(src: &[u8], r: Range<usize>) -> Option<Found> {
     }
 }
 
+/// A `data:` URL of any declared type whose base64 content is markup that
+/// runs script: browsers sniff or the type is a decoy
+/// (`data:application/x-x509-user-cert;base64,PHNjcmlwdD4...`).
+pub(crate) fn data_markup(v: &[u8], depth: u8) -> bool {
+    let Some((scheme, rest)) = value::scheme(v) else {
+        return false;
+    };
+    if scheme != b"data" {
+        return false;
+    }
+    let Some(comma) = memchr::memchr(b',', &v[rest..]) else {
+        return false;
+    };
+    let header: Vec<u8> = v[rest..rest + comma]
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    if !header.ends_with(b";base64") {
+        return false;
+    }
+    let payload: Vec<u8> = v[rest + comma + 1..]
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    crate::decode::base64::decode(&payload)
+        .and_then(|text| judge(&text, depth))
+        .is_some_and(|f| f.score >= 10)
+}
+
+/// Elements whose `src` is decoded as media, not as a document.
+const MEDIA: &[&[u8]] = &[
+    b"img", b"image", b"source", b"video", b"audio", b"picture", b"track", b"input",
+];
+
 /// SVG and SMIL animation elements, which set another attribute's value.
 const ANIMATION: &[&[u8]] = &[b"set", b"animate", b"animatetransform", b"animatemotion"];
 
@@ -299,6 +335,7 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
     let mut rel_stylesheet = false;
     let mut script_type = false;
     let mut animates_handler = false;
+    let mut animates_link = false;
     let mut animation_value = false;
     for attr in Attrs::new(src, tag.attrs.clone()) {
         attr_count += 1;
@@ -312,7 +349,7 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
         let raw = &src[vr.clone()];
         let span = attr.name.start..vr.end;
         let v = decode_refs(raw);
-        let found = attribute(qualified, aname, &v, span.clone(), depth);
+        let found = attribute(local, qualified, aname, &v, span.clone(), depth);
         if keep(&mut best, found) {
             return best;
         }
@@ -321,7 +358,11 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
             b"rel" if value::contains(&v, b"import") => rel_import = true,
             b"rel" if value::contains(&v, b"stylesheet") => rel_stylesheet = true,
             b"type" if value::contains(&v, b"script") => script_type = true,
-            b"attributename" => animates_handler = is_handler_name(&css_clean(&v)),
+            b"attributename" => {
+                let target = css_clean(&v);
+                animates_handler = is_handler_name(&target);
+                animates_link = target.ends_with(b"href");
+            }
             b"to" | b"values" | b"from" | b"by" => animation_value |= !v.is_empty(),
             b"charset" | b"content"
                 if local == b"meta"
@@ -349,6 +390,8 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
         n if is_in(ANIMATION, n) && animates_handler && animation_value => {
             return Some(Found::new("xss.event_handler", 10, tag.span.clone()));
         }
+        // Rewriting a link's target after the page was checked.
+        n if is_in(ANIMATION, n) && animates_link && animation_value => Some(10),
         b"style" if tag.span.end >= *style_end => {
             // The style sheet runs to `</style`.
             let body_end = value::find(&src[tag.span.end..], b"</style")
@@ -365,6 +408,7 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
 
 /// Judges one attribute (`v` has its references decoded).
 fn attribute(
+    tag: &[u8],
     qualified: &[u8],
     aname: &[u8],
     v: &[u8],
@@ -400,6 +444,19 @@ fn attribute(
         }
     }
     let url_attr = is_in(URL_ATTRS, qualified) || is_in(URL_ATTRS, aname);
+    // An image or media element renders a `data:` document as a picture,
+    // never as a page: inline SVG icons are common and harmless there.
+    let media = is_in(MEDIA, tag) && value::scheme(v).is_some_and(|(s, _)| s == b"data");
+    if media {
+        return None;
+    }
+    if url_attr && depth > 0 && data_markup(v, depth - 1) {
+        return Some(Found::new("xss.js_url", 10, span));
+    }
+    // XML Events: `ev:handler="x.evt#f"` attaches script to an event.
+    if aname == b"handler" {
+        return Some(Found::new("xss.event_handler", 6, span));
+    }
     if let Some(rest) = value::script_url(v) {
         if url_attr || js::hostile(v, rest..v.len(), Mode::Loose).is_some() {
             return Some(Found::new("xss.js_url", 10, span));

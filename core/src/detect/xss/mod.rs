@@ -204,6 +204,9 @@ fn jsfuck(value: &[u8]) -> Option<Found> {
 /// nothing benign does.
 fn url_value(value: &[u8]) -> Option<Found> {
     let v = value::decode_refs(value);
+    if html::data_markup(&v, MAX_DEPTH) {
+        return Some(Found::new("xss.js_url", 10, 0..value.len().min(64)));
+    }
     let rest = value::script_url(&v)?;
     let (scheme, _) = value::scheme(&v)?;
     let trimmed = value

@@ -161,6 +161,10 @@ fn tokenizer_render() {
     if let Ok(text) = std::env::var("MG_XSS_RENDER") {
         for line in lines(&text) {
             println!("{line} => {}", render(line.as_bytes()));
+            println!(
+                "  {:?}",
+                detect(line.as_bytes(), &ctx(Sensitivity::Default))
+            );
         }
     }
 }
