@@ -61,7 +61,11 @@ impl Found {
 /// is unambiguous, so callers can stop looking.
 fn keep(best: &mut Option<Found>, f: Option<Found>) -> bool {
     if let Some(f) = f {
-        if best.as_ref().map_or(true, |b| f.score > b.score) {
+        let better = match best {
+            Some(b) => f.score > b.score,
+            None => true,
+        };
+        if better {
             *best = Some(f);
         }
     }
