@@ -23,6 +23,8 @@
 //!   (`" onmouseover=alert(1) x="`), without a new tag.
 //! - `xss.js_breakout`: a quote, an operator and a hostile call
 //!   (`';alert(1)//`, `"-alert(1)-"`), or `</script>`.
+//! - `xss.template_literal`, `xss.template_injection`: a hostile call
+//!   inside `${...}`, `&{...}` or `{{...}}`.
 //! - `xss.comment_breakout`: a value opening with `-->` (5).
 //! - `xss.jsfuck`: script written only with `[]()!+`.
 //! - `xss.dom_sink`: a hostile call or sensitive property as the whole
@@ -138,7 +140,11 @@ fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
             return best;
         }
     }
-    if consider(style_value(value)) || consider(jsfuck(value)) || consider(comment_end(value)) {
+    if consider(style_value(value))
+        || consider(jsfuck(value))
+        || consider(comment_end(value))
+        || consider(template(value))
+    {
         return best;
     }
     if best.is_none() {
@@ -171,6 +177,30 @@ fn style_value(value: &[u8]) -> Option<Found> {
     }
     html::css_active(value, html::CSS_ACTIVE_STRICT)?;
     Some(Found::new("xss.style", 10, 0..value.len().min(64)))
+}
+
+/// Script inside template delimiters: `${alert(1)}` in a JavaScript
+/// template literal, `{{constructor.constructor('alert(1)')()}}` in an
+/// AngularJS or Vue template, `&{alert(1)};` (Netscape's script entity).
+/// A plain `{{name}}` or `${price}` calls nothing and passes.
+fn template(value: &[u8]) -> Option<Found> {
+    for (open, close, rule) in [
+        (&b"${"[..], &b"}"[..], "xss.template_literal"),
+        (b"{{", b"}}", "xss.template_injection"),
+        (b"&{", b"}", "xss.template_literal"),
+    ] {
+        let mut from = 0;
+        while let Some(i) = memchr::memmem::find(&value[from..], open) {
+            let start = from + i + open.len();
+            let end =
+                memchr::memmem::find(&value[start..], close).map_or(value.len(), |e| start + e);
+            if let Some(span) = js::hostile(value, start..end, js::Mode::Strict) {
+                return Some(Found::new(rule, 10, from + i..span.end.max(end)));
+            }
+            from = end.max(start);
+        }
+    }
+    None
 }
 
 /// `-->` opening the value: it closes the HTML comment the value was

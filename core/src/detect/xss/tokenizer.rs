@@ -255,7 +255,8 @@ impl Iterator for Attrs<'_> {
         }
         let value = match src.get(q).copied() {
             _ if q >= end => q..q,
-            Some(quote @ (b'"' | b'\'')) => {
+            // Old Internet Explorer also took a backtick as a quote.
+            Some(quote @ (b'"' | b'\'' | b'`')) => {
                 let vstart = q + 1;
                 let vend = memchr::memchr(quote, &src[vstart..end]).map_or(end, |i| vstart + i);
                 q = (vend + 1).min(end);
