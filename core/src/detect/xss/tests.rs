@@ -224,3 +224,21 @@ fn long_repetitive_values_complete() {
         let _ = detect(&v, &ctx(Sensitivity::Default));
     }
 }
+
+#[test]
+fn sensitivity_scales_weak_findings() {
+    let weak = b"alert(document.cookie)";
+    let strong = b"<img src=x onerror=alert(1)>";
+    assert!(detect(weak, &ctx(Sensitivity::Low)).is_none());
+    assert_eq!(
+        detect(weak, &ctx(Sensitivity::Default)).map(|h| h.score),
+        Some(5)
+    );
+    assert_eq!(
+        detect(strong, &ctx(Sensitivity::Low)).map(|h| h.score),
+        Some(10)
+    );
+    let hit = detect(strong, &ctx(Sensitivity::Default)).expect("hit");
+    assert_eq!(hit.rule, "xss.event_handler");
+    assert_eq!(&strong[hit.span], b"onerror=alert(1)");
+}
