@@ -354,7 +354,13 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
             return best;
         }
         match aname {
-            b"http-equiv" => http_equiv = true,
+            // Refresh navigates, set-cookie plants a cookie, link loads a
+            // style sheet; `Content-Type` (every HTML e-mail has one) does not.
+            b"http-equiv" => {
+                http_equiv = [&b"refresh"[..], b"set-cookie", b"link", b"default-style"]
+                    .iter()
+                    .any(|h| value::contains(&v, h));
+            }
             b"rel" if value::contains(&v, b"import") => rel_import = true,
             b"rel" if value::contains(&v, b"stylesheet") => rel_stylesheet = true,
             b"type" if value::contains(&v, b"script") => script_type = true,

@@ -316,6 +316,14 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
         }
         if let Some(pd) = pending.clone() {
             match tok.kind {
+                // A whole value is prose more often than script: there the
+                // call must be written like code, `confirm(` not `confirm (`.
+                Kind::Punct(b'(') | Kind::Template
+                    if mode == Mode::Bare
+                        && prev.as_ref().is_some_and(|p| p.span.end != tok.span.start) =>
+                {
+                    pending = None
+                }
                 Kind::Punct(b'(') | Kind::Template => return Some(pd.start..tok.span.end),
                 Kind::Punct(b')') => {}
                 Kind::Punct(b'.') => {}

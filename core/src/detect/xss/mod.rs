@@ -163,7 +163,28 @@ fn dom_sink(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
         Sensitivity::High | Sensitivity::Paranoid => 6,
     };
     let span = js::hostile(value, 0..value.len(), js::Mode::Bare)?;
+    // `confirm(by Friday)`: words as arguments are prose in parentheses.
+    let args = &value[span.end.min(value.len())..];
+    let args = &args[..args
+        .iter()
+        .take(80)
+        .position(|&b| b == b')')
+        .unwrap_or(args.len().min(80))];
+    if prose(args) {
+        return None;
+    }
     Some(Found::new("xss.dom_sink", score, span))
+}
+
+/// Two words of letters separated by a space: natural language.
+fn prose(s: &[u8]) -> bool {
+    s.split(|&b| b == b' ')
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| {
+            w.iter()
+                .all(|x| x.len() >= 2 && x.iter().all(u8::is_ascii_alphabetic))
+        })
 }
 
 /// CSS that runs script, outside any tag: `x:expression(alert(1))`,
