@@ -7,8 +7,15 @@ use std::ops::Range;
 use crate::config::Sensitivity;
 use crate::verdict::{AttackClass, Part};
 
+pub(crate) mod crlf;
+pub(crate) mod generic;
+pub(crate) mod ldapi;
+pub(crate) mod nosqli;
+pub(crate) mod protocol;
+pub(crate) mod scanner;
 pub(crate) mod sqli;
 pub(crate) mod xss;
+pub(crate) mod xxe;
 
 /// What a detector knows about the value it judges.
 #[derive(Clone, Copy, Debug)]
@@ -36,9 +43,26 @@ pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
     match class {
         AttackClass::Sqli => sqli::detect(value, ctx),
         AttackClass::Xss => xss::detect(value, ctx),
+        AttackClass::Nosqli => nosqli::detect(value, ctx),
+        AttackClass::Ldapi => ldapi::detect(value, ctx),
+        AttackClass::Xxe => xxe::detect(value, ctx),
+        AttackClass::Crlf => crlf::detect(value, ctx),
+        AttackClass::Scanner => scanner::detect(value, ctx),
+        AttackClass::Protocol => protocol::detect(value, ctx),
+        AttackClass::Generic => generic::detect(value, ctx),
         _ => None,
     }
 }
 
 /// Classes with a detector, in output order.
-pub(crate) const CLASSES: [AttackClass; 2] = [AttackClass::Sqli, AttackClass::Xss];
+pub(crate) const CLASSES: [AttackClass; 9] = [
+    AttackClass::Sqli,
+    AttackClass::Xss,
+    AttackClass::Nosqli,
+    AttackClass::Ldapi,
+    AttackClass::Xxe,
+    AttackClass::Crlf,
+    AttackClass::Scanner,
+    AttackClass::Protocol,
+    AttackClass::Generic,
+];

@@ -1,0 +1,144 @@
+//! Data-file test tables shared by the detectors of this area.
+//!
+//! One case per line; `#` starts a comment line; blank lines are skipped.
+//! A line may start with a context prefix `part:` (`query`, `form`, `json`,
+//! `xml`, `header`, `cookie`, `path`, `method`, `body`, `multipart`) and/or
+//! `key:` (the value is a name). Escapes: `\r`, `\n`, `\t`, `\0`, `\\`,
+//! `\xHH`.
+
+use crate::config::Sensitivity;
+use crate::detect::{Ctx, Hit};
+use crate::verdict::Part;
+
+/// Parses a table into (context, value) cases.
+pub(crate) fn parse(table: &str) -> Vec<(Ctx, Vec<u8>, String)> {
+    let mut out = Vec::new();
+    for line in table.lines() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut rest = line;
+        let mut part = Part::Query;
+        let mut key = false;
+        loop {
+            let Some((p, r)) = rest.split_once(':') else {
+                break;
+            };
+            match p {
+                "key" => key = true,
+                "query" => part = Part::Query,
+                "form" => part = Part::Form,
+                "json" => part = Part::Json,
+                "xml" => part = Part::Xml,
+                "header" => part = Part::Header,
+                "cookie" => part = Part::Cookie,
+                "path" => part = Part::Path,
+                "method" => part = Part::Method,
+                "body" => part = Part::Body,
+                "multipart" => part = Part::Multipart,
+                _ => break,
+            }
+            rest = r;
+        }
+        let ctx = Ctx {
+            part,
+            key,
+            sensitivity: Sensitivity::Default,
+        };
+        out.push((ctx, unescape(rest), line.to_string()));
+    }
+    out
+}
+
+fn unescape(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 1 < b.len() {
+            match b[i + 1] {
+                b'r' => out.push(b'\r'),
+                b'n' => out.push(b'\n'),
+                b't' => out.push(b'\t'),
+                b'0' => out.push(0),
+                b'\\' => out.push(b'\\'),
+                b'x' if i + 3 < b.len() => {
+                    let h = std::str::from_utf8(&b[i + 2..i + 4]).unwrap_or("zz");
+                    match u8::from_str_radix(h, 16) {
+                        Ok(v) => out.push(v),
+                        Err(_) => out.extend_from_slice(&b[i..i + 4]),
+                    }
+                    i += 4;
+                    continue;
+                }
+                _ => {
+                    out.push(b'\\');
+                    i += 1;
+                    continue;
+                }
+            }
+            i += 2;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Asserts every attack fires (score >= 5, rule of `class`) and no benign
+/// case reaches the threshold.
+pub(crate) fn check(
+    class: &str,
+    attacks: &str,
+    benign: &str,
+    detect: fn(&[u8], &Ctx) -> Option<Hit>,
+) {
+    let mut failures = Vec::new();
+    for (ctx, v, line) in parse(attacks) {
+        match detect(&v, &ctx) {
+            Some(h) if h.score >= 5 && h.rule.starts_with(class) => {
+                assert!(
+                    h.span.start <= h.span.end && h.span.end <= v.len(),
+                    "{line}"
+                );
+            }
+            other => failures.push(format!("missed attack: {line} -> {other:?}")),
+        }
+    }
+    for (ctx, v, line) in parse(benign) {
+        if let Some(h) = detect(&v, &ctx) {
+            if h.score >= 5 {
+                failures.push(format!("benign flagged: {line} -> {h:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Detectors must not panic or take quadratic time on large odd values.
+pub(crate) fn stress(detect: fn(&[u8], &Ctx) -> Option<Hit>) {
+    let ctx = Ctx {
+        part: Part::Query,
+        key: false,
+        sensitivity: Sensitivity::Default,
+    };
+    let patterns: [&[u8]; 8] = [
+        b")(",
+        b"\r\n",
+        b"<!ENTITY % a SYSTEM ",
+        b"$ne[",
+        b"__proto__",
+        b"while(",
+        b"@{[",
+        b"a",
+    ];
+    for p in patterns {
+        let v: Vec<u8> = p.iter().copied().cycle().take(1 << 20).collect();
+        let _ = detect(&v, &ctx);
+    }
+    for len in 0..64 {
+        let v: Vec<u8> = (0..len).map(|i| (i * 37 % 256) as u8).collect();
+        let _ = detect(&v, &ctx);
+    }
+}
