@@ -20,10 +20,7 @@ pub(crate) fn parse(table: &str) -> Vec<(Ctx, Vec<u8>, String)> {
         let mut rest = line;
         let mut part = Part::Query;
         let mut key = false;
-        loop {
-            let Some((p, r)) = rest.split_once(':') else {
-                break;
-            };
+        while let Some((p, r)) = rest.split_once(':') {
             match p {
                 "key" => key = true,
                 "query" => part = Part::Query,

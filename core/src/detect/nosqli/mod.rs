@@ -84,9 +84,7 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
             return Some(h);
         }
     }
-    if memchr::memchr3(b'.', b';', b'|', value).is_none() {
-        return None;
-    }
+    memchr::memchr3(b'.', b';', b'|', value)?;
     js(value)
 }
 
