@@ -20,6 +20,8 @@
 //! - `crlf.mail`: a line break then a mail header with an address (`Bcc:`,
 //!   `Cc:`, `To:`, `Reply-To:`...) or an SMTP command (`RCPT TO:`,
 //!   `MAIL FROM:`).
+//! - `crlf.meta_header`: `<meta http-equiv="Refresh|Set-Cookie">`, a header
+//!   set from inside the HTML page a value is reflected into.
 //! - `crlf.name`: a line break inside an argument or cookie name.
 //! - `crlf.path`: a line break in the request path.
 //! - `crlf.param_injection` (5): in a query value, a line break then
@@ -155,14 +157,33 @@ const BODY_TAGS: &[&[u8]] = &[
 ];
 
 pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    if let Some(h) = meta_header(value) {
+        return Some(h);
+    }
     let Some(first) = memchr::memchr2(b'\r', b'\n', value) else {
         return request_line(value, 0);
     };
-    if ctx.part == Part::Path {
-        return Some(hit("crlf.path", 10, first, first + 1));
-    }
-    if ctx.key && ctx.part != Part::Json {
-        return Some(hit("crlf.name", 10, first, first + 1));
+    if ctx.part == Part::Path || ctx.key && ctx.part != Part::Json {
+        // Line breaks between words of clean text, not in bytes that a
+        // base64 layer turned into noise.
+        let clean = value
+            .iter()
+            .all(|&b| (0x20..0x7f).contains(&b) || matches!(b, b'\r' | b'\n' | b'\t'));
+        let worded = (0..value.len()).any(|i| {
+            matches!(value[i], b'\r' | b'\n')
+                && value
+                    .get(i + 1)
+                    .is_none_or(|b| b.is_ascii_alphanumeric() || matches!(b, b'\r' | b'\n'))
+        });
+        if !clean || !worded {
+            return None;
+        }
+        let rule = if ctx.part == Part::Path {
+            "crlf.path"
+        } else {
+            "crlf.name"
+        };
+        return Some(hit(rule, 10, first, first + 1));
     }
     let mut best: Option<Hit> = request_line(value, 0);
     let mut mail_lines = 0u32;
@@ -350,6 +371,56 @@ fn looks_like_header_name(name: &[u8]) -> bool {
     name.windows(2)
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
         && name[0].is_ascii_uppercase()
+}
+
+/// Case-insensitive search for an ASCII `needle` (lower case) from `from`.
+fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let first = needle[0];
+    let mut i = from;
+    while let Some(o) = memchr::memchr2(first, first.to_ascii_uppercase(), hay.get(i..)?) {
+        let at = i + o;
+        if starts_ci(hay, at, needle) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// `<meta http-equiv="Refresh|Set-Cookie|Location" ...>`: a header set from
+/// inside an HTML page the value is reflected into.
+fn meta_header(v: &[u8]) -> Option<Hit> {
+    let mut from = 0;
+    loop {
+        let at = find_ci(v, from, b"http-equiv")?;
+        from = at + 10;
+        let lo = at.saturating_sub(256);
+        let Some(tag) = v[lo..at].iter().rposition(|&b| b == b'<').map(|t| lo + t) else {
+            continue;
+        };
+        if !starts_ci(v, tag + 1, b"meta") || v[tag..at].contains(&b'>') {
+            continue;
+        }
+        let mut i = from;
+        while i < v.len()
+            && matches!(
+                v[i],
+                b' ' | b'\t' | b'\r' | b'\n' | b'=' | b'"' | b'\'' | b'\\'
+            )
+        {
+            i += 1;
+        }
+        for name in [
+            &b"refresh"[..],
+            b"set-cookie",
+            b"location",
+            b"content-security-policy",
+        ] {
+            if starts_ci(v, i, name) {
+                return Some(hit("crlf.meta_header", 10, tag, i + name.len()));
+            }
+        }
+    }
 }
 
 /// A request line `METHOD target HTTP/d` at `s` (a value's start, or a
