@@ -320,10 +320,12 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
                     .rev()
                     .take_while(|b| b.is_ascii_whitespace())
                     .count();
-            if b >= 3 && before[..b].ends_with(b"new") && word(v, s, e) {
-                if v.get(skip_ws(v, e)) == Some(&b'(') {
-                    return hit(NODE, 10, b - 3, e + 1);
-                }
+            if b >= 3
+                && before[..b].ends_with(b"new")
+                && word(v, s, e)
+                && v.get(skip_ws(v, e)) == Some(&b'(')
+            {
+                return hit(NODE, 10, b - 3, e + 1);
             }
             None
         }
@@ -425,7 +427,7 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
             let call = matches!(kind, Anchor::Open3)
                 || matches!(v.get(i), Some(b'(' | b'"' | b'\'' | b'['))
                 || i > e && v.get(i) == Some(&b'%');
-            call.then(|| Hit {
+            call.then_some(Hit {
                 rule: RUBY,
                 score: 10,
                 span: s..i,
@@ -672,7 +674,7 @@ fn constant_truthy(cond: &[u8]) -> bool {
     if nots % 2 == 1 {
         falsy || truthy && nots >= 2
     } else {
-        truthy || nots >= 2 && (falsy || truthy)
+        truthy || nots >= 2 && falsy
     }
 }
 
