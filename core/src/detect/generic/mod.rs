@@ -24,9 +24,10 @@
 //! - `generic.session_fixation`: `document.cookie=`, or a `.cookie` write
 //!   with `; expires=` / `; domain=`.
 //!
-//! [`check_request`] adds `generic.session_fixation` across the request: a
-//! session-id parameter (`jsessionid`, `PHPSESSID`...) sent from an
-//! off-site Referer.
+//! [`check_request`] judges the whole request: prototype paths and
+//! Django-style ORM lookups (`generic.orm_filter`) in argument names and
+//! JSON keys, and `generic.session_fixation`: a session-id parameter
+//! (`jsessionid`, `PHPSESSID`...) sent from an off-site Referer.
 
 use std::sync::LazyLock;
 
@@ -37,10 +38,11 @@ use super::{Ctx, Hit};
 #[cfg(test)]
 pub(crate) mod cases;
 
+mod request;
 mod session;
 // Called by the engine once per request (see `check_request`).
 #[allow(unused_imports)]
-pub(crate) use session::check_request;
+pub(crate) use request::check_request;
 
 /// Anchors: every rule starts at one of these (case-insensitive).
 const ANCHORS: &[&str] = &[

@@ -2,8 +2,6 @@
 //! in the query string or a form body, on a request that another site sent
 //! the victim to (an off-site Referer). Per-value detectors cannot see the
 //! Referer, so this judges the whole request.
-// Until the engine calls `check_request`, only the tests do.
-#![allow(dead_code)]
 
 use super::Hit;
 use crate::request::Request;
@@ -33,44 +31,42 @@ const SESSION_NAMES: &[&[u8]] = &[
     b"__host-next-auth.session-token",
     b"sessionid",
     b"session-id",
-    b"phpsession",
 ];
 
-/// Flags a session-id parameter with a value, sent with a Referer whose
-/// host is not the request's Host (`generic.session_fixation`, 10).
-///
-/// The engine calls this once per request, next to
-/// `protocol::check_request`.
-pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
-    let referer = req.header(b"referer")?;
+/// Names of the strongest session parameters: a link carrying one with no
+/// Referer at all (from a mail, a chat) is a fixation attempt too.
+const STRONG: &[&[u8]] = &[b"jsessionid", b"phpsessid", b"asp.net_sessionid"];
+
+/// A session-id parameter with a value, sent with a Referer whose host is
+/// not the request's Host (10), or a servlet/PHP/ASP.NET session id sent
+/// with no Referer (5). `params` are (name, value) pairs of the query, form
+/// and JSON body.
+pub(crate) fn session_fixation(req: &Request<'_>, params: &[(Vec<u8>, bool)]) -> Option<Hit> {
     let host = req.header(b"host")?;
-    if same_site(referer, host) {
-        return None;
-    }
-    let mut sources: [Option<&[u8]>; 2] = [req.query(), None];
-    let form = req
-        .header(b"content-type")
-        .is_some_and(|ct| starts_ci(ct.trim_ascii_start(), b"application/x-www-form-urlencoded"));
-    if form {
-        sources[1] = Some(req.body());
-    }
-    for src in sources.into_iter().flatten() {
-        for pair in src.split(|&b| b == b'&' || b == b';') {
-            let (name, value) = match memchr::memchr(b'=', pair) {
-                Some(eq) => (&pair[..eq], &pair[eq + 1..]),
-                None => continue,
-            };
-            if value.is_empty() || !is_session_name(name) {
-                continue;
-            }
-            return Some(Hit {
-                rule: "generic.session_fixation",
-                score: 10,
-                span: 0..0,
-            });
+    let score = match req.header(b"referer") {
+        Some(r) if same_site(r, host) => return None,
+        Some(_) => 10,
+        None => 5,
+    };
+    for (name, has_value) in params {
+        if !has_value || !is_session_name(name) {
+            continue;
         }
+        if score == 5 && !is_strong(name) {
+            continue;
+        }
+        return Some(Hit {
+            rule: "generic.session_fixation",
+            score,
+            span: 0..0,
+        });
     }
     None
+}
+
+fn is_strong(name: &[u8]) -> bool {
+    let n = name.trim_ascii();
+    STRONG.iter().any(|s| s.eq_ignore_ascii_case(n)) || starts_ci(n, b"aspsessionid")
 }
 
 fn starts_ci(v: &[u8], p: &[u8]) -> bool {
@@ -142,7 +138,8 @@ fn strip_port(h: &[u8]) -> &[u8] {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::check_request;
+    use crate::request::Request;
 
     fn req<'a>(uri: &'a str, referer: Option<&'a str>) -> Request<'a> {
         let mut b = Request::builder().uri(uri).header("Host", "shop.example");
@@ -150,6 +147,10 @@ mod tests {
             b = b.header("Referer", r);
         }
         b.build()
+    }
+
+    fn score(r: &Request<'_>) -> u32 {
+        check_request(r).map_or(0, |h| h.score)
     }
 
     #[test]
@@ -167,8 +168,10 @@ mod tests {
             ("/a?connect.sid=s%3Aabc", "http://phish.example/fake"),
             ("/a?x=1&laravel_session=eyJpdiI6", "https://bad.example/"),
             ("/a?ASPSESSIONIDQQ=GKFP", "https://bad.example/"),
+            ("/a?x=1", "https://shop.example.evil.example/"),
         ] {
-            assert!(check_request(&req(uri, Some(r))).is_some(), "{uri}");
+            let want = if uri == "/a?x=1" { 0 } else { 10 };
+            assert_eq!(score(&req(uri, Some(r))), want, "{uri}");
         }
         let form = Request::builder()
             .method("POST")
@@ -178,7 +181,17 @@ mod tests {
             .header("Content-Type", "application/x-www-form-urlencoded")
             .body("sessionid=abc123&username=test")
             .build();
-        assert!(check_request(&form).is_some());
+        assert_eq!(score(&form), 10);
+        let json = Request::builder()
+            .method("POST")
+            .uri("/")
+            .header("Host", "shop.example")
+            .header("Referer", "https://evil.example/")
+            .header("Content-Type", "application/json")
+            .body(r#"{ "jsessionid" : "foo" }"#)
+            .build();
+        assert_eq!(score(&json), 10);
+        assert_eq!(score(&req("/login?jsessionid=74B0", None)), 5);
     }
 
     #[test]
@@ -190,7 +203,7 @@ mod tests {
             ),
             ("/login?jsessionid=74B0", Some("https://www.shop.example/")),
             ("/login?jsessionid=74B0", Some("https://m.shop.example/")),
-            ("/login?jsessionid=74B0", None),
+            ("/login?sessionid=74B0", None),
             (
                 "/video?session_id=&referer=",
                 Some("https://other.example/"),
@@ -199,7 +212,7 @@ mod tests {
             ("/search?q=jsessionid", Some("https://google.example/")),
             ("/a?jsessionid=", Some("https://other.example/")),
         ] {
-            assert!(check_request(&req(uri, r)).is_none(), "{uri} {r:?}");
+            assert!(score(&req(uri, r)) < 5, "{uri} {r:?}");
         }
     }
 }
