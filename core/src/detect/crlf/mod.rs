@@ -18,8 +18,12 @@
 //! - `crlf.http_message`: a request line (`GET /x HTTP/1.1`) at the start of
 //!   a value or after a line break: a second request smuggled in.
 //! - `crlf.mail`: a line break then a mail header with an address (`Bcc:`,
-//!   `Cc:`, `To:`, `Reply-To:`...) or an SMTP command (`RCPT TO:`,
-//!   `MAIL FROM:`).
+//!   `Cc:`, `To:`, `Reply-To:`...), an SMTP command (`RCPT TO:`,
+//!   `MAIL FROM:`, `HELO x`, `DATA`) or a tagged IMAP command
+//!   (`A1 FETCH 1:*`).
+//!
+//! Line breaks include the characters that Latin-1-truncating servers turn
+//! into CR/LF (`%E5%98%8A`, `%C4%8A`).
 //! - `crlf.meta_header`: `<meta http-equiv="Refresh|Set-Cookie">`, a header
 //!   set from inside the HTML page a value is reflected into.
 //! - `crlf.name`: a line break inside an argument or cookie name.
@@ -160,6 +164,43 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     if let Some(h) = meta_header(value) {
         return Some(h);
     }
+    if memchr::memchr2(0xc4, 0xe5, value).is_some() {
+        if let Some(folded) = fold_truncated_breaks(value) {
+            return lines(&folded, ctx);
+        }
+    }
+    lines(value, ctx)
+}
+
+/// Characters that servers truncating to Latin-1 turn into CR and LF
+/// (Node.js before 2018, some Java stacks): U+010D/U+010A (`č`, `Ċ`) and
+/// U+560D/U+560A (`嘍`, `嘊`). Returns the value with them folded, if any.
+fn fold_truncated_breaks(v: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < v.len() {
+        match (v[i], v.get(i + 1), v.get(i + 2)) {
+            (0xc4, Some(0x8a), _) | (0xc4, Some(0x8d), _) => {
+                out.push(if v[i + 1] == 0x8a { b'\n' } else { b'\r' });
+                i += 2;
+                changed = true;
+            }
+            (0xe5, Some(0x98), Some(0x8a | 0x8d)) => {
+                out.push(if v[i + 2] == 0x8a { b'\n' } else { b'\r' });
+                i += 3;
+                changed = true;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    changed.then_some(out)
+}
+
+fn lines(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     let Some(first) = memchr::memchr2(b'\r', b'\n', value) else {
         return request_line(value, 0);
     };
@@ -275,6 +316,9 @@ fn line(v: &[u8], brk: usize, s: usize, blank: bool, ctx: &Ctx, mail: &mut u32) 
     if starts_ci(v, s, b"RCPT TO:") || starts_ci(v, s, b"MAIL FROM:") {
         return Some(hit("crlf.mail", 10, brk, end));
     }
+    if let Some(score) = mail_command(&v[s..end]) {
+        return Some(hit("crlf.mail", score, brk, end));
+    }
     // `name:` with optional blanks (and stray CRs) before the colon.
     let mut n = s;
     while n < end && (v[n].is_ascii_alphanumeric() || matches!(v[n], b'-' | b'_')) {
@@ -318,6 +362,48 @@ fn line(v: &[u8], brk: usize, s: usize, blank: bool, ctx: &Ctx, mail: &mut u32) 
         0
     };
     (score > 0).then(|| hit("crlf.header_injection", score, brk, val_end))
+}
+
+/// An SMTP command line (`DATA`, `HELO host`, `VRFY user`) or a tagged
+/// IMAP command (`A1 LOGIN`, `V100 FETCH 1:*`), upper case as clients send
+/// them.
+fn mail_command(l: &[u8]) -> Option<u32> {
+    let l = trim(l);
+    if matches!(l, b"DATA" | b"QUIT" | b"RSET" | b"STARTTLS") {
+        return Some(6);
+    }
+    let (first, rest) = match memchr::memchr(b' ', l) {
+        Some(p) => (&l[..p], trim(&l[p + 1..])),
+        None => (l, &b""[..]),
+    };
+    if matches!(first, b"HELO" | b"EHLO" | b"VRFY" | b"EXPN")
+        && !rest.is_empty()
+        && !rest.contains(&b' ')
+    {
+        return Some(10);
+    }
+    // IMAP: a tag, then a command.
+    if first.is_empty() || first.len() > 12 || !first.iter().all(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let cmd_end = memchr::memchr(b' ', rest).unwrap_or(rest.len());
+    let cmd = &rest[..cmd_end];
+    const IMAP: &[&[u8]] = &[
+        b"CAPABILITY",
+        b"LOGIN",
+        b"SELECT",
+        b"EXAMINE",
+        b"FETCH",
+        b"STORE",
+        b"LSUB",
+        b"RENAME",
+        b"APPEND",
+        b"LOGOUT",
+        b"AUTHENTICATE",
+        b"EXPUNGE",
+        b"UID",
+    ];
+    IMAP.contains(&cmd).then_some(10)
 }
 
 /// `name=value` at a line start of a query value.

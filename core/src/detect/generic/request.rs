@@ -62,6 +62,8 @@ const SENSITIVE: &[&[u8]] = &[
 struct Param {
     name: Vec<u8>,
     value: Vec<u8>,
+    /// A JSON key whose value is an object.
+    object: bool,
 }
 
 /// Checks over the argument names of the query string, a form body and a
@@ -90,10 +92,22 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
         key: true,
         sensitivity: Sensitivity::Default,
     };
-    for p in &params {
+    for (i, p) in params.iter().enumerate() {
         let pp = super::detect(&p.name, &ctx).filter(|h| h.rule == "generic.prototype_pollution");
         if pp.is_some() {
             return pp;
+        }
+        // JSON `{"constructor": {"prototype": {...}}}`: two keys in a row.
+        let next = params.get(i + 1).map(|n| n.name.as_slice());
+        if p.object
+            && p.name.eq_ignore_ascii_case(b"constructor")
+            && next.is_some_and(|n| n.eq_ignore_ascii_case(b"prototype"))
+        {
+            return Some(Hit {
+                rule: "generic.prototype_pollution",
+                score: 10,
+                span: 0..0,
+            });
         }
         keep(orm_filter(p));
     }
@@ -134,6 +148,7 @@ fn urlencoded(s: &[u8], out: &mut Vec<Param>) {
         out.push(Param {
             name: decode::form(n).into_owned(),
             value: decode::form(v).into_owned(),
+            object: false,
         });
         if out.len() >= 1000 {
             return;
@@ -162,9 +177,14 @@ fn json_keys(s: &[u8], out: &mut Vec<Param>) {
             k += 1;
         }
         if s.get(k) == Some(&b':') {
+            let mut o = k + 1;
+            while o < s.len() && s[o].is_ascii_whitespace() {
+                o += 1;
+            }
             out.push(Param {
                 name: text.to_vec(),
                 value: b"-".to_vec(),
+                object: s.get(o) == Some(&b'{'),
             });
             last_key = Some(out.len() - 1);
             if out.len() >= 1000 {
@@ -256,6 +276,18 @@ mod tests {
             .body(r#"{"text":"a","title":{"__proto__":{"where":{"name":"x"}}}}"#)
             .build();
         assert_eq!(score(&r), 10);
+        let r = Request::builder()
+            .method("POST")
+            .header("Content-Type", "application/json")
+            .body(r#"{"a": 1, "constructor": {"prototype": {"isAdmin": true}}}"#)
+            .build();
+        assert_eq!(score(&r), 10);
+        let r = Request::builder()
+            .method("POST")
+            .header("Content-Type", "application/json")
+            .body(r#"{"constructor": "Bob the Builder", "prototype": "v2"}"#)
+            .build();
+        assert_eq!(score(&r), 0, "sibling keys are not a path");
     }
 
     #[test]

@@ -13,6 +13,9 @@
 //! - `ldapi.operator_break`: an unbalanced `)` followed by `(` and a bare
 //!   `&`, `|` or `!` (`admin)(&)`, `admin)(|`).
 //!
+//! - `ldapi.filter_injection`: a whole composite filter where a value was
+//!   expected: `*(|(mail=*))`, `x(&(uid=a)(cn=*))`.
+//!
 //! Balanced text such as `(see above)`, `f(x)(y=2)` or `(m=1)(mh=2)` never
 //! closes more than it opened and passes.
 
@@ -20,6 +23,9 @@ use super::{Ctx, Hit};
 
 pub(crate) fn detect(value: &[u8], _ctx: &Ctx) -> Option<Hit> {
     let first = memchr::memchr(b')', value)?;
+    if let Some(h) = composite(value) {
+        return Some(h);
+    }
     memchr::memchr(b'(', &value[first..])?;
     let mut depth: i64 = 0;
     for (i, &c) in value.iter().enumerate() {
@@ -37,6 +43,41 @@ pub(crate) fn detect(value: &[u8], _ctx: &Ctx) -> Option<Hit> {
                 }
             }
             _ => {}
+        }
+    }
+    None
+}
+
+/// A composite filter injected after a value:
+/// `*(|(mail=*))`, `x(&(uid=a)(cn=*))`: `(`, an operator, `(` and a
+/// component, with a wildcard or a second component, so that a formula
+/// such as `(|(x=1)` in prose needs more than a parenthesis to fire.
+fn composite(v: &[u8]) -> Option<Hit> {
+    for open in memchr::memchr_iter(b'(', v) {
+        // A filter that is the whole value is a search form's filter, not
+        // an injection: the attacker's filter follows a value (`*(|(`).
+        if v[..open].iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let i = skip_ws(v, open + 1);
+        if !matches!(v.get(i), Some(b'&' | b'|' | b'!')) {
+            continue;
+        }
+        let j = skip_ws(v, i + 1);
+        if v.get(j) != Some(&b'(') {
+            continue;
+        }
+        let Some(end) = attr_op(v, skip_ws(v, j + 1)) else {
+            continue;
+        };
+        let component = &v[j..end];
+        let next = skip_ws(v, end + 1);
+        if component.contains(&b'*') || v.get(end) == Some(&b')') && v.get(next) == Some(&b'(') {
+            return Some(Hit {
+                rule: "ldapi.filter_injection",
+                score: 10,
+                span: open..end,
+            });
         }
     }
     None

@@ -154,7 +154,9 @@ fn operator(value: &[u8], ctx: &Ctx) -> Option<Hit> {
             quoted = true;
             b = skip_ws_back(value, b - 1);
         }
-        let opener = b > 0 && matches!(value[b - 1], b'{' | b',' | b'[');
+        // `{`, `,`, `[` before, or nothing (`$where: '1 == 1'` as the whole
+        // value).
+        let opener = b == 0 || matches!(value[b - 1], b'{' | b',' | b'[');
         let mut a = end;
         if quoted && a < value.len() && matches!(value[a], b'"' | b'\'') {
             a += 1;
@@ -162,7 +164,7 @@ fn operator(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         a = skip_ws(value, a);
         let closer = match value.get(a) {
             Some(b':') => true,
-            Some(b']') => value[b - 1] == b'[',
+            Some(b']') => b > 0 && value[b - 1] == b'[',
             _ => false,
         };
         if opener && closer {
@@ -303,7 +305,8 @@ fn statement(v: &[u8], j: usize) -> Option<usize> {
         if k == j + 6 && !matches!(v.get(k), Some(b'(' | b'!')) {
             return None;
         }
-        if matches!(v.get(k), Some(b'(' | b'!')) {
+        // `return(`, `return !`, `return '' == '`.
+        if matches!(v.get(k), Some(b'(' | b'!' | b'\'' | b'"')) {
             return Some(k + 1);
         }
         let e = ident_end(v, k);
