@@ -120,19 +120,58 @@ pub(crate) fn stress(detect: fn(&[u8], &Ctx) -> Option<Hit>) {
         key: false,
         sensitivity: Sensitivity::Default,
     };
-    let patterns: [&[u8]; 8] = [
+    let patterns: [&[u8]; 24] = [
         b")(",
         b"\r\n",
         b"<!ENTITY % a SYSTEM ",
+        b"<!ENTITY a \"",
+        b"<!DOCTYPE a SYSTEM \"",
         b"$ne[",
         b"__proto__",
         b"while(",
         b"@{[",
         b"a",
+        b"this.",
+        b"(|(a=",
+        b")(a=",
+        b"'||'",
+        b"require(",
+        b"process.",
+        b"constructor",
+        b"http-equiv",
+        b"\nX",
+        b"GET ",
+        b"charset=",
+        b"chunked",
+        b"%x{",
+        b"(",
     ];
     for p in patterns {
-        let v: Vec<u8> = p.iter().copied().cycle().take(1 << 20).collect();
-        let _ = detect(&v, &ctx);
+        // 1 MiB in release; 64 KiB in debug builds, still enough for
+        // quadratic work to show.
+        let len = if cfg!(debug_assertions) {
+            1 << 18
+        } else {
+            1 << 20
+        };
+        let v: Vec<u8> = p.iter().copied().cycle().take(len).collect();
+        for part in [
+            Part::Query,
+            Part::Header,
+            Part::Xml,
+            Part::Path,
+            Part::Method,
+        ] {
+            let c = Ctx { part, ..ctx };
+            let t = std::time::Instant::now();
+            let _ = detect(&v, &c);
+            // Generous even for debug builds; quadratic work takes minutes.
+            assert!(
+                t.elapsed() < std::time::Duration::from_secs(20),
+                "slow on {:?} in {part:?}",
+                String::from_utf8_lossy(p)
+            );
+        }
     }
     for len in 0..64 {
         let v: Vec<u8> = (0..len).map(|i| (i * 37 % 256) as u8).collect();

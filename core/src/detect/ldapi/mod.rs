@@ -152,14 +152,15 @@ fn attr_op(v: &[u8], i: usize) -> Option<usize> {
     if !v.get(i)?.is_ascii_alphabetic() {
         return None;
     }
+    let lim = v.len().min(i + 128);
     let mut j = i;
-    while j < v.len() && is_attr_byte(v[j]) {
+    while j < lim && is_attr_byte(v[j]) {
         j += 1;
     }
     // Extensible match: `cn:dn:=`, `uid:caseExactMatch:=`.
-    while v.get(j) == Some(&b':') {
+    while j < lim && v[j] == b':' {
         j += 1;
-        while j < v.len() && is_attr_byte(v[j]) {
+        while j < lim && is_attr_byte(v[j]) {
             j += 1;
         }
     }
@@ -171,7 +172,8 @@ fn attr_op(v: &[u8], i: usize) -> Option<usize> {
     };
     // The assertion value: up to `)` or the end; no spaces-only prose
     // continuation like "a=b and then".
-    let rest = &v[op_end..];
+    // Assertion values are short; a bounded look keeps scans linear.
+    let rest = &v[op_end..v.len().min(op_end + 256)];
     let end = memchr::memchr(b')', rest).unwrap_or(rest.len());
     let val = &rest[..end];
     if val.contains(&b'(') || val.contains(&b'&') && !val.starts_with(b"*") {

@@ -232,7 +232,8 @@ fn js(value: &[u8]) -> Option<Hit> {
 
 /// After `this.`: a field chain followed by a test or a call.
 fn this_test(v: &[u8], mut i: usize) -> Option<usize> {
-    loop {
+    // A bounded member chain keeps `this.this.this...` linear.
+    for _ in 0..16 {
         let e = ident_end(v, i);
         if e == i {
             return None;
@@ -276,6 +277,7 @@ fn this_test(v: &[u8], mut i: usize) -> Option<usize> {
             _ => None,
         };
     }
+    None
 }
 
 /// After `db.`: `db.<method>(` or `db.<collection>.<method>(`.
