@@ -8,8 +8,8 @@
 //! Rules:
 //! - `generic.prototype_pollution`: `__proto__` as a path or key,
 //!   `constructor[prototype]`, `constructor.prototype`,
-//!   `x.constructor.constructor` (the Function constructor), flight-style
-//!   references `$1:__proto__:then`.
+//!   `x.constructor.constructor` (the Function constructor), React Server
+//!   Components references `$1:__proto__:then`, `$7:Module:prototype`.
 //! - `generic.node_injection`: `require('child_process')`, `require.main`,
 //!   `process.mainModule`, `process.binding(`, `process[...]`,
 //!   `child_process`, `new Function(`, `eval(` of decoded code,
@@ -73,6 +73,7 @@ const ANCHORS: &[&str] = &[
     "open",
     "document.cookie",
     ".cookie",
+    "prototype",
 ];
 
 #[derive(Clone, Copy)]
@@ -104,9 +105,10 @@ enum Anchor {
     Open,
     DocumentCookie,
     DotCookie,
+    Prototype,
 }
 
-const ANCHOR_KINDS: [Anchor; 27] = [
+const ANCHOR_KINDS: [Anchor; 28] = [
     Anchor::Proto,
     Anchor::Constructor,
     Anchor::NdFunc,
@@ -134,6 +136,7 @@ const ANCHOR_KINDS: [Anchor; 27] = [
     Anchor::Open,
     Anchor::DocumentCookie,
     Anchor::DotCookie,
+    Anchor::Prototype,
 ];
 
 static AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -587,6 +590,27 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
                 score: 10,
                 span: s..i + 1,
             })
+        }
+        Anchor::Prototype => {
+            // A React Server Components reference path `$7:Module:prototype`
+            // (`$1:__proto__:then` and `$3:constructor:constructor` are
+            // caught by their own anchors).
+            if s == 0 || v[s - 1] != b':' {
+                return None;
+            }
+            let lo = s.saturating_sub(64);
+            let mut i = s - 1;
+            while i > lo && (is_ident(v[i - 1]) || v[i - 1] == b':') && v[i - 1] != b'$' {
+                i -= 1;
+            }
+            let digits = v[i..s].iter().take_while(|b| b.is_ascii_digit()).count();
+            (i > 0 && v[i - 1] == b'$' && digits > 0 && v.get(i + digits) == Some(&b':')).then_some(
+                Hit {
+                    rule: PP,
+                    score: 10,
+                    span: i - 1..e,
+                },
+            )
         }
         Anchor::DotCookie => {
             if v.get(e).is_some_and(|&b| is_ident(b)) {
