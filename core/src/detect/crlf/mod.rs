@@ -227,7 +227,6 @@ fn lines(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         return Some(hit(rule, 10, first, first + 1));
     }
     let mut best: Option<Hit> = request_line(value, 0);
-    let mut mail_lines = 0u32;
     let mut i = first;
     while i < value.len() {
         // A run of line breaks; a blank line when it holds two newlines.
@@ -240,7 +239,7 @@ fn lines(value: &[u8], ctx: &Ctx) -> Option<Hit> {
             i += 1;
         }
         let start = i;
-        let h = line(value, brk, start, newlines >= 2, ctx, &mut mail_lines);
+        let h = line(value, brk, start, newlines >= 2, ctx);
         if let Some(h) = h {
             if h.score >= 10 {
                 return Some(h);
@@ -253,9 +252,6 @@ fn lines(value: &[u8], ctx: &Ctx) -> Option<Hit> {
             Some(o) => start + o,
             None => value.len(),
         };
-    }
-    if mail_lines >= 2 {
-        return Some(hit("crlf.mail", 10, first, value.len()));
     }
     best
 }
@@ -281,7 +277,7 @@ fn line_end(v: &[u8], i: usize) -> usize {
 }
 
 /// Judges the line that starts at `s`, after a line break at `brk`.
-fn line(v: &[u8], brk: usize, s: usize, blank: bool, ctx: &Ctx, mail: &mut u32) -> Option<Hit> {
+fn line(v: &[u8], brk: usize, s: usize, blank: bool, ctx: &Ctx) -> Option<Hit> {
     // Header folding and sloppy parsers: leading blanks are skipped.
     let mut s = s;
     while s < v.len() && matches!(v[s], b' ' | b'\t') {
@@ -339,14 +335,17 @@ fn line(v: &[u8], brk: usize, s: usize, blank: bool, ctx: &Ctx, mail: &mut u32) 
     let val_end = line_end(v, val_start);
     let val = trim(&v[val_start..val_end]);
     if in_list(name, MAIL_HEADERS) {
-        *mail += 1;
         let address = memchr::memchr(b'@', val).is_some();
         let score = if address { 10 } else { 4 };
         return Some(hit("crlf.mail", score, brk, val_end));
     }
     if name.eq_ignore_ascii_case(b"subject") {
-        *mail += 1;
-        return None;
+        // After an address that the field held alone (`a@b.example\nSubject:`)
+        // or at the very start, it is a header; after prose, a line of text.
+        let first = &v[..memchr::memchr2(b'\r', b'\n', v).unwrap_or(v.len())];
+        let first = trim(first);
+        let address = first.is_empty() || first.contains(&b'@') && !first.contains(&b' ');
+        return address.then(|| hit("crlf.mail", 10, brk, val_end));
     }
     let score = if in_list(name, HEADERS) || starts_ci(name, 0, b"x-") && name.len() > 2 {
         10
