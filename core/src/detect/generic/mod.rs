@@ -14,7 +14,9 @@
 //!   `process.mainModule`, `process.binding(`, `process[...]`,
 //!   `child_process`, `new Function(`, `eval(` of decoded code,
 //!   node-serialize / funcster markers (`_$$ND_FUNC$$_`, `__js_function`),
-//!   `process.env.X` and `module.exports=` (6), a bare `process.env` (4).
+//!   `process.env.X` and `module.exports=` (6), a bare `process.env`,
+//!   `console.info(`, a `function(){` literal (3-4; +2 at high
+//!   sensitivity, which makes them fire).
 //! - `generic.js_dos`: `while(true)`, `while(!0)`, `for(;;)`: a loop on a
 //!   constant condition.
 //! - `generic.ruby_injection`: `Kernel.open/exec/system`, `IO.popen`,
@@ -34,6 +36,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::{Ctx, Hit};
+use crate::config::Sensitivity;
 
 #[cfg(test)]
 pub(crate) mod cases;
@@ -74,6 +77,7 @@ const ANCHORS: &[&str] = &[
     "document.cookie",
     ".cookie",
     "prototype",
+    "console",
 ];
 
 #[derive(Clone, Copy)]
@@ -106,9 +110,10 @@ enum Anchor {
     DocumentCookie,
     DotCookie,
     Prototype,
+    Console,
 }
 
-const ANCHOR_KINDS: [Anchor; 28] = [
+const ANCHOR_KINDS: [Anchor; 29] = [
     Anchor::Proto,
     Anchor::Constructor,
     Anchor::NdFunc,
@@ -137,6 +142,7 @@ const ANCHOR_KINDS: [Anchor; 28] = [
     Anchor::DocumentCookie,
     Anchor::DotCookie,
     Anchor::Prototype,
+    Anchor::Console,
 ];
 
 static AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -147,7 +153,20 @@ static AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("generic anchors compile")
 });
 
-pub(crate) fn detect(value: &[u8], _ctx: &Ctx) -> Option<Hit> {
+pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    let best = strongest(value)?;
+    // Weak signals (JS that is code but not yet hostile: `console.info(1)`,
+    // `function(){...}`, a bare `process.env`) count at high sensitivity.
+    if ctx.sensitivity >= Sensitivity::High && (3..5).contains(&best.score) {
+        return Some(Hit {
+            score: best.score + 2,
+            ..best
+        });
+    }
+    Some(best)
+}
+
+fn strongest(value: &[u8]) -> Option<Hit> {
     let mut best: Option<Hit> = None;
     for m in AC.find_iter(value) {
         let kind = ANCHOR_KINDS[m.pattern().as_usize()];
@@ -316,7 +335,57 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
                 _ => None,
             }
         }
+        Anchor::Console => {
+            // `console.info(1)`, `console["log"](x)`: JS, not yet hostile.
+            if !word(v, s, e) {
+                return None;
+            }
+            let i = skip_ws(v, e);
+            let m = match v.get(i) {
+                Some(b'.') => i + 1,
+                Some(b'[') => {
+                    let j = skip_ws(v, i + 1);
+                    j + usize::from(matches!(v.get(j), Some(b'"' | b'\'')))
+                }
+                _ => return None,
+            };
+            let me = m + v[m..].iter().take_while(|&&b| is_ident(b)).count();
+            let methods = [
+                &b"log"[..],
+                b"info",
+                b"warn",
+                b"error",
+                b"debug",
+                b"dir",
+                b"trace",
+                b"table",
+            ];
+            let call = v[me..].iter().take(12).any(|&b| b == b'(');
+            (methods.iter().any(|p| p.eq_ignore_ascii_case(&v[m..me])) && call).then_some(Hit {
+                rule: NODE,
+                score: 4,
+                span: s..me,
+            })
+        }
         Anchor::Function => {
+            // `function(){...}`, `function () {`: a literal, weak.
+            let j = skip_ws(v, e);
+            if word(v, s, e) && v.get(j) == Some(&b'(') {
+                if let Some(close) = matching_paren(v, j) {
+                    if v.get(skip_ws(v, close + 1)) == Some(&b'{') {
+                        let before = &v[..s];
+                        let b = before.len()
+                            - before
+                                .iter()
+                                .rev()
+                                .take_while(|b| b.is_ascii_whitespace())
+                                .count();
+                        if !(b >= 3 && before[..b].ends_with(b"new")) {
+                            return hit(NODE, 3, s, close + 1);
+                        }
+                    }
+                }
+            }
             // `new Function(`.
             let before = &v[..s];
             let b = before.len()
@@ -721,6 +790,38 @@ mod tests {
     #[test]
     fn big_values() {
         cases::stress(detect);
+    }
+
+    #[test]
+    fn sensitivity_raises_weak_js() {
+        let mut ctx = Ctx {
+            part: crate::verdict::Part::Query,
+            key: false,
+            sensitivity: Sensitivity::Default,
+        };
+        for v in [
+            "console.info(1)",
+            "console[\"info\"](1)",
+            "function() {",
+            "process.env",
+        ] {
+            assert!(
+                detect(v.as_bytes(), &ctx).is_some_and(|h| h.score < 5),
+                "{v}"
+            );
+        }
+        ctx.sensitivity = Sensitivity::High;
+        for v in [
+            "console.info(1)",
+            "console.info.call(this,1)",
+            "function() {",
+            "process.env",
+        ] {
+            assert!(
+                detect(v.as_bytes(), &ctx).is_some_and(|h| h.score >= 5),
+                "{v}"
+            );
+        }
     }
 
     #[test]
