@@ -20,6 +20,10 @@
 //!   `boundary` parameter that is itself a media type (10).
 //! - `protocol.transfer_encoding`: an obfuscated `chunked` (`xchunked`,
 //!   `chunked;x`, control bytes around it) in a header value (10).
+//! - `protocol.multipart_name`: a multipart field name holding `;`, `=`,
+//!   `"` or `\` that parsers split differently (10).
+//! - `protocol.proxy_unix_socket`: `unix:/socket|http://...`, the mod_proxy
+//!   SSRF (CVE-2021-40438), in any value (10).
 //!
 //! Whole-request rules ([`check_request`]):
 //! - `protocol.smuggling`: Content-Length with Transfer-Encoding; several
@@ -128,6 +132,12 @@ fn hit(rule: &'static str, score: u32, s: usize, e: usize) -> Option<Hit> {
 }
 
 pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    if let Some(h) = unix_socket(value) {
+        return Some(h);
+    }
+    if ctx.part == Part::Multipart && ctx.key {
+        return multipart_name(value);
+    }
     match ctx.part {
         Part::Method => method(value),
         Part::Path | Part::Query | Part::Form | Part::Cookie => control(value, ctx),
@@ -143,6 +153,34 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         Part::Multipart => charset(value),
         _ => None,
     }
+}
+
+/// Apache mod_proxy's `unix:/path|http://backend` target (CVE-2021-40438):
+/// a value naming a Unix socket then a back-end URL makes the proxy fetch
+/// any URL.
+fn unix_socket(v: &[u8]) -> Option<Hit> {
+    let at = find_ci(v, b"unix:")?;
+    let pipe = at + memchr::memchr(b'|', &v[at..])?;
+    let scheme = v[pipe + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    let s = pipe + 1 + scheme;
+    (scheme >= 2 && v.get(s..s + 3) == Some(b"://")).then_some(Hit {
+        rule: "protocol.proxy_unix_socket",
+        score: 10,
+        span: at..s + 3,
+    })
+}
+
+/// A multipart field name with bytes that `Content-Disposition` parsers
+/// split differently (`name="a;b"`, `name="x=y"`, backslash escapes): one
+/// parser sees the field the other misses.
+fn multipart_name(name: &[u8]) -> Option<Hit> {
+    let p = name
+        .iter()
+        .position(|&b| matches!(b, b';' | b'"' | b'\\' | b'=' | b'\r' | b'\n'))?;
+    hit("protocol.multipart_name", 10, p, p + 1)
 }
 
 fn method(m: &[u8]) -> Option<Hit> {
