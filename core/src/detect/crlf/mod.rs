@@ -216,7 +216,8 @@ fn lines(value: &[u8], ctx: &Ctx) -> Option<Hit> {
                     .get(i + 1)
                     .is_none_or(|b| b.is_ascii_alphanumeric() || matches!(b, b'\r' | b'\n'))
         });
-        if !clean || !worded {
+        // Names never hold line breaks; paths get the stricter test.
+        if !clean || ctx.part == Part::Path && !worded {
             return None;
         }
         let rule = if ctx.part == Part::Path {
