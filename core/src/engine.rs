@@ -78,6 +78,19 @@ impl Engine {
             }
             i += 1;
         }
+        for &class in &self.classes {
+            if let Some(hit) = detect::run_request(class, req) {
+                run.add(
+                    class,
+                    &hit,
+                    Part::Request,
+                    String::new(),
+                    false,
+                    Chain::EMPTY,
+                    b"",
+                );
+            }
+        }
         let mut class_max = [0u32; AttackClass::ALL.len()];
         for f in &run.findings {
             let m = &mut class_max[f.class.index()];
@@ -175,37 +188,58 @@ impl Run<'_, '_> {
             let Some(hit) = detect::run(class, value, &ctx) else {
                 continue;
             };
-            if self.findings.len() >= MAX_FINDINGS {
-                return;
-            }
             let mut name = String::from_utf8_lossy(&input.name).into_owned();
             if input.part == Part::Header {
                 name.make_ascii_lowercase();
             }
-            let finding = Finding {
-                class,
-                rule: Cow::Borrowed(hit.rule),
-                score: hit.score,
-                location: Location {
-                    part: input.part,
-                    name,
-                    key: input.key,
-                    decoders: chain.to_vec(),
-                },
-                evidence: evidence(value, hit.span),
-            };
-            if self.excluded(&finding) {
-                continue;
-            }
-            let duplicate = self.findings.iter().any(|f| {
-                f.class == finding.class
-                    && f.rule == finding.rule
-                    && f.location.part == finding.location.part
-                    && f.location.name == finding.location.name
-            });
-            if !duplicate {
-                self.findings.push(finding);
-            }
+            self.add(class, &hit, input.part, name, input.key, chain, value);
+        }
+    }
+
+    /// Records a finding unless excluded, a duplicate (same rule at the same
+    /// place, seen through another decoding), or past the cap.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        class: AttackClass,
+        hit: &detect::Hit,
+        part: Part,
+        name: String,
+        key: bool,
+        chain: Chain,
+        value: &[u8],
+    ) {
+        if self.findings.len() >= MAX_FINDINGS {
+            return;
+        }
+        let evidence = if value.is_empty() {
+            hit.rule.to_string()
+        } else {
+            evidence(value, hit.span.clone())
+        };
+        let finding = Finding {
+            class,
+            rule: Cow::Borrowed(hit.rule),
+            score: hit.score,
+            location: Location {
+                part,
+                name,
+                key,
+                decoders: chain.to_vec(),
+            },
+            evidence,
+        };
+        if self.excluded(&finding) {
+            return;
+        }
+        let duplicate = self.findings.iter().any(|f| {
+            f.class == finding.class
+                && f.rule == finding.rule
+                && f.location.part == finding.location.part
+                && f.location.name == finding.location.name
+        });
+        if !duplicate {
+            self.findings.push(finding);
         }
     }
 

@@ -154,11 +154,14 @@ pub enum Part {
     Xml,
     /// A body of no recognized format, whole.
     Body,
+    /// The request as a whole (framing, header set), for findings no
+    /// single value carries.
+    Request,
 }
 
 impl Part {
     /// Every part, in a stable order.
-    pub const ALL: [Part; 10] = [
+    pub const ALL: [Part; 11] = [
         Part::Method,
         Part::Path,
         Part::Query,
@@ -169,6 +172,7 @@ impl Part {
         Part::Json,
         Part::Xml,
         Part::Body,
+        Part::Request,
     ];
 
     /// The stable name of the part.
@@ -184,6 +188,7 @@ impl Part {
             Part::Json => "json",
             Part::Xml => "xml",
             Part::Body => "body",
+            Part::Request => "request",
         }
     }
 }

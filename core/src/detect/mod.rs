@@ -5,12 +5,20 @@
 use std::ops::Range;
 
 use crate::config::Sensitivity;
+use crate::request::Request;
 use crate::verdict::{AttackClass, Part};
 
+pub(crate) mod crlf;
+pub(crate) mod generic;
+pub(crate) mod ldapi;
+pub(crate) mod nosqli;
 pub(crate) mod path;
+pub(crate) mod protocol;
+pub(crate) mod scanner;
 pub(crate) mod sqli;
 pub(crate) mod url;
 pub(crate) mod xss;
+pub(crate) mod xxe;
 
 /// What a detector knows about the value it judges.
 #[derive(Clone, Copy, Debug)]
@@ -41,15 +49,39 @@ pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
         AttackClass::PathTraversal => path::detect(value, ctx),
         AttackClass::Rfi => url::rfi(value, ctx),
         AttackClass::Ssrf => url::ssrf(value, ctx),
+        AttackClass::Nosqli => nosqli::detect(value, ctx),
+        AttackClass::Ldapi => ldapi::detect(value, ctx),
+        AttackClass::Xxe => xxe::detect(value, ctx),
+        AttackClass::Crlf => crlf::detect(value, ctx),
+        AttackClass::Scanner => scanner::detect(value, ctx),
+        AttackClass::Protocol => protocol::detect(value, ctx),
+        AttackClass::Generic => generic::detect(value, ctx),
+        _ => None,
+    }
+}
+
+/// Runs the whole-request checks of `class`: what no single value shows
+/// (framing, header counts, names that only mean something together).
+pub(crate) fn run_request(class: AttackClass, req: &Request<'_>) -> Option<Hit> {
+    match class {
+        AttackClass::Protocol => protocol::check_request(req),
+        AttackClass::Generic => generic::check_request(req),
         _ => None,
     }
 }
 
 /// Classes with a detector, in output order.
-pub(crate) const CLASSES: [AttackClass; 5] = [
+pub(crate) const CLASSES: [AttackClass; 12] = [
     AttackClass::Sqli,
     AttackClass::Xss,
     AttackClass::PathTraversal,
     AttackClass::Rfi,
     AttackClass::Ssrf,
+    AttackClass::Nosqli,
+    AttackClass::Ldapi,
+    AttackClass::Xxe,
+    AttackClass::Crlf,
+    AttackClass::Scanner,
+    AttackClass::Protocol,
+    AttackClass::Generic,
 ];
