@@ -7,6 +7,8 @@ use std::ops::Range;
 use crate::config::Sensitivity;
 use crate::verdict::{AttackClass, Part};
 
+pub(crate) mod php;
+pub(crate) mod rce;
 pub(crate) mod sqli;
 pub(crate) mod xss;
 
@@ -36,9 +38,16 @@ pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
     match class {
         AttackClass::Sqli => sqli::detect(value, ctx),
         AttackClass::Xss => xss::detect(value, ctx),
+        AttackClass::Rce => rce::detect(value, ctx),
+        AttackClass::PhpInjection => php::detect(value, ctx),
         _ => None,
     }
 }
 
 /// Classes with a detector, in output order.
-pub(crate) const CLASSES: [AttackClass; 2] = [AttackClass::Sqli, AttackClass::Xss];
+pub(crate) const CLASSES: [AttackClass; 4] = [
+    AttackClass::Sqli,
+    AttackClass::Xss,
+    AttackClass::Rce,
+    AttackClass::PhpInjection,
+];

@@ -1,0 +1,787 @@
+//! OS command injection, and code injection into interpreters that run
+//! commands (Python, Ruby, Node, Perl).
+//!
+//! The value is tokenized as a shell command line ([`lexer`]) in each
+//! context it could break out of (bare, inside `'...'`, inside `"..."`), the
+//! tokens are grouped into simple commands, and each command is judged by
+//! where it stands and what it runs:
+//! - where: after a separator (`;`, `|`, `&&`, newline...), inside a
+//!   substitution (`$(...)`, backticks), or as the whole value;
+//! - what: the command word resolved against a dictionary
+//!   (`core/testdata/rce/commands.txt`) after folding evasions (quotes,
+//!   escapes, `$IFS`, globs, brace expansion, variables), and its arguments:
+//!   shell-like (flags, paths, numbers, hosts) or prose, hostile or not
+//!   (sensitive files, `/dev/tcp`, a URL for a network tool, `sh -c`).
+//!
+//! Rule ids (stable):
+//! - `rce.separator` — a separator then a command with plausible arguments
+//! - `rce.substitution` — a command inside `$(...)`, backticks, `<(...)`
+//! - `rce.command_line` — the value itself is a command line
+//! - `rce.evasion` — a command word spelled with shell evasions
+//!   (`c''at`, `/???/c?t`, `{cat,/etc/passwd}`, `$IFS`)
+//! - `rce.reverse_shell` — `/dev/tcp/...`, `nc -e`, `bash -i >&`
+//! - `rce.pipe_to_shell` — output piped into a shell (`curl x | sh`)
+//! - `rce.shellshock` — a value starting with `() {`
+//! - `rce.fork_bomb` — a shell function that spawns itself (`:(){ :|:& };:`)
+//! - `rce.cmd_control` — Windows cmd `FOR ... IN (...) DO` / `IF ...` commands
+//! - `rce.exec_call` — `system("...")`, `exec('...')`, `popen(...)` with a
+//!   command line as argument
+//! - `rce.python`, `rce.ruby`, `rce.node`, `rce.perl` — interpreter code
+//!   that runs commands (`__import__('os').system`, `IO.popen`,
+//!   `require('child_process')`, `qx(...)`)
+//! - `rce.ssi` — server-side include `<!--#exec cmd=...-->`
+//! - `rce.mail_command` — a line break followed by an SMTP/IMAP/POP3 command
+
+pub(crate) mod dict;
+pub(crate) mod lexer;
+mod patterns;
+
+use std::ops::Range;
+
+use super::{Ctx, Hit};
+use crate::verdict::Part;
+use dict::Cmd;
+use lexer::{Lexed, Sep, Tok, Word};
+
+/// Substitutions judged inside substitutions, at most this deep.
+const MAX_DEPTH: usize = 4;
+
+/// Judges one value.
+pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    if !worth_lexing(value) {
+        return None;
+    }
+    let mut best: Option<Hit> = patterns::detect(value);
+    if best.as_ref().is_some_and(|h| h.score >= 10) {
+        return best;
+    }
+    let mut j = Judge::new(value, ctx);
+    let plus = value.contains(&b'+');
+    for p in [false, true] {
+        if p && !plus {
+            continue;
+        }
+        j.line(0..value.len(), None, Place::Top, 0, p);
+        if value.contains(&b'\'') {
+            j.line(0..value.len(), Some(b'\''), Place::Top, 0, p);
+        }
+        if value.contains(&b'"') {
+            j.line(0..value.len(), Some(b'"'), Place::Top, 0, p);
+        }
+    }
+    if let Some(h) = j.best {
+        if best.as_ref().is_none_or(|b| h.score > b.score) {
+            best = Some(h);
+        }
+    }
+    best.filter(|h| h.score > 0)
+}
+
+/// The bytes that make a value more than plain words.
+fn special(b: u8) -> bool {
+    matches!(
+        b,
+        b';' | b'|'
+            | b'&'
+            | b'`'
+            | b'$'
+            | b'\n'
+            | b'\r'
+            | b'('
+            | b')'
+            | b'{'
+            | b'}'
+            | b'<'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'\\'
+            | b'^'
+            | b'?'
+            | b'*'
+            | b'['
+    )
+}
+
+/// Fast reject, allocation-free: a value with none of the shell's special
+/// bytes can only be a command line when its first word is a command (or
+/// cmd's `if`).
+fn worth_lexing(value: &[u8]) -> bool {
+    if value.iter().any(|&b| special(b)) {
+        return true;
+    }
+    let v = trim_start(value);
+    let end = v
+        .iter()
+        .position(|&b| b == b' ' || b == b'\t')
+        .unwrap_or(v.len());
+    let first = &v[..end];
+    let starts = |p: &[u8]| first.len() >= p.len() && first[..p.len()].eq_ignore_ascii_case(p);
+    starts(b"if") || starts(b"for") || dict::lookup(first).is_some()
+}
+
+fn trim_start(v: &[u8]) -> &[u8] {
+    let a = v
+        .iter()
+        .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+        .unwrap_or(v.len());
+    &v[a..]
+}
+
+/// Where a command stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// The value's first command, nothing before it.
+    Top,
+    /// Inside `$(...)` / `<(...)`.
+    Subst,
+    /// Inside backticks (also Markdown's inline code).
+    Backtick,
+}
+
+/// How a command was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lead {
+    /// First in its line (value, substitution).
+    First,
+    /// After a separator that opens the value (`;id`, `|whoami`).
+    SepAtStart(Sep),
+    /// After a separator with text before it.
+    Sep(Sep),
+    /// After `(` or `{`.
+    Group,
+}
+
+struct Judge<'a> {
+    value: &'a [u8],
+    ctx: &'a Ctx,
+    best: Option<Hit>,
+    /// `alias name=value` seen earlier in the value.
+    aliases: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The directory `cd` moved to, for relative file arguments.
+    cwd: Vec<u8>,
+    plus_space: bool,
+}
+
+/// What the arguments of a command look like.
+#[derive(Default, Debug)]
+struct Args {
+    n: usize,
+    flags: usize,
+    paths: usize,
+    numbers: usize,
+    hosts: usize,
+    urls: usize,
+    plain: usize,
+    sensitive: bool,
+    dev_tcp: bool,
+    /// `-c`, `-e`, `-i`, `-r` style code/command flags.
+    code_flag: bool,
+    /// `-e` / `-c` followed by a shell or command.
+    exec_shell: bool,
+}
+
+impl<'a> Judge<'a> {
+    fn new(value: &'a [u8], ctx: &'a Ctx) -> Judge<'a> {
+        Judge {
+            value,
+            ctx,
+            best: None,
+            aliases: Vec::new(),
+            cwd: Vec::new(),
+            plus_space: false,
+        }
+    }
+
+    /// Resolves a word in command position (aliases first).
+    fn resolve(&self, w: &Word) -> Option<Cmd> {
+        if w.text.is_empty() {
+            return None;
+        }
+        if let Some((_, v)) = self
+            .aliases
+            .iter()
+            .rev()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&w.text))
+        {
+            let first = v.split(|&b| b == b' ').next().unwrap_or_default();
+            return dict::lookup(first);
+        }
+        if w.glob {
+            if let Some(c) = dict::glob_command(&w.text) {
+                return Some(c);
+            }
+        }
+        dict::lookup(&w.text)
+    }
+
+    fn offer(&mut self, rule: &'static str, score: u32, span: Range<usize>) {
+        if score == 0 {
+            return;
+        }
+        if self.best.as_ref().is_none_or(|b| score > b.score) {
+            self.best = Some(Hit { rule, score, span });
+        }
+    }
+
+    fn line(
+        &mut self,
+        range: Range<usize>,
+        quote: Option<u8>,
+        place: Place,
+        depth: usize,
+        plus_space: bool,
+    ) {
+        if depth > MAX_DEPTH || self.best.as_ref().is_some_and(|h| h.score >= 10) {
+            return;
+        }
+        self.plus_space = plus_space;
+        self.aliases.clear();
+        self.cwd.clear();
+        let whole = range.clone();
+        let Lexed { toks, substs } = lexer::lex(self.value, range, quote, plus_space);
+        self.commands(&toks, place, depth);
+        for s in substs {
+            // Backticks are Markdown's inline code too; glued to a word, nested
+            // or making up the whole value they are a substitution.
+            let glued = |i: usize| {
+                self.value
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'$')
+            };
+            let whole_value = trim_start(&self.value[whole.start..s.range.start.saturating_sub(1)])
+                .is_empty()
+                && self.value[(s.range.end + 1).min(whole.end)..whole.end]
+                    .iter()
+                    .all(u8::is_ascii_whitespace);
+            let p = if s.backtick
+                && depth == 0
+                && !whole_value
+                && !(s.range.start >= 2 && glued(s.range.start - 2))
+                && !glued(s.range.end + 1)
+            {
+                Place::Backtick
+            } else {
+                Place::Subst
+            };
+            self.line(s.range, None, p, depth + 1, plus_space);
+        }
+    }
+
+    /// Splits tokens into simple commands and judges each.
+    fn commands(&mut self, toks: &[Tok], place: Place, depth: usize) {
+        let mut lead = Lead::First;
+        let mut seen_any = false;
+        let mut i = 0;
+        while i < toks.len() {
+            // Collect one simple command.
+            let start = i;
+            while i < toks.len() && matches!(toks[i], Tok::Word(_) | Tok::Redir(_)) {
+                i += 1;
+            }
+            if i > start {
+                self.command(&toks[start..i], lead, place, depth);
+                seen_any = true;
+            }
+            if i >= toks.len() {
+                break;
+            }
+            lead = match toks[i] {
+                Tok::Sep(s, _) => {
+                    if seen_any {
+                        Lead::Sep(s)
+                    } else {
+                        Lead::SepAtStart(s)
+                    }
+                }
+                Tok::LParen(_) | Tok::LBrace(_) => Lead::Group,
+                _ => lead,
+            };
+            if matches!(toks[i], Tok::RParen(_) | Tok::RBrace(_)) {
+                seen_any = true;
+            }
+            i += 1;
+        }
+    }
+
+    fn command(&mut self, toks: &[Tok], lead: Lead, place: Place, depth: usize) {
+        // Words, skipping redirection targets, noting redirections.
+        let mut words: Vec<&Word> = Vec::new();
+        let mut redir = false;
+        let mut skip_next = None;
+        let mut here_strings = Vec::new();
+        for t in toks {
+            match t {
+                Tok::Redir(at) => {
+                    redir = true;
+                    skip_next = Some(*at);
+                }
+                Tok::Word(w) => {
+                    if dict::contains(&w.text, b"/dev/tcp/")
+                        || dict::contains(&w.text, b"/dev/udp/")
+                    {
+                        self.offer("rce.reverse_shell", 10, w.span.clone());
+                        return;
+                    }
+                    if w.glob && dict::glob_sensitive(&w.text) {
+                        self.offer("rce.evasion", 8, w.span.clone());
+                    }
+                    if let Some(at) = skip_next.take() {
+                        if self.value[at..].starts_with(b"<<<") {
+                            here_strings.push(w.span.clone());
+                        }
+                        continue;
+                    }
+                    words.push(w);
+                }
+                _ => {}
+            }
+        }
+        // A here-string feeds its text to the command (`cat<<<id | sh`,
+        // `` `cat<<<id` ``): judge it as a command line.
+        for span in here_strings {
+            self.line(span, None, Place::Subst, depth + 1, self.plus_space);
+        }
+        // Leading assignments, then wrappers (`time`, `nohup`, `sudo`...).
+        let mut k = 0;
+        while k < words.len() && is_assignment(&words[k].text) {
+            k += 1;
+        }
+        let mut wrapped = false;
+        let mut cmd = None;
+        while k < words.len() {
+            let w = words[k];
+            let c = self.resolve(w);
+            match c {
+                Some(c) if c.wrapper && k + 1 < words.len() => {
+                    // The wrapper's own options (`timeout 5`, `nice -n 10`).
+                    let mut n = k + 1;
+                    while n < words.len()
+                        && (words[n].text.starts_with(b"-")
+                            || words[n].text.iter().all(u8::is_ascii_digit)
+                            || is_assignment(&words[n].text))
+                    {
+                        n += 1;
+                    }
+                    if n < words.len() && self.resolve(words[n]).is_some() {
+                        wrapped = true;
+                        k = n;
+                        continue;
+                    }
+                    cmd = Some((k, c));
+                    break;
+                }
+                Some(c) => {
+                    cmd = Some((k, c));
+                    break;
+                }
+                None => break,
+            }
+        }
+        let Some((k, c)) = cmd else {
+            return;
+        };
+        let w = words[k];
+        let lower: Vec<u8> = w.text.iter().map(u8::to_ascii_lowercase).collect();
+        if lower == b"alias" {
+            for a in &words[k + 1..] {
+                if let Some(eq) = a.text.iter().position(|&b| b == b'=') {
+                    if eq > 0 && self.aliases.len() < 16 {
+                        self.aliases
+                            .push((a.text[..eq].to_vec(), a.text[eq + 1..].to_vec()));
+                    }
+                }
+            }
+        }
+        if lower == b"cd" {
+            if let Some(d) = words.get(k + 1) {
+                if d.text.starts_with(b"/") {
+                    self.cwd = d.text.clone();
+                } else {
+                    if !self.cwd.ends_with(b"/") {
+                        self.cwd.push(b'/');
+                    }
+                    self.cwd.extend_from_slice(&d.text);
+                }
+            }
+        }
+        let mut args = analyze_args(&words[k + 1..], c);
+        if !self.cwd.is_empty() && lower != b"cd" {
+            for a in &words[k + 1..] {
+                if !a.text.starts_with(b"/") && !a.text.starts_with(b"-") {
+                    let mut p = self.cwd.clone();
+                    if !p.ends_with(b"/") {
+                        p.push(b'/');
+                    }
+                    p.extend_from_slice(&a.text);
+                    if dict::sensitive_path(&p, a.glob) {
+                        args.sensitive = true;
+                    }
+                }
+            }
+        }
+        let span = w.span.start..words.last().map_or(w.span.end, |l| l.span.end);
+        let evasion = evasive(w, self.value);
+        // Prose guard: an ordinary word as a command needs shell-like
+        // arguments, unless its spelling is itself an evasion.
+        let english = c.english && !evasion && !wrapped && !w.text.contains(&b'/');
+        let shell_like = args.plain == 0 || (!english && args.plain <= 4);
+        let hostile = args.sensitive
+            || (c.net && (args.urls > 0 || args.hosts > 0) && shell_like)
+            || (c.shell && (args.code_flag || args.paths > 0) && shell_like && args.n > 0)
+            || (c.interp && args.code_flag && shell_like)
+            || args.exec_shell;
+
+        if args.exec_shell && c.net {
+            self.offer("rce.reverse_shell", 10, span.clone());
+            return;
+        }
+        if let Lead::Sep(Sep::Pipe) = lead {
+            if c.shell && (args.n == 0 || args.code_flag || args.plain == 0) && !english {
+                self.offer("rce.pipe_to_shell", 10, span.clone());
+                return;
+            }
+            if c.shell && args.n == 0 {
+                self.offer("rce.pipe_to_shell", 10, span.clone());
+                return;
+            }
+        }
+
+        let rule = match place {
+            Place::Subst | Place::Backtick => "rce.substitution",
+            Place::Top => match lead {
+                Lead::First => "rce.command_line",
+                _ => "rce.separator",
+            },
+        };
+        let mut score: u32 = if hostile {
+            10
+        } else {
+            match place {
+                Place::Subst => {
+                    if shell_like {
+                        10
+                    } else {
+                        8
+                    }
+                }
+                Place::Backtick => {
+                    if !shell_like {
+                        2
+                    } else if english {
+                        4
+                    } else {
+                        8
+                    }
+                }
+                Place::Top => match lead {
+                    Lead::First => {
+                        if !shell_like {
+                            0
+                        } else if english {
+                            if args.flags > 0 {
+                                5
+                            } else {
+                                0
+                            }
+                        } else if args.n == 0 {
+                            if c.recon || wrapped {
+                                6
+                            } else if c.interp {
+                                5
+                            } else {
+                                3
+                            }
+                        } else {
+                            8
+                        }
+                    }
+                    Lead::SepAtStart(_) => {
+                        if shell_like {
+                            10
+                        } else {
+                            3
+                        }
+                    }
+                    Lead::Sep(_) | Lead::Group => {
+                        if !shell_like {
+                            2
+                        } else if english {
+                            if args.flags + args.paths + args.numbers + args.hosts > 0 || redir {
+                                7
+                            } else {
+                                4
+                            }
+                        } else {
+                            10
+                        }
+                    }
+                },
+            }
+        };
+        if evasion && shell_like {
+            self.offer("rce.evasion", 10, span);
+            return;
+        }
+        // A bare command line in a path segment is a file name more often
+        // than not (`/api/whoami`).
+        if rule == "rce.command_line" && self.ctx.part == Part::Path && !hostile {
+            score = score.min(3);
+        }
+        self.offer(rule, score.min(10), span);
+    }
+}
+
+/// The word was spelled to dodge keyword filters.
+fn evasive(w: &Word, value: &[u8]) -> bool {
+    if w.glob {
+        return true;
+    }
+    if !w.folded {
+        return false;
+    }
+    // Folding inside the word (`c''at`, `c\at`, `c$@at`, `c^a^t`), not a
+    // word merely quoted whole (`"date"` in JSON).
+    let raw = value.get(w.span.clone()).unwrap_or_default();
+    let raw = match (raw.first(), raw.last()) {
+        (Some(&a), Some(&b)) if raw.len() >= 2 && a == b && matches!(a, b'\'' | b'"') => {
+            &raw[1..raw.len() - 1]
+        }
+        _ => raw,
+    };
+    raw.iter()
+        .any(|&c| matches!(c, b'\'' | b'"' | b'\\' | b'$' | b'^' | b'`' | b'{'))
+}
+
+fn is_assignment(t: &[u8]) -> bool {
+    match t.iter().position(|&c| c == b'=') {
+        Some(eq) if eq > 0 => {
+            (t[0].is_ascii_alphabetic() || t[0] == b'_')
+                && t[..eq]
+                    .iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || c == b'_')
+        }
+        _ => false,
+    }
+}
+
+fn analyze_args(words: &[&Word], c: Cmd) -> Args {
+    let mut a = Args::default();
+    let mut prev_code_flag = false;
+    let mut prev_flag = false;
+    for w in words {
+        let t = &w.text[..];
+        a.n += 1;
+        if dict::contains(t, b"/dev/tcp/") || dict::contains(t, b"/dev/udp/") {
+            a.dev_tcp = true;
+        }
+        if dict::sensitive_path(t, w.glob) {
+            a.sensitive = true;
+        }
+        if prev_code_flag {
+            if let Some(x) = dict::lookup(t) {
+                if x.shell {
+                    a.exec_shell = true;
+                }
+            }
+        }
+        let after_flag = prev_flag;
+        prev_code_flag = false;
+        let kind = classify(t);
+        prev_flag = kind == ArgKind::Flag;
+        match kind {
+            ArgKind::Flag => {
+                a.flags += 1;
+                let lower: Vec<u8> = t.iter().map(u8::to_ascii_lowercase).collect();
+                if matches!(
+                    &lower[..],
+                    b"-c"
+                        | b"-e"
+                        | b"-i"
+                        | b"-r"
+                        | b"-m"
+                        | b"-x"
+                        | b"/c"
+                        | b"/k"
+                        | b"-command"
+                        | b"-encodedcommand"
+                        | b"-enc"
+                        | b"-ec"
+                        | b"--eval"
+                        | b"--exec"
+                        | b"-exec"
+                        | b"-ex"
+                        | b"-wrapper"
+                ) || (lower.starts_with(b"-")
+                    && lower.len() <= 6
+                    && lower.contains(&b'e')
+                    && c.net)
+                {
+                    a.code_flag = true;
+                    prev_code_flag = true;
+                }
+            }
+            ArgKind::Path => a.paths += 1,
+            ArgKind::Number => a.numbers += 1,
+            ArgKind::Host => a.hosts += 1,
+            ArgKind::Url => {
+                a.urls += 1;
+                a.hosts += 1;
+            }
+            ArgKind::Other => {}
+            ArgKind::Plain if after_flag => {}
+            ArgKind::Plain => a.plain += 1,
+        }
+        // `sh,-c,id` (brace or comma lists as in `-wrapper sh,-c,id`).
+        if t.contains(&b',')
+            && t.split(|&b| b == b',')
+                .any(|p| dict::lookup(p).is_some_and(|x| x.shell))
+        {
+            a.exec_shell = true;
+        }
+    }
+    a
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ArgKind {
+    Flag,
+    Path,
+    Number,
+    Host,
+    Url,
+    /// Shell-ish but none of the above (`{}`, `+x`, `a=b`, `%VAR%`, `.`).
+    Other,
+    /// A plain word of letters: prose.
+    Plain,
+}
+
+fn classify(t: &[u8]) -> ArgKind {
+    if t.is_empty() {
+        return ArgKind::Other;
+    }
+    let lower_has = |n: &[u8]| dict::contains(t, n);
+    if lower_has(b"://") {
+        return ArgKind::Url;
+    }
+    if t.len() >= 2 && (t[0] == b'-' || t[0] == b'+') && t[1] != b' ' {
+        return ArgKind::Flag;
+    }
+    if t[0] == b'/' && t.len() <= 4 && t[1..].iter().all(u8::is_ascii_alphabetic) && t.len() >= 2 {
+        // Windows switches `/c`, `/E`, `/all` are flags; `/etc` is a path.
+        if t.len() <= 3 {
+            return ArgKind::Flag;
+        }
+    }
+    if t.contains(&b'/') || t.contains(&b'\\') || t[0] == b'~' || t[0] == b'.' {
+        return ArgKind::Path;
+    }
+    let digits = t.iter().filter(|c| c.is_ascii_digit()).count();
+    if digits == t.len()
+        || (digits > 0
+            && digits + 1 == t.len()
+            && matches!(t[t.len() - 1], b's' | b'm' | b'h' | b'd'))
+    {
+        return ArgKind::Number;
+    }
+    if t.iter().filter(|&&c| c == b'.').count() >= 1
+        && t.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b':' | b'@'))
+    {
+        let last = t.rsplit(|&c| c == b'.').next().unwrap_or_default();
+        let ext = [
+            &b"txt"[..],
+            b"sh",
+            b"php",
+            b"py",
+            b"pl",
+            b"rb",
+            b"js",
+            b"gz",
+            b"xz",
+            b"zst",
+            b"log",
+            b"yml",
+            b"yaml",
+            b"conf",
+            b"ini",
+            b"exe",
+            b"ps1",
+            b"bat",
+            b"reg",
+            b"jpg",
+            b"png",
+            b"tar",
+            b"zip",
+            b"port",
+        ];
+        if ext.iter().any(|e| last.eq_ignore_ascii_case(e)) {
+            return ArgKind::Path;
+        }
+        return ArgKind::Host;
+    }
+    if t.iter().all(|c| c.is_ascii_alphabetic() || *c == b'\'') {
+        return ArgKind::Plain;
+    }
+    ArgKind::Other
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Sensitivity;
+
+    fn ctx() -> Ctx {
+        Ctx {
+            part: Part::Query,
+            key: false,
+            sensitivity: Sensitivity::Default,
+        }
+    }
+
+    /// Non-comment lines; `\\r` and `\\n` stand for CR and LF.
+    pub(crate) fn cases(text: &str) -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| l.replace("\\r", "\r").replace("\\n", "\n"))
+            .collect()
+    }
+
+    #[test]
+    fn attacks_fire() {
+        let mut missed = Vec::new();
+        for line in &cases(include_str!("../../../testdata/rce/attacks.txt")) {
+            match detect(line.as_bytes(), &ctx()) {
+                Some(h) if h.score >= 5 => {}
+                other => missed.push(format!("{line:?} -> {other:?}")),
+            }
+        }
+        assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+    }
+
+    #[test]
+    fn benign_passes() {
+        let mut flagged = Vec::new();
+        for line in &cases(include_str!("../../../testdata/rce/benign.txt")) {
+            if let Some(h) = detect(line.as_bytes(), &ctx()) {
+                if h.score >= 5 {
+                    flagged.push(format!("{line:?} -> {h:?}"));
+                }
+            }
+        }
+        assert!(flagged.is_empty(), "flagged:\n{}", flagged.join("\n"));
+    }
+
+    #[test]
+    fn large_values_are_linear_and_safe() {
+        let mut v = Vec::new();
+        for _ in 0..(1 << 20) / 16 {
+            v.extend_from_slice(b"a;b|c$(d`e'f\"g{");
+        }
+        let start = std::time::Instant::now();
+        let _ = detect(&v, &ctx());
+        assert!(start.elapsed().as_secs() < 5);
+        let plain = vec![b'a'; 1 << 20];
+        assert!(detect(&plain, &ctx()).is_none());
+    }
+}
