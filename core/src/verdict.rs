@@ -47,11 +47,14 @@ pub enum AttackClass {
     Scanner,
     /// HTTP protocol abuse.
     Protocol,
+    /// Unmistakably hostile payloads no specific class claims (prototype
+    /// pollution, session fixation, other interpreters' code).
+    Generic,
 }
 
 impl AttackClass {
     /// Every class, in the stable order used for output.
-    pub const ALL: [AttackClass; 16] = [
+    pub const ALL: [AttackClass; 17] = [
         AttackClass::Sqli,
         AttackClass::Xss,
         AttackClass::Rce,
@@ -68,6 +71,7 @@ impl AttackClass {
         AttackClass::JavaInjection,
         AttackClass::Scanner,
         AttackClass::Protocol,
+        AttackClass::Generic,
     ];
 
     /// The stable name of the class.
@@ -89,6 +93,7 @@ impl AttackClass {
             AttackClass::JavaInjection => "java-injection",
             AttackClass::Scanner => "scanner",
             AttackClass::Protocol => "protocol",
+            AttackClass::Generic => "generic",
         }
     }
 

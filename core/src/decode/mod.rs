@@ -13,6 +13,8 @@ pub(crate) mod js;
 pub(crate) mod nul;
 pub(crate) mod percent;
 pub(crate) mod plus;
+#[cfg(test)]
+mod testutil;
 pub(crate) mod utf8;
 
 /// The decoders applied to an input, in order; a small copyable list so the
@@ -52,12 +54,15 @@ pub(crate) fn form(input: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
+/// A decoder: one level of decoding, borrowed when nothing changed.
+type DecodeFn = fn(&[u8]) -> Cow<'_, [u8]>;
+
 /// Applies `f` to `cur` and records `d` in `chain` when it changed anything.
 fn step<'v>(
     cur: Cow<'v, [u8]>,
     chain: &mut Chain,
     d: Decoder,
-    f: fn(&[u8]) -> Cow<'_, [u8]>,
+    f: DecodeFn,
 ) -> (Cow<'v, [u8]>, bool) {
     let next = match &cur {
         Cow::Borrowed(b) => f(b),
@@ -107,7 +112,7 @@ pub(crate) fn normalize<'v>(
             return (cur, false);
         }
         let mut changed = false;
-        let steps: [(Decoder, fn(&[u8]) -> Cow<'_, [u8]>); 6] = [
+        let steps: [(Decoder, DecodeFn); 6] = [
             (Decoder::Percent, percent::decode),
             (Decoder::Html, html::decode),
             (Decoder::Js, js::decode),
