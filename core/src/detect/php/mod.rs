@@ -104,7 +104,7 @@ const DANGEROUS: [&str; 62] = [
 ];
 
 /// Prefixes of PHP built-in families (`array_diff`, `ldap_get_entries`).
-const FAMILIES: [&str; 48] = [
+const FAMILIES: [&str; 51] = [
     "array_",
     "str_",
     "date_",
@@ -153,11 +153,14 @@ const FAMILIES: [&str; 48] = [
     "dba_",
     "shm_",
     "sem_",
+    "is_",
+    "odbc_",
+    "zend_",
 ];
 
 /// Other PHP built-ins that CRS-style probes use; they count only as a
 /// whole statement (`substr()`, `print_r( )`).
-const BUILTINS: [&str; 40] = [
+const BUILTINS: [&str; 42] = [
     "print_r",
     "var_dump",
     "var_export",
@@ -198,6 +201,8 @@ const BUILTINS: [&str; 40] = [
     "scandir",
     "opendir",
     "glob",
+    "printf",
+    "range",
 ];
 
 const SUPERGLOBALS: [&str; 9] = [
@@ -232,7 +237,7 @@ const WRAPPERS: [&str; 17] = [
     "data:text/plain;base64,",
 ];
 
-const INI: [&str; 30] = [
+const INI: [&str; 44] = [
     "auto_prepend_file",
     "auto_append_file",
     "allow_url_include",
@@ -263,6 +268,20 @@ const INI: [&str; 30] = [
     "pcre.",
     "assert.",
     "zend.",
+    "session.",
+    "memory_limit",
+    "max_execution_time",
+    "post_max_size",
+    "upload_max_filesize",
+    "short_open_tag",
+    "expose_php",
+    "variables_order",
+    "engine",
+    "precision",
+    "smtp",
+    "smtp_port",
+    "output_buffering",
+    "max_input_vars",
 ];
 
 fn markers() -> &'static AhoCorasick {
@@ -292,8 +311,25 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     };
     let has_paren = memchr::memchr(b'(', value).is_some();
     if has_paren {
-        offer(&mut best, calls(value));
+        offer(&mut best, calls(value, 0));
+        // Inside a string the value breaks out of (`don't ... system()`),
+        // and with `+` as a space (decoded once more).
+        for q in [b'\'', b'"'] {
+            if best.as_ref().is_none_or(|b| b.score < 10) {
+                if let Some(p) = memchr::memchr(q, value) {
+                    offer(&mut best, calls(&value[p + 1..], p + 1));
+                }
+            }
+        }
+        if best.as_ref().is_none_or(|b| b.score < 10) && value.contains(&b'+') {
+            let spaced: Vec<u8> = value
+                .iter()
+                .map(|&c| if c == b'+' { b' ' } else { c })
+                .collect();
+            offer(&mut best, calls(&spaced, 0));
+        }
     }
+    offer(&mut best, spaced_variable_variable(value));
     for m in markers().find_iter(value) {
         offer(&mut best, marker(value, m.start(), m.end(), ctx));
         if best.as_ref().is_some_and(|b| b.score >= 10) {
@@ -343,7 +379,7 @@ fn marker(v: &[u8], start: usize, end: usize, _ctx: &Ctx) -> Option<Hit> {
                     .iter()
                     .find(|c| !c.is_ascii_whitespace())
                     .is_some_and(|c| {
-                        c.is_ascii_alphabetic() || matches!(c, b'$' | b'"' | b'\'' | b'_' | b'`')
+                        c.is_ascii_alphanumeric() || matches!(c, b'$' | b'"' | b'\'' | b'_' | b'`')
                     });
                 return if code {
                     hit("php.open_tag", 10, end + 1)
@@ -351,8 +387,21 @@ fn marker(v: &[u8], start: usize, end: usize, _ctx: &Ctx) -> Option<Hit> {
                     None
                 };
             }
+            if starts_ci(rest, b"xml") {
+                // `<?xml :code`: not a declaration (those carry attributes).
+                let after = rest[3..].trim_ascii_start();
+                return (after.first() == Some(&b':') && after.len() > 2).then(|| Hit {
+                    rule: "php.open_tag",
+                    score: 8,
+                    span: start..end + 3,
+                });
+            }
             if rest.first().is_some_and(|c| c.is_ascii_whitespace()) {
-                let toks = lexer::lex(rest, 8);
+                let mut toks = lexer::lex(rest, 8);
+                if matches!(toks.first(), Some(Tok::Ident(r)) if rest[r.clone()].eq_ignore_ascii_case(b"php"))
+                {
+                    toks.remove(0);
+                }
                 let code = match toks.first() {
                     Some(Tok::Var(_)) => true,
                     Some(Tok::Ident(r)) => {
@@ -554,7 +603,7 @@ fn upload(v: &[u8]) -> Option<Hit> {
             });
         }
     }
-    if t.contains(&b' ') && !t.windows(2).any(|w| w == b". ") {
+    if t.contains(&b' ') && !t.windows(2).any(|w| w == b". " || w == b" .") {
         return None;
     }
     // The extension, with Windows' trailing dots and spaces dropped.
@@ -605,7 +654,37 @@ fn upload(v: &[u8]) -> Option<Hit> {
 }
 
 /// Finds calls and judges their callee.
-fn calls(v: &[u8]) -> Option<Hit> {
+fn spaced_variable_variable(v: &[u8]) -> Option<Hit> {
+    let mut from = 0;
+    while let Some(p) = memchr::memchr(b'$', &v[from..]) {
+        let at = from + p;
+        from = at + 1;
+        let rest = &v[at + 1..];
+        let ws = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        if ws > 0 && rest.get(ws) == Some(&b'{') {
+            let inner = rest[ws + 1..].trim_ascii_start();
+            if inner
+                .first()
+                .is_some_and(|&c| c == b'$' || c.is_ascii_alphabetic() || c == b'_')
+            {
+                return Some(Hit {
+                    rule: "php.variable_variable",
+                    score: 6,
+                    span: at..at + 1 + ws + 1,
+                });
+            }
+        }
+    }
+    None
+}
+
+fn calls(v: &[u8], offset: usize) -> Option<Hit> {
+    let mut h = calls_at(v)?;
+    h.span = h.span.start + offset..h.span.end + offset;
+    Some(h)
+}
+
+fn calls_at(v: &[u8]) -> Option<Hit> {
     let toks = lexer::lex(v, MAX_TOKENS);
     let mut best: Option<Hit> = None;
     // Variables assigned a constant string: `$y = 'sys'.'tem';`.
@@ -882,6 +961,14 @@ fn judge_call(v: &[u8], toks: &[Tok], open: usize, vars: &[(Vec<u8>, Vec<u8>)]) 
                     });
                 }
             }
+            if open >= 3 && toks[open - 2].is(b'>') && toks[open - 3].is(b'-') {
+                // `$obj->$name()`: a dynamic method.
+                return Some(Hit {
+                    rule: "php.variable_function",
+                    score: 6,
+                    span,
+                });
+            }
             if open >= 2 && (toks[open - 2].is(b'.') || toks[open - 2].is(b'>')) {
                 return None;
             }
@@ -903,7 +990,12 @@ fn judge_call(v: &[u8], toks: &[Tok], open: usize, vars: &[(Vec<u8>, Vec<u8>)]) 
                 } else if tk.is(b'(') || tk.is(b'[') || tk.is(b'{') {
                     depth = depth.saturating_sub(1);
                     // A chain of brackets (`[system][0]`) is one callee.
-                    if depth == 0 && !(k > 0 && (toks[k - 1].is(b']') || toks[k - 1].is(b')'))) {
+                    if depth == 0
+                        && !(k > 0
+                            && (toks[k - 1].is(b']')
+                                || toks[k - 1].is(b')')
+                                || toks[k - 1].is(b'}')))
+                    {
                         break;
                     }
                 }
@@ -947,9 +1039,9 @@ fn callee_name(v: &[u8], callee: &[Tok], vars: &[(Vec<u8>, Vec<u8>)]) -> Option<
     let mut t = callee;
     for _ in 0..8 {
         if t.len() >= 3
-            && t[t.len() - 1].is(b']')
+            && (t[t.len() - 1].is(b']') && t[t.len() - 3].is(b'[')
+                || t[t.len() - 1].is(b'}') && t[t.len() - 3].is(b'{'))
             && matches!(t[t.len() - 2], Tok::Num(_))
-            && t[t.len() - 3].is(b'[')
         {
             t = &t[..t.len() - 3];
             continue;

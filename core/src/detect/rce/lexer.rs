@@ -775,6 +775,23 @@ impl Lexer<'_> {
             }
         }
         self.cmd_pos = false;
+        // Unquoted expansions are split on whitespace (`c4=\ ;...;$c1$c2$c3$c4`).
+        let raw = &self.v[span.clone()];
+        if w.folded
+            && w.text.contains(&b' ')
+            && raw.contains(&b'$')
+            && !raw.iter().any(|c| matches!(c, b'\'' | b'"' | b'\\'))
+        {
+            for t in w.text.split(|&c| c == b' ').filter(|t| !t.is_empty()) {
+                self.out.toks.push(Tok::Word(Word {
+                    text: t.to_vec(),
+                    span: span.clone(),
+                    folded: true,
+                    glob: w.glob,
+                }));
+            }
+            return;
+        }
         if w.brace {
             if let Some(words) = brace_expand(&w.text) {
                 for t in words {
@@ -958,6 +975,10 @@ mod tests {
             ),
             ("", ""),
             ("pi<()ng x", "ping x []"),
+            (
+                "c4=\\ ;c1=cat;$c1$c4/etc",
+                "c4=  <Semi> c1=cat <Semi> cat /etc",
+            ),
             (
                 "garb=adduse[r];$garb x",
                 "garb=adduse[r] <Semi> adduse[r] x",

@@ -268,6 +268,21 @@ impl<'a> Judge<'a> {
         }
     }
 
+    /// Judges `text` (a folded word: a here-string, `sh -c` or `trap`
+    /// argument) as a command line of its own that runs; a finding is
+    /// reported at `span`, the word's place in the value.
+    fn nested(&mut self, text: &[u8], span: Range<usize>, depth: usize) {
+        if depth >= MAX_DEPTH || text.is_empty() {
+            return;
+        }
+        let mut sub = Judge::new(text, self.ctx);
+        sub.line(0..text.len(), None, Place::Subst, depth + 1, false);
+        let from_patterns = patterns::detect(text);
+        for h in [sub.best, from_patterns].into_iter().flatten() {
+            self.offer(h.rule, h.score, span.clone());
+        }
+    }
+
     /// Splits tokens into simple commands and judges each.
     fn commands(&mut self, toks: &[Tok], place: Place, depth: usize) {
         let mut lead = Lead::First;
@@ -309,7 +324,7 @@ impl<'a> Judge<'a> {
         let mut words: Vec<&Word> = Vec::new();
         let mut redir = false;
         let mut skip_next = None;
-        let mut here_strings = Vec::new();
+        let mut here_strings: Vec<&Word> = Vec::new();
         for t in toks {
             match t {
                 Tok::Redir(at) => {
@@ -328,7 +343,7 @@ impl<'a> Judge<'a> {
                     }
                     if let Some(at) = skip_next.take() {
                         if self.value[at..].starts_with(b"<<<") {
-                            here_strings.push(w.span.clone());
+                            here_strings.push(w);
                         }
                         continue;
                     }
@@ -339,8 +354,15 @@ impl<'a> Judge<'a> {
         }
         // A here-string feeds its text to the command (`cat<<<id | sh`,
         // `` `cat<<<id` ``): judge it as a command line.
-        for span in here_strings {
-            self.line(span, None, Place::Subst, depth + 1, self.plus_space);
+        for w in here_strings {
+            self.nested(&w.text, w.span.clone(), depth);
+            self.line(
+                w.span.clone(),
+                None,
+                Place::Subst,
+                depth + 1,
+                self.plus_space,
+            );
         }
         // Leading assignments, then wrappers (`time`, `nohup`, `sudo`...).
         let mut k = 0;
@@ -405,7 +427,25 @@ impl<'a> Judge<'a> {
                 }
             }
         }
-        let mut args = analyze_args(&words[k + 1..], c);
+        // Arguments that are command lines themselves.
+        let rest = &words[k + 1..];
+        if lower == b"trap" || lower == b"eval" {
+            if let Some(a) = rest.first() {
+                self.nested(&a.text, a.span.clone(), depth);
+            }
+        } else if c.shell || lower == b"su" {
+            if let Some(p) = rest.iter().position(|a| {
+                matches!(
+                    &a.text.to_ascii_lowercase()[..],
+                    b"-c" | b"/c" | b"/k" | b"-command" | b"-c:"
+                )
+            }) {
+                if let Some(a) = rest.get(p + 1) {
+                    self.nested(&a.text, a.span.clone(), depth);
+                }
+            }
+        }
+        let mut args = analyze_args(rest, c);
         if !self.cwd.is_empty() && lower != b"cd" {
             for a in &words[k + 1..] {
                 if !a.text.starts_with(b"/") && !a.text.starts_with(b"-") {
@@ -487,10 +527,10 @@ impl<'a> Judge<'a> {
                         } else if args.n == 0 {
                             if c.recon || wrapped {
                                 6
-                            } else if c.interp {
-                                5
-                            } else {
+                            } else if c.file || c.net {
                                 3
+                            } else {
+                                5
                             }
                         } else {
                             8
