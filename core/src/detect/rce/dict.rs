@@ -103,6 +103,17 @@ pub(crate) fn lookup(word: &[u8]) -> Option<Cmd> {
             }
         }
     }
+    // `/bin/anything`: an executable named by its path is a command even
+    // when the dictionary does not know it.
+    if base.len() < word.len()
+        && word.starts_with(b"/")
+        && name.len() >= 2
+        && name
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    {
+        return Some(Cmd::default());
+    }
     None
 }
 

@@ -117,7 +117,15 @@ fn worth_lexing(value: &[u8]) -> bool {
         .unwrap_or(v.len());
     let first = &v[..end];
     let starts = |p: &[u8]| first.len() >= p.len() && first[..p.len()].eq_ignore_ascii_case(p);
-    starts(b"if") || starts(b"for") || dict::lookup(first).is_some()
+    // `code=ansible-console`: an assignment before the command.
+    let after_eq = first
+        .iter()
+        .position(|&c| c == b'=')
+        .map_or(first, |p| &first[p + 1..]);
+    starts(b"if")
+        || starts(b"for")
+        || dict::lookup(first).is_some()
+        || dict::lookup(after_eq).is_some()
 }
 
 fn trim_start(v: &[u8]) -> &[u8] {
@@ -245,9 +253,9 @@ impl<'a> Judge<'a> {
             // Backticks are Markdown's inline code too; glued to a word, nested
             // or making up the whole value they are a substitution.
             let glued = |i: usize| {
-                self.value
-                    .get(i)
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'$')
+                self.value.get(i).is_some_and(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, b'$' | b'`' | b';' | b'|' | b'&')
+                })
             };
             let whole_value = trim_start(&self.value[whole.start..s.range.start.saturating_sub(1)])
                 .is_empty()
@@ -672,6 +680,19 @@ fn analyze_args(words: &[&Word], c: Cmd) -> Args {
             ArgKind::Plain if after_flag => {}
             ArgKind::Plain => a.plain += 1,
         }
+        // An editor or debugger's `!cmd` shell escape (`vim +'!id'`,
+        // `gdb -ex '!id'`).
+        if c.interp {
+            if let Some(bang) = t.iter().position(|&b| b == b'!') {
+                let cmd = t[bang + 1..]
+                    .split(|&b| b == b' ')
+                    .next()
+                    .unwrap_or_default();
+                if dict::lookup(cmd).is_some() {
+                    a.exec_shell = true;
+                }
+            }
+        }
         // `sh,-c,id` (brace or comma lists as in `-wrapper sh,-c,id`).
         if t.contains(&b',')
             && t.split(|&b| b == b',')
@@ -704,8 +725,20 @@ fn classify(t: &[u8]) -> ArgKind {
     if lower_has(b"://") {
         return ArgKind::Url;
     }
-    if t.len() >= 2 && (t[0] == b'-' || t[0] == b'+') && t[1] != b' ' {
-        return ArgKind::Flag;
+    if t.len() >= 2 && (t[0] == b'-' || t[0] == b'+') {
+        // `-c`, `-X`, `-nlvp`, `--version`, `+x`; not `-MINI` or `- text`.
+        let body = t[1..].strip_prefix(b"-").unwrap_or(&t[1..]);
+        let short = t.len() == 2 && t[1].is_ascii_alphanumeric();
+        let lower = !body.is_empty()
+            && body[0].is_ascii_alphanumeric()
+            && body.iter().all(|c| {
+                c.is_ascii_lowercase()
+                    || c.is_ascii_digit()
+                    || matches!(c, b'-' | b'=' | b'_' | b'.' | b',')
+            });
+        if short || lower {
+            return ArgKind::Flag;
+        }
     }
     if t[0] == b'/' && t.len() <= 4 && t[1..].iter().all(u8::is_ascii_alphabetic) && t.len() >= 2 {
         // Windows switches `/c`, `/E`, `/all` are flags; `/etc` is a path.
