@@ -169,6 +169,8 @@ struct Judge<'a> {
     /// The directory `cd` moved to, for relative file arguments.
     cwd: Vec<u8>,
     plus_space: bool,
+    /// The previous simple command resolved to a dictionary command.
+    prev_known: bool,
 }
 
 /// What the arguments of a command look like.
@@ -181,6 +183,7 @@ struct Args {
     hosts: usize,
     urls: usize,
     plain: usize,
+    title: usize,
     sensitive: bool,
     dev_tcp: bool,
     /// `-c`, `-e`, `-i`, `-r` style code/command flags.
@@ -198,6 +201,7 @@ impl<'a> Judge<'a> {
             aliases: Vec::new(),
             cwd: Vec::new(),
             plus_space: false,
+            prev_known: false,
         }
     }
 
@@ -291,8 +295,16 @@ impl<'a> Judge<'a> {
         }
     }
 
+    /// Whether the `|` before the command starting with `w` touches words on
+    /// both sides (`x|sh`).
+    fn pipe_glued(&self, _toks: &[Tok], w: &Word) -> bool {
+        let at = w.span.start;
+        at >= 2 && self.value[at - 1] == b'|' && !self.value[at - 2].is_ascii_whitespace()
+    }
+
     /// Splits tokens into simple commands and judges each.
     fn commands(&mut self, toks: &[Tok], place: Place, depth: usize) {
+        self.prev_known = false;
         let mut lead = Lead::First;
         let mut seen_any = false;
         let mut i = 0;
@@ -409,8 +421,10 @@ impl<'a> Judge<'a> {
             }
         }
         let Some((k, c)) = cmd else {
+            self.prev_known = false;
             return;
         };
+        self.prev_known = true;
         let w = words[k];
         let lower: Vec<u8> = w.text.iter().map(u8::to_ascii_lowercase).collect();
         if lower == b"alias" {
@@ -472,8 +486,23 @@ impl<'a> Judge<'a> {
         let evasion = evasive(w, self.value);
         // Prose guard: an ordinary word as a command needs shell-like
         // arguments, unless its spelling is itself an evasion.
-        let english = c.english && !evasion && !wrapped && !w.text.contains(&b'/');
-        let shell_like = args.plain == 0 || (!english && args.plain <= 4);
+        // `net user x /add`: a Windows subcommand makes `net` a command.
+        let net_sub = lower == b"net"
+            && words.get(k + 1).is_some_and(|a| {
+                matches!(
+                    &a.text.to_ascii_lowercase()[..],
+                    b"user"
+                        | b"localgroup"
+                        | b"group"
+                        | b"share"
+                        | b"view"
+                        | b"use"
+                        | b"accounts"
+                        | b"session"
+                )
+            });
+        let english = c.english && !evasion && !wrapped && !w.text.contains(&b'/') && !net_sub;
+        let shell_like = args.plain == 0 || (!english && args.plain <= 4 && args.title == 0);
         let hostile = args.sensitive
             || (c.net && (args.urls > 0 || args.hosts > 0) && shell_like)
             || (c.shell && (args.code_flag || args.paths > 0) && shell_like && args.n > 0)
@@ -485,11 +514,15 @@ impl<'a> Judge<'a> {
             return;
         }
         if let Lead::Sep(Sep::Pipe) = lead {
-            if c.shell && (args.n == 0 || args.code_flag || args.plain == 0) && !english {
-                self.offer("rce.pipe_to_shell", 10, span.clone());
-                return;
-            }
-            if c.shell && args.n == 0 {
+            // `curl x | sh`: a real command (or a glued `x|sh`) piped into a
+            // shell spelled as one (`Rock | Bash` is a list).
+            let lower_word = !w.text.iter().any(u8::is_ascii_uppercase);
+            let source = self.prev_known || self.pipe_glued(toks, w);
+            if c.shell
+                && lower_word
+                && source
+                && (args.n == 0 || args.code_flag || (args.plain == 0 && !english))
+            {
                 self.offer("rce.pipe_to_shell", 10, span.clone());
                 return;
             }
@@ -678,7 +711,16 @@ fn analyze_args(words: &[&Word], c: Cmd) -> Args {
             }
             ArgKind::Other => {}
             ArgKind::Plain if after_flag => {}
-            ArgKind::Plain => a.plain += 1,
+            ArgKind::Plain => {
+                a.plain += 1;
+                // Title-case words are prose (`Nmap Scripting Engine`).
+                if t.len() > 1
+                    && t[0].is_ascii_uppercase()
+                    && t[1..].iter().all(u8::is_ascii_lowercase)
+                {
+                    a.title += 1;
+                }
+            }
         }
         // An editor or debugger's `!cmd` shell escape (`vim +'!id'`,
         // `gdb -ex '!id'`).
