@@ -424,7 +424,7 @@ fn marker(v: &[u8], start: usize, end: usize, _ctx: &Ctx) -> Option<Hit> {
         }
         b"[php]" | b"{php}" => {
             let code = lexer::lex(rest, 4).len() >= 2;
-            code.then(|| Hit {
+            code.then_some(Hit {
                 rule: "php.open_tag",
                 score: 8,
                 span: start..end,
@@ -433,7 +433,7 @@ fn marker(v: &[u8], start: usize, end: usize, _ctx: &Ctx) -> Option<Hit> {
         b"[/php]" | b"{/php}" => {
             let before = &v[..start];
             let code = lexer::lex(before, 64).len() >= 2;
-            code.then(|| Hit {
+            code.then_some(Hit {
                 rule: "php.open_tag",
                 score: 8,
                 span: start..end,
@@ -568,7 +568,7 @@ fn ini(v: &[u8]) -> Option<Hit> {
         }
     });
     let value = v[eq + 1..].trim_ascii();
-    (known && !value.is_empty() && !value.contains(&b'&')).then(|| Hit {
+    (known && !value.is_empty() && !value.contains(&b'&')).then_some(Hit {
         rule: "php.ini_directive",
         score: 8,
         span: t..v.len(),
@@ -889,7 +889,7 @@ fn judge_call(v: &[u8], toks: &[Tok], open: usize, vars: &[(Vec<u8>, Vec<u8>)]) 
                     let e = toks[open..after.min(toks.len())].iter().any(|t| {
                         matches!(t, Tok::Str(s, _) if s.len() > 2 && s.ends_with(b"e") && s.starts_with(b"/"))
                     });
-                    return e.then(|| Hit {
+                    return e.then_some(Hit {
                         rule: "php.function_call",
                         score: 10,
                         span,
@@ -932,7 +932,7 @@ fn judge_call(v: &[u8], toks: &[Tok], open: usize, vars: &[(Vec<u8>, Vec<u8>)]) 
                     span,
                 });
             }
-            if builtin(name) && phpish && (statement_end && whole || empty && whole) {
+            if builtin(name) && phpish && (empty || statement_end) && whole {
                 return Some(Hit {
                     rule: "php.function_call",
                     score: 6,
@@ -943,7 +943,7 @@ fn judge_call(v: &[u8], toks: &[Tok], open: usize, vars: &[(Vec<u8>, Vec<u8>)]) 
         }
         Tok::Str(s, _) => {
             // `"system"(ls)`, `"\x73ystem"(ls)`.
-            dangerous(s).then(|| Hit {
+            dangerous(s).then_some(Hit {
                 rule: "php.variable_function",
                 score: 10,
                 span,
@@ -972,7 +972,7 @@ fn judge_call(v: &[u8], toks: &[Tok], open: usize, vars: &[(Vec<u8>, Vec<u8>)]) 
             if open >= 2 && (toks[open - 2].is(b'.') || toks[open - 2].is(b'>')) {
                 return None;
             }
-            (empty || literal_args).then(|| Hit {
+            (empty || literal_args).then_some(Hit {
                 rule: "php.variable_function",
                 score: 6,
                 span,
@@ -1017,8 +1017,7 @@ fn judge_call(v: &[u8], toks: &[Tok], open: usize, vars: &[(Vec<u8>, Vec<u8>)]) 
                 }
             }
             // `$__[o](4)`, `${@a}(10)`, `$GLOBALS['x'](14)`.
-            let dynamic =
-                k >= 1 && matches!(toks[k - 1], Tok::Var(_)) || k >= 1 && toks[k - 1].is(b'$');
+            let dynamic = k >= 1 && (matches!(toks[k - 1], Tok::Var(_)) || toks[k - 1].is(b'$'));
             if dynamic && phpish && t.is(b']') || dynamic && t.is(b'}') {
                 return Some(Hit {
                     rule: "php.variable_function",

@@ -479,7 +479,7 @@ fn marker(v: &[u8], which: usize, start: usize, end: usize) -> Option<Hit> {
             (rest.len() >= 5
                 && (rest[..5].eq_ignore_ascii_case(b"popen")
                     || rest[..5].eq_ignore_ascii_case(b"captu")))
-            .then(|| Hit {
+            .then_some(Hit {
                 rule: "rce.ruby",
                 score: 10,
                 span: start..end,
@@ -515,7 +515,7 @@ fn marker(v: &[u8], which: usize, start: usize, end: usize) -> Option<Hit> {
             })
         }
         "<!--#exec" => hit("rce.ssi", 10),
-        "runtime.getruntime" => follows_call().then(|| Hit {
+        "runtime.getruntime" => follows_call().then_some(Hit {
             rule: "rce.exec_call",
             score: 10,
             span: start..end,
@@ -601,9 +601,7 @@ fn mail_line(line: &[u8]) -> Option<u32> {
         .filter(|w| !w.is_empty())
         .take(8)
         .collect();
-    let Some(&first) = words.first() else {
-        return None;
-    };
+    let &first = words.first()?;
     let upper: Vec<u8> = first.iter().map(u8::to_ascii_uppercase).collect();
     let all_caps = first.iter().all(|c| c.is_ascii_uppercase());
     match (&upper[..], words.len()) {
