@@ -9,6 +9,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use super::super::Hit;
 use super::lexer;
 
+/// How far a construct's end is looked for: keeps every check linear.
+const SCAN: usize = 4096;
+
 /// Markers found by one case-insensitive scan.
 const MARKERS: [&str; 29] = [
     "__import__",
@@ -133,11 +136,15 @@ fn fork_bomb(v: &[u8]) -> Option<Hit> {
         if name.is_empty() || name.len() > 32 {
             continue;
         }
-        let close = v[k..]
+        let window = &v[k..v.len().min(k + SCAN)];
+        let close = window
             .iter()
             .position(|&c| c == b'}')
-            .map_or(v.len(), |q| k + q);
+            .map_or(k + window.len(), |q| k + q);
         let body = &v[k + 1..close];
+        // Candidates inside this body were scanned with it: skip them, so
+        // the whole check stays linear.
+        from = from.max(close);
         // The body calls the function in a pipe or in the background.
         let calls = count_calls(body, name);
         let spawns = body.contains(&b'|') || body.contains(&b'&');
@@ -185,7 +192,8 @@ fn word_at(v: &[u8], i: usize) -> (&[u8], usize) {
     let s = skip_ws(v, i);
     let mut e = s;
     let mut quote = false;
-    while e < v.len() && (quote || !matches!(v[e], b' ' | b'\t' | b'\n' | b'\r')) {
+    let limit = v.len().min(s + 256);
+    while e < limit && (quote || !matches!(v[e], b' ' | b'\t' | b'\n' | b'\r')) {
         if v[e] == b'"' {
             quote = !quote;
         }
@@ -199,7 +207,7 @@ fn word_at(v: &[u8], i: usize) -> (&[u8], usize) {
 fn close_paren(v: &[u8], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut quote = 0u8;
-    for (k, &c) in v.iter().enumerate().skip(open) {
+    for (k, &c) in v.iter().enumerate().skip(open).take(SCAN) {
         if quote != 0 {
             if c == quote {
                 quote = 0;
@@ -388,13 +396,14 @@ fn quoted_at(v: &[u8], i: usize) -> Option<std::ops::Range<usize>> {
         return None;
     }
     let mut j = i + 1;
-    while j < v.len() && v[j] != q {
+    let limit = v.len().min(i + SCAN);
+    while j < limit && v[j] != q {
         if v[j] == b'\\' {
             j += 1;
         }
         j += 1;
     }
-    Some(i + 1..j.min(v.len()))
+    Some(i + 1..j.min(limit))
 }
 
 fn marker(v: &[u8], which: usize, start: usize, end: usize) -> Option<Hit> {
@@ -488,10 +497,11 @@ fn marker(v: &[u8], which: usize, start: usize, end: usize) -> Option<Hit> {
         "%x(" | "%x{" => {
             // Ruby's command literal: the content must be a command line.
             let close = if name.ends_with('(') { b')' } else { b'}' };
-            let inner_end = v[end..]
+            let window = &v[end..v.len().min(end + SCAN)];
+            let inner_end = window
                 .iter()
                 .position(|&c| c == close)
-                .map_or(v.len(), |p| end + p);
+                .map_or(end + window.len(), |p| end + p);
             command_score(v, end..inner_end).map(|_| Hit {
                 rule: "rce.ruby",
                 score: 10,
@@ -504,10 +514,11 @@ fn marker(v: &[u8], which: usize, start: usize, end: usize) -> Option<Hit> {
                 return None;
             }
             let close = if name.ends_with('(') { b')' } else { b'}' };
-            let inner_end = v[end..]
+            let window = &v[end..v.len().min(end + SCAN)];
+            let inner_end = window
                 .iter()
                 .position(|&c| c == close)
-                .map_or(v.len(), |p| end + p);
+                .map_or(end + window.len(), |p| end + p);
             command_score(v, end..inner_end).map(|_| Hit {
                 rule: "rce.perl",
                 score: 10,
