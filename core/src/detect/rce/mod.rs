@@ -31,6 +31,8 @@
 //!   `require('child_process')`, `qx(...)`)
 //! - `rce.ssi` — server-side include `<!--#exec cmd=...-->`
 //! - `rce.mail_command` — a line break followed by an SMTP/IMAP/POP3 command
+//! - `rce.alias` — an `alias name=value` definition
+//! - `rce.tilde_expansion` — a value that is only `~+`, `~-`, `~+N`
 
 pub(crate) mod dict;
 pub(crate) mod lexer;
@@ -52,6 +54,9 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         return None;
     }
     let mut best: Option<Hit> = patterns::detect(value);
+    if let Some(h) = tilde(value) {
+        best = Some(h);
+    }
     if best.as_ref().is_some_and(|h| h.score >= 10) {
         return best;
     }
@@ -75,6 +80,20 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         }
     }
     best.filter(|h| h.score > 0)
+}
+
+/// A whole value that is bash's directory-stack tilde expansion (`~+`,
+/// `~-`, `~+2`): a probe for shell evaluation, meaningless elsewhere.
+fn tilde(value: &[u8]) -> Option<Hit> {
+    let t = value.trim_ascii();
+    let rest = t.strip_prefix(b"~")?;
+    let digits = rest.get(1..)?;
+    (matches!(rest[0], b'+' | b'-') && digits.len() <= 2 && digits.iter().all(u8::is_ascii_digit))
+        .then_some(Hit {
+            rule: "rce.tilde_expansion",
+            score: 5,
+            span: 0..value.len(),
+        })
 }
 
 /// The bytes that make a value more than plain words.
@@ -116,6 +135,9 @@ fn worth_lexing(value: &[u8]) -> bool {
         .position(|&b| b == b' ' || b == b'\t')
         .unwrap_or(v.len());
     let first = &v[..end];
+    if first.starts_with(b"~") {
+        return true;
+    }
     let starts = |p: &[u8]| first.len() >= p.len() && first[..p.len()].eq_ignore_ascii_case(p);
     // `code=ansible-console`: an assignment before the command.
     let after_eq = first
@@ -428,6 +450,25 @@ impl<'a> Judge<'a> {
         let w = words[k];
         let lower: Vec<u8> = w.text.iter().map(u8::to_ascii_lowercase).collect();
         if lower == b"alias" {
+            // Defining an alias is shell syntax with no prose reading.
+            let defines = words[k + 1..].iter().any(|a| {
+                a.text
+                    .iter()
+                    .position(|&b| b == b'=')
+                    .is_some_and(|p| p > 0)
+            });
+            if defines {
+                let score = if place == Place::Top && lead == Lead::First {
+                    6
+                } else {
+                    10
+                };
+                self.offer(
+                    "rce.alias",
+                    score,
+                    w.span.start..words[words.len() - 1].span.end,
+                );
+            }
             for a in &words[k + 1..] {
                 if let Some(eq) = a.text.iter().position(|&b| b == b'=') {
                     if eq > 0 && self.aliases.len() < 16 {
