@@ -588,12 +588,17 @@ impl<'a> Judge<'a> {
                     }
                 }
                 Place::Backtick => {
+                    // Markdown's inline code quotes commands in prose: only
+                    // commands that probe the system count without hostile
+                    // arguments.
                     if !shell_like {
                         2
                     } else if english {
                         4
+                    } else if c.recon || c.shell || c.net {
+                        6
                     } else {
-                        8
+                        4
                     }
                 }
                 Place::Top => match lead {

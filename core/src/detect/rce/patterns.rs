@@ -533,7 +533,12 @@ fn marker(v: &[u8], which: usize, start: usize, end: usize) -> Option<Hit> {
         }),
         _ => {
             // system( / exec( / popen( ... with a quoted command line.
-            if !boundary && !matches!(v[start - 1], b'.' | b'@') {
+            // A method (`re.exec("...")` in JS) is not a shell call; PHP's
+            // `@system(...)` is.
+            if start > 0 && v[start - 1] == b'.' && !process_receiver(&v[..start - 1]) {
+                return None;
+            }
+            if !boundary && v[start - 1] != b'@' && v[start - 1] != b'.' {
                 return None;
             }
             let j = skip_ws(v, end);
@@ -545,6 +550,40 @@ fn marker(v: &[u8], which: usize, start: usize, end: usize) -> Option<Hit> {
             })
         }
     }
+}
+
+/// The object before `.exec(` / `.spawn(` is one that runs processes
+/// (`Runtime.getRuntime()`, `Process`, `Kernel`, `child_process`, `os`), not a
+/// regular expression or a database handle.
+fn process_receiver(before: &[u8]) -> bool {
+    let mut e = before.len();
+    if before.ends_with(b"()") {
+        e -= 2;
+    }
+    let s = before[..e]
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+        .map_or(0, |p| p + 1);
+    let name: Vec<u8> = before[s..e].iter().map(u8::to_ascii_lowercase).collect();
+    matches!(
+        &name[..],
+        b"process"
+            | b"runtime"
+            | b"getruntime"
+            | b"kernel"
+            | b"io"
+            | b"os"
+            | b"posix"
+            | b"child_process"
+            | b"childprocess"
+            | b"cp"
+            | b"shell"
+            | b"wscript"
+            | b"open3"
+            | b"subprocess"
+            | b"pty"
+            | b"proc"
+    )
 }
 
 /// Whether `v[range]` holds a command line that names a real command with
@@ -583,7 +622,13 @@ fn mail_command(v: &[u8]) -> Option<Hit> {
                 .position(|&c| c == b'\r' || c == b'\n')
                 .map_or(v.len(), |p| s + p);
             let line = &v[s..line_end];
-            if let Some(score) = mail_line(line) {
+            if let Some(mut score) = mail_line(line) {
+                // A lone `DATA` or `QUIT` line is a heading in a long text;
+                // injected mail commands come in short values.
+                let lines = v.iter().filter(|&&c| c == b'\n').count();
+                if score < 7 && lines > 3 {
+                    score = 4;
+                }
                 return Some(Hit {
                     rule: "rce.mail_command",
                     score,
@@ -636,9 +681,13 @@ fn imap_line(words: &[&[u8]]) -> Option<u32> {
         return None;
     }
     let tag = words[0];
-    if tag.len() > 8
-        || !tag.iter().all(u8::is_ascii_alphanumeric)
-        || !tag.iter().any(u8::is_ascii_digit) && tag.len() > 1
+    // Tags as clients send them: `a001`, `A1`, `Z282`; not `1` of a list.
+    let letters = tag.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let digits = &tag[letters..];
+    if !(1..=4).contains(&letters)
+        || digits.is_empty()
+        || digits.len() > 4
+        || !digits.iter().all(u8::is_ascii_digit)
     {
         return None;
     }
