@@ -684,8 +684,17 @@ fn imap_line(words: &[&[u8]]) -> Option<u32> {
     // Tags as clients send them: `a001`, `A1`, `Z282`; not `1` of a list.
     let letters = tag.iter().take_while(|c| c.is_ascii_alphabetic()).count();
     let digits = &tag[letters..];
+    // A tag of letters alone counts when the arguments use IMAP's own
+    // syntax: `\Flag`, `+FLAGS`, `{n}` literals.
+    let imap_args = words[2..].iter().any(|w| {
+        w.windows(2)
+            .any(|p| p[0] == b'\\' && p[1].is_ascii_uppercase())
+            || w.eq_ignore_ascii_case(b"+FLAGS")
+            || w.eq_ignore_ascii_case(b"-FLAGS")
+            || (w.starts_with(b"{") && w.ends_with(b"}") && w.len() > 2)
+    });
     if !(1..=4).contains(&letters)
-        || digits.is_empty()
+        || (digits.is_empty() && !imap_args)
         || digits.len() > 4
         || !digits.iter().all(u8::is_ascii_digit)
     {
