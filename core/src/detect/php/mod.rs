@@ -309,7 +309,7 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
             }
         }
     };
-    let has_paren = memchr::memchr(b'(', value).is_some();
+    let has_paren = memchr::memchr(b'(', value).is_some() && callee_candidate(value);
     if has_paren {
         offer(&mut best, calls(value, 0));
         // Inside a string the value breaks out of (`don't ... system()`),
@@ -654,6 +654,44 @@ fn upload(v: &[u8]) -> Option<Hit> {
 }
 
 /// Finds calls and judges their callee.
+/// Fast reject for the call rules, allocation-free: some `(` must follow
+/// a PHP-function name, a variable, a string, a bracket or a comment.
+fn callee_candidate(v: &[u8]) -> bool {
+    // A line comment can stand between a name and its `(`.
+    if memchr::memchr2(b'\n', b'\r', v).is_some()
+        && (v.contains(&b'#') || memchr::memmem::find(v, b"//").is_some())
+    {
+        return true;
+    }
+    let mut from = 0;
+    while let Some(p) = memchr::memchr(b'(', &v[from..]) {
+        let at = from + p;
+        from = at + 1;
+        let mut e = at;
+        while e > 0 && v[e - 1].is_ascii_whitespace() {
+            e -= 1;
+        }
+        if e == 0 {
+            continue;
+        }
+        let prev = v[e - 1];
+        if matches!(prev, b')' | b']' | b'}' | b'\'' | b'"' | b'/' | b'+') {
+            return true;
+        }
+        if prev.is_ascii_alphanumeric() || prev == b'_' {
+            let s = v[..e]
+                .iter()
+                .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                .map_or(0, |q| q + 1);
+            let name = &v[s..e];
+            if s > 0 && v[s - 1] == b'$' || name.len() <= 96 && (dangerous(name) || builtin(name)) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 fn spaced_variable_variable(v: &[u8]) -> Option<Hit> {
     let mut from = 0;
     while let Some(p) = memchr::memchr(b'$', &v[from..]) {
@@ -791,19 +829,24 @@ fn eval_concat(
 }
 
 fn dangerous(name: &[u8]) -> bool {
-    let n = lower(name.trim_ascii());
-    DANGEROUS.iter().any(|d| d.as_bytes() == &n[..])
+    let n = name.trim_ascii();
+    DANGEROUS
+        .iter()
+        .any(|d| d.as_bytes().eq_ignore_ascii_case(n))
 }
 
-fn builtin(name: &[u8]) -> bool {
-    let n = lower(name);
+fn builtin(n: &[u8]) -> bool {
     if n.len() < 2 {
         return false;
     }
-    BUILTINS.iter().any(|d| d.as_bytes() == &n[..])
-        || FAMILIES
-            .iter()
-            .any(|f| n.starts_with(f.as_bytes()) && n.len() > f.len() + 2 && n.contains(&b'_'))
+    BUILTINS
+        .iter()
+        .any(|d| d.as_bytes().eq_ignore_ascii_case(n))
+        || FAMILIES.iter().any(|f| {
+            n.len() > f.len() + 2
+                && n[..f.len()].eq_ignore_ascii_case(f.as_bytes())
+                && n.contains(&b'_')
+        })
 }
 
 /// What the arguments of the call opening at `toks[open]` look like.

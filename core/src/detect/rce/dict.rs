@@ -20,7 +20,7 @@ pub(crate) struct Cmd {
 }
 
 struct Dict {
-    map: HashMap<&'static str, Cmd>,
+    map: HashMap<&'static [u8], Cmd>,
     names: Vec<&'static str>,
 }
 
@@ -51,8 +51,8 @@ fn dict() -> &'static Dict {
                     _ => {}
                 }
             }
-            if !map.contains_key(name) {
-                map.insert(name, c);
+            if !map.contains_key(name.as_bytes()) {
+                map.insert(name.as_bytes(), c);
                 names.push(name);
             }
         }
@@ -71,7 +71,10 @@ pub(crate) fn lookup(word: &[u8]) -> Option<Cmd> {
     if base.len() < word.len() && !bin_dir(&word[..word.len() - base.len()]) {
         return None;
     }
-    if base.is_empty() || base.len() > MAX_NAME {
+    if base.is_empty()
+        || base.len() > MAX_NAME
+        || !(base[0].is_ascii_alphanumeric() || base[0] == b'.')
+    {
         return None;
     }
     let mut buf = [0u8; MAX_NAME];
@@ -83,11 +86,7 @@ pub(crate) fn lookup(word: &[u8]) -> Option<Cmd> {
         name = n;
     }
     let d = dict();
-    let get = |n: &[u8]| {
-        std::str::from_utf8(n)
-            .ok()
-            .and_then(|s| d.map.get(s).copied())
-    };
+    let get = |n: &[u8]| d.map.get(n).copied();
     if let Some(c) = get(name) {
         return Some(c);
     }
@@ -184,11 +183,11 @@ pub(crate) fn glob_command(pattern: &[u8]) -> Option<Cmd> {
                 buf.extend_from_slice(dir.as_bytes());
                 buf.extend_from_slice(name.as_bytes());
                 if glob_match(&lower, &buf) {
-                    return d.map.get(name).copied();
+                    return d.map.get(name.as_bytes()).copied();
                 }
             }
         } else if glob_match(&lower, name.as_bytes()) {
-            return d.map.get(name).copied();
+            return d.map.get(name.as_bytes()).copied();
         }
     }
     None

@@ -60,6 +60,9 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     if best.as_ref().is_some_and(|h| h.score >= 10) {
         return best;
     }
+    if !needs_lexing(value) {
+        return best.filter(|h| h.score > 0);
+    }
     let mut j = Judge::new(value, ctx);
     let plus = value.contains(&b'+');
     for p in [false, true] {
@@ -93,6 +96,38 @@ fn tilde(value: &[u8]) -> Option<Hit> {
             rule: "rce.tilde_expansion",
             score: 5,
             span: 0..value.len(),
+        })
+}
+
+/// Second fast reject, allocation-free: the lexer can only find a command
+/// when some word of the value is one, or when quoting, escapes, expansions
+/// or globs could spell one.
+fn needs_lexing(value: &[u8]) -> bool {
+    if value.iter().any(|&b| {
+        matches!(
+            b,
+            b'\'' | b'"' | b'\\' | b'$' | b'^' | b'?' | b'*' | b'[' | b'{' | b'`'
+        )
+    }) {
+        return true;
+    }
+    // Process substitutions inside a word (`pi<()ng`).
+    if value
+        .windows(2)
+        .any(|w| matches!(w[0], b'<' | b'>') && w[1] == b'(')
+    {
+        return true;
+    }
+    let run = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/' | b':');
+    value
+        .split(|&b| !run(b))
+        .filter(|w| !w.is_empty() && w.len() <= 96)
+        .any(|w| {
+            let w = w
+                .iter()
+                .rposition(|c| !matches!(c, b'.' | b':' | b'-'))
+                .map_or(&w[..0], |p| &w[..=p]);
+            dict::lookup(w).is_some()
         })
 }
 
