@@ -13,7 +13,9 @@ pub(crate) mod generic;
 pub(crate) mod ldapi;
 pub(crate) mod nosqli;
 pub(crate) mod path;
+pub(crate) mod php;
 pub(crate) mod protocol;
+pub(crate) mod rce;
 pub(crate) mod scanner;
 pub(crate) mod sqli;
 pub(crate) mod url;
@@ -66,14 +68,17 @@ pub(crate) fn run_request(class: AttackClass, req: &Request<'_>) -> Option<Hit> 
     match class {
         AttackClass::Protocol => protocol::check_request(req),
         AttackClass::Generic => generic::check_request(req),
+        AttackClass::Rce => rce::detect(value, ctx),
+        AttackClass::PhpInjection => php::detect(value, ctx),
         _ => None,
     }
 }
 
 /// Classes with a detector, in output order.
-pub(crate) const CLASSES: [AttackClass; 12] = [
+pub(crate) const CLASSES: [AttackClass; 14] = [
     AttackClass::Sqli,
     AttackClass::Xss,
+    AttackClass::Rce,
     AttackClass::PathTraversal,
     AttackClass::Rfi,
     AttackClass::Ssrf,
@@ -81,6 +86,7 @@ pub(crate) const CLASSES: [AttackClass; 12] = [
     AttackClass::Ldapi,
     AttackClass::Xxe,
     AttackClass::Crlf,
+    AttackClass::PhpInjection,
     AttackClass::Scanner,
     AttackClass::Protocol,
     AttackClass::Generic,
