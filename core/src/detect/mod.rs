@@ -48,6 +48,8 @@ pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
     match class {
         AttackClass::Sqli => sqli::detect(value, ctx),
         AttackClass::Xss => xss::detect(value, ctx),
+        AttackClass::Rce => rce::detect(value, ctx),
+        AttackClass::PhpInjection => php::detect(value, ctx),
         AttackClass::PathTraversal => path::detect(value, ctx),
         AttackClass::Rfi => url::rfi(value, ctx),
         AttackClass::Ssrf => url::ssrf(value, ctx),
@@ -68,8 +70,6 @@ pub(crate) fn run_request(class: AttackClass, req: &Request<'_>) -> Option<Hit> 
     match class {
         AttackClass::Protocol => protocol::check_request(req),
         AttackClass::Generic => generic::check_request(req),
-        AttackClass::Rce => rce::detect(value, ctx),
-        AttackClass::PhpInjection => php::detect(value, ctx),
         _ => None,
     }
 }
