@@ -7,7 +7,10 @@ use std::ops::Range;
 use crate::config::Sensitivity;
 use crate::verdict::{AttackClass, Part};
 
+pub(crate) mod java;
+pub(crate) mod jndi;
 pub(crate) mod sqli;
+pub(crate) mod ssti;
 pub(crate) mod xss;
 
 /// What a detector knows about the value it judges.
@@ -36,9 +39,18 @@ pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
     match class {
         AttackClass::Sqli => sqli::detect(value, ctx),
         AttackClass::Xss => xss::detect(value, ctx),
+        AttackClass::JavaInjection => java::detect(value, ctx),
+        AttackClass::Jndi => jndi::detect(value, ctx),
+        AttackClass::Ssti => ssti::detect(value, ctx),
         _ => None,
     }
 }
 
 /// Classes with a detector, in output order.
-pub(crate) const CLASSES: [AttackClass; 2] = [AttackClass::Sqli, AttackClass::Xss];
+pub(crate) const CLASSES: [AttackClass; 5] = [
+    AttackClass::Sqli,
+    AttackClass::Xss,
+    AttackClass::Ssti,
+    AttackClass::Jndi,
+    AttackClass::JavaInjection,
+];

@@ -1,0 +1,784 @@
+//! Java code, expression-language and deserialization injection (class
+//! `java-injection`).
+//!
+//! Exploits against Java servers must name the JVM machinery they drive:
+//! a class that runs commands or loads code (`java.lang.Runtime`,
+//! `ProcessBuilder`, `ScriptEngineManager`, gadget classes such as
+//! `InvokerTransformer`), reflective calls that reach it (`forName`,
+//! `getMethod`, `invoke`), the syntax of the expression language that
+//! evaluates it (OGNL `#_memberAccess`, `@Class@method`; SpEL `T(...)`),
+//! the property path that rebinds the class loader (Spring4Shell), or the
+//! serialization stream that carries it (`AC ED 00 05`, `rO0AB` in base64,
+//! or gadget names inside a base64 blob at any alignment).
+//!
+//! Rules (score):
+//! - `java.deserialization` (10): a Java serialization stream at the start
+//!   of a token: raw `AC ED 00 05`, hex `aced0005`, or base64 whose bits
+//!   hold the magic within the first characters (`rO0AB...`).
+//! - `java.class` (10 / 6 / 2): a class from `classes.txt`. `exec` classes
+//!   score 10 when used (call, `@` static access, the whole value or name)
+//!   and 6 when merely named; `type` classes score 6 as a whole value or
+//!   name, 10 with reflective or exec calls in the value, 2 otherwise.
+//! - `java.gadget-chain` (10): a dotted chain naming an exec class
+//!   (`Runtime`, `ProcessBuilder`) or gadget (`InvokerTransformer`, ...)
+//!   together with a Java root (`java.`), another gadget or a call.
+//! - `java.exploit-call` (10 / 6 / 3): `getRuntime()`, `forName()`,
+//!   `getMethod()`, `invoke()`, `newInstance()`, `defineClass()`, ...;
+//!   two distinct ones, or `getRuntime()` with `exec()`, score 10.
+//! - `java.ognl` (10 / 8 / 6): `#_memberAccess`, `#context[`,
+//!   `@ognl.OgnlContext@`, `(#x=...)` assignments, `%{(#` expressions and
+//!   `@pkg.Class@member` static access.
+//! - `java.spel` (10 / 6): `T(pkg.Class)` type references.
+//! - `java.spring4shell` (10): `class.module.classLoader`,
+//!   `class.classLoader` property paths in names or values.
+//! - `java.base64-keyword` (10): the base64 text of `runtime`,
+//!   `processbuilder`, gadget names or `java.lang` at any of the three byte
+//!   alignments inside a base64 run (a serialized gadget chain sent as
+//!   base64 that the engine cannot decode as text).
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::{Ctx, Hit};
+
+/// The class list, `<tier> <name>` per line.
+const CLASSES_TXT: &str = include_str!("classes.txt");
+
+/// Simple names (lower case) of classes that execute commands.
+const EXEC_NAMES: [&str; 5] = [
+    "runtime",
+    "processbuilder",
+    "processimpl",
+    "unixprocess",
+    "scriptenginemanager",
+];
+
+/// Simple names (lower case) of deserialization and bean-loading gadgets.
+const GADGET_NAMES: [&str; 22] = [
+    "invokertransformer",
+    "chainedtransformer",
+    "constanttransformer",
+    "instantiatetransformer",
+    "clonetransformer",
+    "instantiatefactory",
+    "prototypeclonefactory",
+    "prototypeserializationfactory",
+    "forclosure",
+    "whileclosure",
+    "lazymap",
+    "templatesimpl",
+    "jdbcrowsetimpl",
+    "annotationinvocationhandler",
+    "beancomparator",
+    "xmldecoder",
+    "classpathxmlapplicationcontext",
+    "filesystemxmlapplicationcontext",
+    "groovyshell",
+    "mlet",
+    "urlclassloader",
+    "elprocessor",
+];
+
+/// Names that are ordinary alone but complete a chain with an exec class
+/// (`Runtime...getProperty`, `ProcessBuilder...FileWriter`).
+const COMPANION_NAMES: [&str; 2] = ["getproperty", "filewriter"];
+
+/// Package roots of the JDK.
+const ROOTS: [&str; 4] = ["java", "javax", "jdk", "sun"];
+
+/// Reflective and exec method names an exploit calls, with their weight:
+/// 2 = specific to exploitation, 1 = common in Java but telling together.
+const CALLS: [(&str, u8); 16] = [
+    ("getruntime", 2),
+    ("forname", 2),
+    ("getdeclaredmethod", 2),
+    ("getdeclaredconstructor", 2),
+    ("getdeclaredfield", 2),
+    ("defineclass", 2),
+    ("setaccessible", 2),
+    ("getenginebyname", 2),
+    ("getmethod", 1),
+    ("getconstructor", 1),
+    ("newinstance", 1),
+    ("invoke", 1),
+    ("loadclass", 1),
+    ("getclassloader", 1),
+    ("getclass", 1),
+    ("exec", 1),
+];
+
+/// Keywords searched for in base64 text (see `java.base64-keyword`).
+const B64_KEYWORDS: [&str; 22] = [
+    "runtime",
+    "Runtime",
+    "getRuntime",
+    "processbuilder",
+    "ProcessBuilder",
+    "clonetransformer",
+    "CloneTransformer",
+    "forclosure",
+    "ForClosure",
+    "instantiatefactory",
+    "InstantiateFactory",
+    "instantiatetransformer",
+    "InstantiateTransformer",
+    "invokertransformer",
+    "InvokerTransformer",
+    "prototypeclonefactory",
+    "prototypeserializationfactory",
+    "whileclosure",
+    "WhileClosure",
+    "ChainedTransformer",
+    "TemplatesImpl",
+    "java.lang.reflect",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tier {
+    Exec,
+    Type,
+}
+
+struct Tables {
+    /// Class names from `classes.txt`, ASCII case-insensitive.
+    classes: AhoCorasick,
+    tiers: Vec<Tier>,
+    /// Base64 cores of [`B64_KEYWORDS`], case-sensitive.
+    b64: AhoCorasick,
+}
+
+fn tables() -> &'static Tables {
+    static T: OnceLock<Tables> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut names = Vec::new();
+        let mut tiers = Vec::new();
+        for line in CLASSES_TXT.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((tier, name)) = line.split_once(' ') else {
+                continue;
+            };
+            tiers.push(if tier == "exec" {
+                Tier::Exec
+            } else {
+                Tier::Type
+            });
+            names.push(name.trim().to_string());
+        }
+        let classes = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&names)
+            .expect("class names build");
+        let mut cores = Vec::new();
+        for k in B64_KEYWORDS {
+            for align in 0..3 {
+                let core = base64_core(k.as_bytes(), align);
+                if core.len() >= 6 {
+                    let url: Vec<u8> = core
+                        .iter()
+                        .map(|&c| match c {
+                            b'+' => b'-',
+                            b'/' => b'_',
+                            c => c,
+                        })
+                        .collect();
+                    if url != core {
+                        cores.push(url);
+                    }
+                    cores.push(core);
+                }
+            }
+        }
+        let b64 = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&cores)
+            .expect("base64 cores build");
+        Tables {
+            classes,
+            tiers,
+            b64,
+        }
+    })
+}
+
+const B64_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// The base64 characters that depend only on `kw` when it starts `align`
+/// bytes into a 3-byte group: the text every encoding of a blob holding
+/// `kw` at that alignment contains.
+fn base64_core(kw: &[u8], align: usize) -> Vec<u8> {
+    let start_bit = align * 8;
+    let end_bit = start_bit + kw.len() * 8;
+    let mut bytes = vec![0u8; align];
+    bytes.extend_from_slice(kw);
+    bytes.extend_from_slice(&[0, 0, 0]);
+    let bit = |i: usize| (bytes[i / 8] >> (7 - i % 8)) & 1;
+    let mut out = Vec::new();
+    let mut c = 0;
+    while (c + 1) * 6 <= end_bit {
+        let from = c * 6;
+        if from >= start_bit {
+            let mut v = 0u8;
+            for i in from..from + 6 {
+                v = (v << 1) | bit(i);
+            }
+            out.push(B64_ALPHABET[v as usize]);
+        }
+        c += 1;
+    }
+    out
+}
+
+/// The strongest hit so far.
+#[derive(Default)]
+struct Best(Option<Hit>);
+
+impl Best {
+    fn offer(&mut self, rule: &'static str, score: u32, span: Range<usize>) {
+        if self.0.as_ref().is_none_or(|h| h.score < score) {
+            self.0 = Some(Hit { rule, score, span });
+        }
+    }
+    fn done(&self) -> bool {
+        self.0.as_ref().is_some_and(|h| h.score >= 10)
+    }
+}
+
+pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    let mut best = Best::default();
+    deserialization(value, &mut best);
+    if best.done() {
+        return best.0;
+    }
+    base64_keywords(value, &mut best);
+    if best.done() {
+        return best.0;
+    }
+    // Everything below needs a dotted name, an OGNL `#`/`@` or a call.
+    let has_dot = memchr::memchr2(b'.', b'[', value).is_some();
+    let has_ognl = memchr::memchr2(b'#', b'@', value).is_some();
+    let has_call = memchr::memchr(b'(', value).is_some();
+    if !has_dot && !has_ognl && !has_call {
+        return best.0;
+    }
+    let calls = exploit_calls(value, &mut best);
+    if best.done() {
+        return best.0;
+    }
+    if has_dot {
+        classes(value, ctx, calls, &mut best);
+        if best.done() {
+            return best.0;
+        }
+        chains(value, ctx, &mut best);
+        if best.done() {
+            return best.0;
+        }
+    }
+    if has_ognl {
+        ognl(value, &mut best);
+    }
+    if has_call && has_dot {
+        spel(value, &mut best);
+    }
+    best.0
+}
+
+fn is_b64(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+}
+
+fn b64_value(b: u8) -> Option<u64> {
+    Some(match b {
+        b'A'..=b'Z' => b - b'A',
+        b'a'..=b'z' => b - b'a' + 26,
+        b'0'..=b'9' => b - b'0' + 52,
+        b'+' | b'-' => 62,
+        b'/' | b'_' => 63,
+        _ => return None,
+    } as u64)
+}
+
+/// Java serialization magic at the start of a token.
+fn deserialization(value: &[u8], best: &mut Best) {
+    const MAGIC: u32 = 0xACED_0005;
+    if value.starts_with(&[0xAC, 0xED, 0x00, 0x05]) {
+        best.offer("java.deserialization", 10, 0..4);
+        return;
+    }
+    let mut i = 0;
+    while i < value.len() {
+        // Skip to the start of the next token.
+        if !is_b64(value[i]) || (i > 0 && is_b64(value[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let tok_end = value[i..]
+            .iter()
+            .position(|&b| !is_b64(b))
+            .map_or(value.len(), |p| i + p);
+        let tok = &value[i..tok_end];
+        if tok.len() >= 8 && tok[..8].eq_ignore_ascii_case(b"aced0005") {
+            best.offer("java.deserialization", 10, i..i + 8);
+            return;
+        }
+        if tok.len() >= 6 {
+            // Up to 10 characters: 60 bits; the magic may begin at any
+            // bit of the first three characters.
+            let n = tok.len().min(10);
+            let mut bits = 0u64;
+            let mut ok = true;
+            for &c in &tok[..n] {
+                match b64_value(c) {
+                    Some(v) => bits = (bits << 6) | v,
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            let total = n * 6;
+            if ok {
+                for shift in (0..18).step_by(2) {
+                    if shift + 32 > total {
+                        break;
+                    }
+                    let v = (bits >> (total - shift - 32)) & 0xFFFF_FFFF;
+                    if v == u64::from(MAGIC) {
+                        best.offer("java.deserialization", 10, i..tok_end.min(i + 12));
+                        return;
+                    }
+                }
+            }
+        }
+        i = tok_end;
+    }
+}
+
+fn base64_keywords(value: &[u8], best: &mut Best) {
+    // A core is at least 6 base64 characters; shorter values cannot hold one.
+    if value.len() < 6 {
+        return;
+    }
+    if let Some(m) = tables().b64.find(value) {
+        best.offer("java.base64-keyword", 10, m.start()..m.end());
+    }
+}
+
+/// Reflective and exec calls: `name(` preceded by a non-identifier byte.
+/// Returns the summed weight of the distinct calls found.
+fn exploit_calls(value: &[u8], best: &mut Best) -> u8 {
+    let mut seen = [false; CALLS.len()];
+    let mut first: Option<Range<usize>> = None;
+    let mut from = 0;
+    while let Some(p) = memchr::memchr(b'(', &value[from..]) {
+        let paren = from + p;
+        from = paren + 1;
+        // The identifier before `(` (spaces allowed between).
+        let mut end = paren;
+        while end > 0 && value[end - 1] == b' ' {
+            end -= 1;
+        }
+        let mut start = end;
+        while start > 0 && is_ident(value[start - 1]) && end - start < 32 {
+            start -= 1;
+        }
+        if start == end || (start > 0 && is_ident(value[start - 1])) {
+            continue;
+        }
+        let name = &value[start..end];
+        if let Some(k) = CALLS
+            .iter()
+            .position(|(n, _)| name.eq_ignore_ascii_case(n.as_bytes()))
+        {
+            seen[k] = true;
+            if first.is_none() {
+                first = Some(start..paren + 1);
+            }
+        }
+    }
+    let weight: u8 = CALLS
+        .iter()
+        .zip(seen)
+        .filter(|(_, s)| *s)
+        .map(|((_, w), _)| *w)
+        .sum();
+    let getruntime = seen[0];
+    let distinct = seen.iter().filter(|s| **s).count();
+    if let Some(span) = first {
+        let score = if (getruntime && distinct >= 2) || (distinct >= 2 && weight >= 3) {
+            10
+        } else if getruntime {
+            6
+        } else if weight >= 2 {
+            3
+        } else {
+            0
+        };
+        if score > 0 {
+            best.offer("java.exploit-call", score, span);
+        }
+    }
+    weight
+}
+
+/// Bytes that delimit a whole value inside markup or a key=value list.
+fn opens_value(b: u8) -> bool {
+    matches!(b, b'=' | b'"' | b'\'' | b'>' | b':' | b'&' | b'?' | b'[' | b'{' | b',')
+}
+
+fn closes_value(b: u8) -> bool {
+    matches!(b, b'=' | b'"' | b'\'' | b'<' | b'&' | b';' | b',' | b']' | b'}')
+}
+
+fn classes(value: &[u8], ctx: &Ctx, calls: u8, best: &mut Best) {
+    let t = tables();
+    for m in t.classes.find_iter(value) {
+        let (s, e) = (m.start(), m.end());
+        // Identifier boundaries: not inside a longer name.
+        if s > 0 && (is_ident(value[s - 1]) || value[s - 1] == b'.') {
+            continue;
+        }
+        if e < value.len() && is_ident(value[e]) {
+            continue;
+        }
+        let tier = t.tiers[m.pattern().as_usize()];
+        let before = value[..s].iter().rev().find(|b| !b.is_ascii_whitespace());
+        let after_ws = value[e..].iter().position(|b| !b.is_ascii_whitespace());
+        let after = after_ws.map(|p| value[e + p]);
+        let isolated = ctx.key
+            || (before.is_none_or(|&b| opens_value(b)) && after.is_none_or(closes_value));
+        // Used: a call, OGNL static access, a constructor or a method chain.
+        let used = match after {
+            Some(b'(') | Some(b'@') => true,
+            Some(b'.') => {
+                let rest = &value[e + after_ws.unwrap_or(0) + 1..];
+                let n = rest.iter().take_while(|&&b| is_ident(b)).count();
+                n > 0 && rest[n..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'(')
+            }
+            _ => false,
+        } || before == Some(&b'@')
+            || (s >= 4 && value[..s].trim_ascii_end().ends_with(b"new"));
+        let score = match tier {
+            Tier::Exec if used || isolated || calls >= 2 => 10,
+            Tier::Exec => 6,
+            Tier::Type if calls >= 2 => 10,
+            Tier::Type if isolated => 6,
+            Tier::Type if used => 3,
+            Tier::Type => 2,
+        };
+        best.offer("java.class", score, s..e);
+        if best.done() {
+            return;
+        }
+    }
+}
+
+fn one_of(seg: &[u8], list: &[&str]) -> bool {
+    list.iter().any(|w| seg.eq_ignore_ascii_case(w.as_bytes()))
+}
+
+/// Dotted identifier chains (`a.b.c`, also `a[b][c]` for Spring4Shell).
+fn chains(value: &[u8], ctx: &Ctx, best: &mut Best) {
+    let mut i = 0;
+    while i < value.len() {
+        if !is_ident(value[i]) || (i > 0 && is_ident(value[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut root = false;
+        let mut exec = 0u32;
+        let mut gadget = 0u32;
+        let mut companion = 0u32;
+        let mut segs = 0u32;
+        let mut prev_class = false;
+        let mut prev_module = false;
+        let mut loader = false;
+        let mut last_gadget = false;
+        loop {
+            let s = i;
+            while i < value.len() && is_ident(value[i]) {
+                i += 1;
+            }
+            let seg = &value[s..i];
+            if seg.is_empty() {
+                break;
+            }
+            segs += 1;
+            if segs == 1 && one_of(seg, &ROOTS) {
+                root = true;
+            }
+            let is_exec = one_of(seg, &EXEC_NAMES);
+            let is_gadget = one_of(seg, &GADGET_NAMES);
+            exec += u32::from(is_exec);
+            gadget += u32::from(is_gadget);
+            companion += u32::from(one_of(seg, &COMPANION_NAMES));
+            last_gadget = is_exec || is_gadget;
+            if seg.eq_ignore_ascii_case(b"classloader") && (prev_class || prev_module) {
+                loader = true;
+            }
+            prev_class = seg.eq_ignore_ascii_case(b"class");
+            prev_module = seg.eq_ignore_ascii_case(b"module");
+            // Separator: `.`, or `[`/`][`/`]` brackets (with quotes).
+            let mut j = i;
+            let mut sep = false;
+            while j < value.len() && matches!(value[j], b'.' | b'[' | b']' | b'\'' | b'"') {
+                j += 1;
+                sep = true;
+            }
+            if !sep || j >= value.len() || !is_ident(value[j]) || j - i > 4 {
+                break;
+            }
+            i = j;
+        }
+        let end = i;
+        let span = start..end;
+        if loader {
+            best.offer("java.spring4shell", 10, span.clone());
+        }
+        let call = value[end..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|&b| b == b'(');
+        let strong = (exec > 0 && (root || gadget > 0 || companion > 0 || exec > 1))
+            || (gadget > 0 && (root || exec > 0 || gadget > 1))
+            || (gadget > 0 && last_gadget && call && segs > 1);
+        if strong {
+            best.offer("java.gadget-chain", 10, span.clone());
+        } else if gadget > 0 && segs == 1 && ctx.key {
+            best.offer("java.gadget-chain", 6, span);
+        }
+        if best.done() {
+            return;
+        }
+        if i == start {
+            i += 1;
+        }
+    }
+}
+
+fn ognl(value: &[u8], best: &mut Best) {
+    let mut from = 0;
+    while let Some(p) = memchr::memchr2(b'#', b'@', &value[from..]) {
+        let at = from + p;
+        from = at + 1;
+        let rest = &value[at + 1..];
+        let n = rest.iter().take_while(|&&b| is_ident(b)).count();
+        let name = &rest[..n];
+        let next = rest.get(n).copied();
+        if value[at] == b'#' {
+            if n == 0 {
+                continue;
+            }
+            if name.eq_ignore_ascii_case(b"_memberAccess")
+                || (name.eq_ignore_ascii_case(b"context") && matches!(next, Some(b'[') | Some(b'.')))
+            {
+                best.offer("java.ognl", 10, at..at + 1 + n);
+                return;
+            }
+            // `(#name=` an OGNL assignment, or `#name.method(`.
+            let opened = value[..at]
+                .iter()
+                .rev()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|&b| matches!(b, b'(' | b',' | b'{'));
+            let assign = next == Some(b'=') && rest.get(n + 1) != Some(&b'=');
+            if opened && assign {
+                best.offer("java.ognl", 6, at..at + 1 + n);
+            }
+        } else {
+            // `@pkg.Class@member`: OGNL static access.
+            let q = rest
+                .iter()
+                .take_while(|&&b| is_ident(b) || b == b'.')
+                .count();
+            let qual = &rest[..q];
+            if q > 2
+                && memchr::memchr(b'.', qual).is_some()
+                && rest.get(q) == Some(&b'@')
+                && rest.get(q + 1).is_some_and(|&b| is_ident(b))
+            {
+                best.offer("java.ognl", 8, at..at + 2 + q);
+            }
+        }
+    }
+    // `%{` followed by an OGNL expression.
+    let mut from = 0;
+    while let Some(p) = memchr::memmem::find(&value[from..], b"%{") {
+        let at = from + p;
+        from = at + 2;
+        let next = value[at + 2..].iter().find(|b| !b.is_ascii_whitespace());
+        if matches!(next, Some(b'(') | Some(b'#') | Some(b'@')) {
+            best.offer("java.ognl", 8, at..at + 3);
+        }
+    }
+}
+
+/// SpEL type references: `T(pkg.Class)`.
+fn spel(value: &[u8], best: &mut Best) {
+    let mut from = 0;
+    while let Some(p) = memchr::memchr(b'(', &value[from..]) {
+        let paren = from + p;
+        from = paren + 1;
+        let mut t = paren;
+        while t > 0 && value[t - 1].is_ascii_whitespace() {
+            t -= 1;
+        }
+        if t == 0 || !matches!(value[t - 1], b'T' | b't') {
+            continue;
+        }
+        if t >= 2 && is_ident(value[t - 2]) {
+            continue;
+        }
+        let inner = &value[paren + 1..];
+        let lead = inner.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let name_len = inner[lead..]
+            .iter()
+            .take_while(|&&b| is_ident(b) || b == b'.')
+            .count();
+        let name = &inner[lead..lead + name_len];
+        let close = inner[lead + name_len..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace());
+        if close != Some(&b')') || memchr::memchr(b'.', name).is_none() {
+            continue;
+        }
+        let dotted_ok = name.first().is_some_and(|b| b.is_ascii_alphabetic())
+            && !name.ends_with(b".")
+            && !name.windows(2).any(|w| w == b"..");
+        if !dotted_ok {
+            continue;
+        }
+        let root = name.split(|&b| b == b'.').next().unwrap_or_default();
+        let score = if one_of(root, &ROOTS) || one_of(root, &["org", "com", "ognl"]) {
+            10
+        } else {
+            6
+        };
+        best.offer("java.spel", score, t - 1..paren + 1 + lead + name_len + 1);
+        if best.done() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Sensitivity;
+    use crate::verdict::Part;
+
+    fn ctx(key: bool) -> Ctx {
+        Ctx {
+            part: Part::Query,
+            key,
+            sensitivity: Sensitivity::Default,
+        }
+    }
+
+    fn score(v: &[u8]) -> u32 {
+        detect(v, &ctx(false)).map_or(0, |h| h.score)
+    }
+
+    #[test]
+    fn attacks() {
+        for line in include_str!("../../../testdata/java/attacks.txt").lines() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let s = score(line.as_bytes());
+            assert!(s >= 5, "missed ({s}): {line}");
+        }
+    }
+
+    #[test]
+    fn benign() {
+        for line in include_str!("../../../testdata/java/benign.txt").lines() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let s = score(line.as_bytes());
+            assert!(s < 5, "false positive ({s}): {line}");
+        }
+    }
+
+    #[test]
+    fn names_are_judged_as_keys() {
+        let h = detect(b"class.module.classLoader.resources.context.parent.pipeline.first.pattern", &ctx(true)).unwrap();
+        assert_eq!(h.rule, "java.spring4shell");
+        assert!(detect(b"java.lang.Runtime", &ctx(true)).is_some_and(|h| h.score >= 5));
+    }
+
+    #[test]
+    fn base64_cores() {
+        assert_eq!(base64_core(b"runtime", 0), b"cnVudGltZ");
+        // Every alignment of a keyword inside a longer blob is found.
+        for pad in 0..3 {
+            let mut raw = b"\x01\x02".to_vec();
+            raw.truncate(pad);
+            raw.extend_from_slice(b"\x00\x7forg.apache.commons.collections.functors.InvokerTransformer\x00");
+            let enc = encode(&raw);
+            assert!(score(&enc) >= 10, "{pad}: {}", String::from_utf8_lossy(&enc));
+        }
+    }
+
+    #[test]
+    fn serialized_streams() {
+        let mut raw = vec![0xAC, 0xED, 0x00, 0x05, 0x73, 0x72];
+        raw.extend_from_slice(b"\x00\x11java.util.HashMap");
+        assert_eq!(score(&raw), 10);
+        assert_eq!(score(&encode(&raw)), 10);
+        let mut cookie = b"session=".to_vec();
+        cookie.extend_from_slice(&encode(&raw));
+        assert_eq!(score(&cookie), 10);
+        assert_eq!(score(b"ACED00057372"), 10);
+    }
+
+    #[test]
+    fn random_base64_is_benign() {
+        // A deterministic pseudo-random stream, base64-encoded.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut raw = Vec::new();
+        for _ in 0..300_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            raw.push((x >> 24) as u8);
+        }
+        let enc = encode(&raw);
+        for chunk in enc.chunks(400) {
+            assert!(score(chunk) < 5, "{}", String::from_utf8_lossy(chunk));
+        }
+    }
+
+    #[test]
+    fn large_values_are_fast_enough() {
+        let v = "a.b(c) #x @y.z ".repeat(70_000);
+        let _ = score(v.as_bytes());
+        let v = vec![b'A'; 1 << 20];
+        assert_eq!(score(&v), 0);
+    }
+
+    fn encode(raw: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for c in raw.chunks(3) {
+            let b = [c[0], *c.get(1).unwrap_or(&0), *c.get(2).unwrap_or(&0)];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for k in 0..=c.len() {
+                out.push(B64_ALPHABET[((n >> (18 - 6 * k)) & 63) as usize]);
+            }
+        }
+        out
+    }
+}
