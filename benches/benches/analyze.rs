@@ -26,7 +26,9 @@ const BROWSER_HEADERS: [(&str, &str); 8] = [
 ];
 
 fn json_body(size: usize) -> String {
-    let mut s = String::from(r#"{"order":{"id":"ord_8f2k3j4h5g","customer":{"name":"Jane O'Neil","email":"jane@example.com"},"items":["#);
+    let mut s = String::from(
+        r#"{"order":{"id":"ord_8f2k3j4h5g","customer":{"name":"Jane O'Neil","email":"jane@example.com"},"items":["#,
+    );
     let mut i = 0;
     while s.len() < size - 120 {
         if i > 0 {
@@ -55,7 +57,11 @@ fn bench(c: &mut Criterion) {
         get = get.header(*n, *v);
     }
     let get = get.build();
-    let get_size: usize = get_uri.len() + BROWSER_HEADERS.iter().map(|(n, v)| n.len() + v.len() + 4).sum::<usize>();
+    let get_size: usize = get_uri.len()
+        + BROWSER_HEADERS
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 4)
+            .sum::<usize>();
     group.throughput(Throughput::Bytes(get_size as u64));
     group.bench_function("benign_get", |b| b.iter(|| engine.analyze(&get)));
 
@@ -64,7 +70,10 @@ fn bench(c: &mut Criterion) {
         .uri("/api/v2/orders")
         .header("Host", "api.example.com")
         .header("Content-Type", "application/json")
-        .header("Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl")
+        .header(
+            "Authorization",
+            "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl",
+        )
         .body(json.as_bytes())
         .build();
     group.throughput(Throughput::Bytes(json.len() as u64));

@@ -27,7 +27,10 @@ fn golden_verdicts() {
         assert_eq!(verdict.is_attack(), attack, "{}: {json}", rec.id);
         if attack {
             assert!(
-                verdict.findings().iter().any(|f| f.class.as_str() == rec.class),
+                verdict
+                    .findings()
+                    .iter()
+                    .any(|f| f.class.as_str() == rec.class),
                 "{}: expected a {} finding: {json}",
                 rec.id,
                 rec.class

@@ -151,8 +151,8 @@ impl Run<'_, '_> {
             && input.part != Part::Body
         {
             let mut inner = Inputs::new(limits.max_inputs - count);
-            let mut prefix = input.name.to_vec();
-            prefix.push(b'/');
+            // JSON pointers and XML paths start with `/`: `field/a/0`.
+            let prefix = input.name.to_vec();
             body::parse_as(
                 format, &app, input.part, &prefix, app_chain, depth, limits, &mut inner,
             );

@@ -46,8 +46,10 @@ impl<'a> Request<'a> {
     }
 
     /// Parses a raw HTTP/1.x request: request line, headers, and the body by
-    /// `Content-Length` or chunked transfer encoding. Bytes after the body
-    /// (a pipelined request) are ignored.
+    /// `Content-Length` or chunked transfer encoding. Bytes after a framed
+    /// body (a pipelined request) are ignored; with no framing, the bytes
+    /// after the headers are the body. Folded (obs-fold) header lines are
+    /// rejected.
     ///
     /// ```
     /// use mirrorguard::Request;

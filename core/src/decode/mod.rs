@@ -13,6 +13,8 @@ pub(crate) mod js;
 pub(crate) mod nul;
 pub(crate) mod percent;
 pub(crate) mod plus;
+#[cfg(test)]
+mod testutil;
 pub(crate) mod utf8;
 
 /// The decoders applied to an input, in order; a small copyable list so the

@@ -1,14 +1,726 @@
-//! Placeholder: to be written.
+//! JSON bodies: every key worth judging and every string and number value,
+//! each named by its JSON pointer (RFC 6901).
+//!
+//! A hand-written, iterative tokenizer: nesting lives in an explicit stack
+//! capped at `limits.max_json_depth`, so a hostile `[[[[...` costs one linear
+//! scan and no recursion. It is lenient the way attackers need engines to be:
+//! trailing commas, concatenated documents (NDJSON) and truncated input are
+//! read as far as they make sense, and whatever follows a syntax error is
+//! still emitted as one raw value (named by the pointer of the value it
+//! stands for, or of its container), so garbage cannot hide a payload.
+//!
+//! Keys are emitted (as keys, named by their own pointer) unless made only
+//! of `[A-Za-z0-9_.-]`; strings with escapes decoded (lone surrogates become
+//! U+FFFD, bytes that are not UTF-8 are kept); numbers as their text;
+//! `true`, `false` and `null` not at all. Containers past the depth limit
+//! are skipped by a bracket-counting scan and flagged on the sink.
+
+use std::borrow::Cow;
 
 use super::Sink;
 use crate::config::Limits;
 
-/// Not yet implemented.
-pub(crate) fn looks_like(_t: &[u8]) -> bool {
-    false
+/// Cheap check that `t` starts like a JSON object or array.
+pub(crate) fn looks_like(t: &[u8]) -> bool {
+    let t = t.trim_ascii_start();
+    let Some((&first, rest)) = t.split_first() else {
+        return false;
+    };
+    if first != b'{' && first != b'[' {
+        return false;
+    }
+    matches!(
+        rest.trim_ascii_start().first(),
+        Some(b'"' | b'}' | b']' | b'{' | b'[' | b'0'..=b'9' | b'-' | b't' | b'f' | b'n')
+    )
 }
 
-/// Not yet implemented.
-pub(crate) fn parse<'a>(_body: &'a [u8], _limits: &Limits, _sink: &mut Sink<'_, 'a>) -> bool {
-    false
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// After `{` or `,` in an object.
+    Key,
+    /// After a key.
+    Colon,
+    /// After `[`, `,` in an array, or `:`.
+    Value,
+    /// After a value: `,` or the closing bracket.
+    After,
+}
+
+struct Frame {
+    object: bool,
+    state: State,
+    /// Length of the pointer of the container itself.
+    base: usize,
+    index: usize,
+}
+
+/// Emits keys (unless plain identifiers) and string and number values into
+/// `sink`. False only when nothing JSON-like could be read, so the caller can
+/// fall back to the raw body.
+pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>) -> bool {
+    let max_depth = limits.max_json_depth.max(1);
+    let mut stack: Vec<Frame> = Vec::with_capacity(max_depth.min(64));
+    let mut path: Vec<u8> = Vec::new();
+    // Something was understood: a key, a value or a whole container.
+    let mut parsed = false;
+    let n = body.len();
+    let mut p = 0;
+    loop {
+        p = skip_ws(body, p);
+        if p >= n {
+            return parsed;
+        }
+        let c = body[p];
+        let state = stack.last().map_or(State::Value, |f| f.state);
+        match state {
+            State::Key => {
+                if c == b'"' {
+                    let (key, end) = string(body, p);
+                    p = end;
+                    parsed = true;
+                    let base = stack.last_mut().map_or(0, |top| {
+                        top.state = State::Colon;
+                        top.base
+                    });
+                    path.truncate(base);
+                    path.push(b'/');
+                    push_pointer_token(&mut path, &key);
+                    if !is_plain_key(&key) && !sink.emit(Cow::Owned(path.clone()), key, true) {
+                        return true;
+                    }
+                    continue;
+                }
+                if c == b'}' || c == b']' {
+                    p += 1;
+                    close(&mut stack, &mut path);
+                    parsed = true;
+                    continue;
+                }
+            }
+            State::Colon => {
+                if c == b':' {
+                    p += 1;
+                    if let Some(top) = stack.last_mut() {
+                        top.state = State::Value;
+                    }
+                    continue;
+                }
+            }
+            State::After => {
+                if c == b',' {
+                    p += 1;
+                    if let Some(top) = stack.last_mut() {
+                        top.state = if top.object { State::Key } else { State::Value };
+                    }
+                    continue;
+                }
+                if c == b'}' || c == b']' {
+                    p += 1;
+                    close(&mut stack, &mut path);
+                    parsed = true;
+                    continue;
+                }
+            }
+            State::Value => {
+                if let Some(top) = stack.last() {
+                    if !top.object {
+                        path.truncate(top.base);
+                        path.push(b'/');
+                        push_index(&mut path, top.index);
+                    }
+                }
+                match c {
+                    b'"' => {
+                        let (value, end) = string(body, p);
+                        p = end;
+                        parsed = true;
+                        value_done(&mut stack);
+                        if !sink.emit(Cow::Owned(path.clone()), value, false) {
+                            return true;
+                        }
+                        continue;
+                    }
+                    b'-' | b'0'..=b'9' => {
+                        let end = p + body[p..]
+                            .iter()
+                            .position(|&b| {
+                                !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                            })
+                            .unwrap_or(n - p);
+                        let number = &body[p..end];
+                        p = end;
+                        parsed = true;
+                        value_done(&mut stack);
+                        if !sink.emit(Cow::Owned(path.clone()), Cow::Borrowed(number), false) {
+                            return true;
+                        }
+                        continue;
+                    }
+                    b'{' | b'[' => {
+                        if stack.len() >= max_depth {
+                            sink.depth_limited();
+                            p = skip_container(body, p);
+                            value_done(&mut stack);
+                        } else {
+                            let base = path.len();
+                            stack.push(Frame {
+                                object: c == b'{',
+                                state: if c == b'{' { State::Key } else { State::Value },
+                                base,
+                                index: 0,
+                            });
+                            p += 1;
+                        }
+                        continue;
+                    }
+                    // An empty container, a trailing comma or a missing value.
+                    b'}' | b']' if !stack.is_empty() => {
+                        p += 1;
+                        close(&mut stack, &mut path);
+                        parsed = true;
+                        continue;
+                    }
+                    b'a'..=b'z' | b'A'..=b'Z' => {
+                        let end = p + body[p..]
+                            .iter()
+                            .position(|b| !b.is_ascii_alphabetic())
+                            .unwrap_or(n - p);
+                        if matches!(&body[p..end], b"true" | b"false" | b"null") {
+                            p = end;
+                            parsed = true;
+                            value_done(&mut stack);
+                            continue;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // A syntax error. The rest is not JSON any server would accept, but
+        // a lenient one might still read it, and a log will: keep it whole.
+        if !parsed {
+            return false;
+        }
+        // Named by the value it stands for, or by its container.
+        if matches!(state, State::Key | State::After) {
+            path.truncate(stack.last().map_or(0, |top| top.base));
+        }
+        sink.emit(Cow::Owned(path), Cow::Borrowed(&body[p..]), false);
+        return true;
+    }
+}
+
+fn skip_ws(body: &[u8], mut p: usize) -> usize {
+    while p < body.len() && matches!(body[p], b' ' | b'\t' | b'\n' | b'\r') {
+        p += 1;
+    }
+    p
+}
+
+/// The value in the top frame (if any) is complete.
+fn value_done(stack: &mut [Frame]) {
+    if let Some(top) = stack.last_mut() {
+        top.state = State::After;
+        top.index += 1;
+    }
+}
+
+fn close(stack: &mut Vec<Frame>, path: &mut Vec<u8>) {
+    if let Some(frame) = stack.pop() {
+        path.truncate(frame.base);
+    }
+    value_done(stack);
+}
+
+/// Names made only of these hold nothing to judge.
+fn is_plain_key(key: &[u8]) -> bool {
+    key.iter()
+        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+fn push_pointer_token(path: &mut Vec<u8>, key: &[u8]) {
+    for &b in key {
+        match b {
+            b'~' => path.extend_from_slice(b"~0"),
+            b'/' => path.extend_from_slice(b"~1"),
+            _ => path.push(b),
+        }
+    }
+}
+
+fn push_index(path: &mut Vec<u8>, mut i: usize) {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (i % 10) as u8;
+        i /= 10;
+        if i == 0 {
+            break;
+        }
+    }
+    path.extend_from_slice(&digits[k..]);
+}
+
+/// Skips the container opening at `p` without building anything: the
+/// position after its closing bracket, or the end of input.
+fn skip_container(body: &[u8], mut p: usize) -> usize {
+    let mut depth = 0usize;
+    while p < body.len() {
+        match body[p] {
+            b'"' => {
+                p = string_end(body, p);
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return p + 1;
+                }
+            }
+            _ => {}
+        }
+        p += 1;
+    }
+    p
+}
+
+/// The position after the closing quote of the string opening at `p`.
+fn string_end(body: &[u8], p: usize) -> usize {
+    let mut i = p + 1;
+    while let Some(k) = memchr::memchr2(b'"', b'\\', &body[i..]) {
+        i += k;
+        if body[i] == b'"' {
+            return i + 1;
+        }
+        i += 2;
+        if i >= body.len() {
+            break;
+        }
+    }
+    body.len()
+}
+
+/// The string opening at `p`, escapes decoded, and the position after it.
+/// Unterminated strings run to the end: a truncated body still shows its
+/// payload. Bytes that are not UTF-8 are kept as they are.
+fn string(body: &[u8], p: usize) -> (Cow<'_, [u8]>, usize) {
+    let start = p + 1;
+    let n = body.len();
+    let Some(k) = memchr::memchr2(b'"', b'\\', &body[start.min(n)..]) else {
+        return (Cow::Borrowed(&body[start.min(n)..]), n);
+    };
+    let mut i = start + k;
+    if body[i] == b'"' {
+        return (Cow::Borrowed(&body[start..i]), i + 1);
+    }
+    let mut out = Vec::with_capacity(i - start + 16);
+    out.extend_from_slice(&body[start..i]);
+    loop {
+        // body[i] is a backslash.
+        i = unescape(body, i, &mut out);
+        match memchr::memchr2(b'"', b'\\', &body[i..]) {
+            Some(k) => {
+                out.extend_from_slice(&body[i..i + k]);
+                i += k;
+                if body[i] == b'"' {
+                    return (Cow::Owned(out), i + 1);
+                }
+            }
+            None => {
+                out.extend_from_slice(&body[i..]);
+                return (Cow::Owned(out), n);
+            }
+        }
+    }
+}
+
+/// Decodes the escape at `body[i]` (a backslash) into `out`; returns the
+/// position after it. Unknown escapes are kept verbatim.
+fn unescape(body: &[u8], i: usize, out: &mut Vec<u8>) -> usize {
+    let Some(&e) = body.get(i + 1) else {
+        out.push(b'\\');
+        return body.len();
+    };
+    let simple = match e {
+        b'"' => Some(b'"'),
+        b'\\' => Some(b'\\'),
+        b'/' => Some(b'/'),
+        b'b' => Some(0x08),
+        b'f' => Some(0x0c),
+        b'n' => Some(b'\n'),
+        b'r' => Some(b'\r'),
+        b't' => Some(b'\t'),
+        _ => None,
+    };
+    if let Some(s) = simple {
+        out.push(s);
+        return i + 2;
+    }
+    if e != b'u' {
+        out.extend_from_slice(&body[i..i + 2]);
+        return i + 2;
+    }
+    let Some(hi) = hex4(body, i + 2) else {
+        out.extend_from_slice(&body[i..i + 2]);
+        return i + 2;
+    };
+    let mut end = i + 6;
+    let c = match hi {
+        0xD800..=0xDBFF => {
+            let lo = if body.get(end..end + 2) == Some(b"\\u") {
+                hex4(body, end + 2).filter(|lo| (0xDC00..=0xDFFF).contains(lo))
+            } else {
+                None
+            };
+            match lo {
+                Some(lo) => {
+                    end += 6;
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                }
+                None => None,
+            }
+        }
+        _ => char::from_u32(hi),
+    };
+    let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+    let mut buf = [0u8; 4];
+    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    end
+}
+
+fn hex4(body: &[u8], at: usize) -> Option<u32> {
+    let digits = body.get(at..at + 4)?;
+    digits.iter().try_fold(0u32, |acc, &d| {
+        let v = (d as char).to_digit(16)?;
+        Some(acc * 16 + v)
+    })
+}
+
+/// Shared by the parse modules' tests: a sink over fresh inputs, and a
+/// small data-file format for cases.
+///
+/// A data file is a list of cases. Lines before the first case and lines
+/// starting with `#` in the expected section are comments.
+///
+/// ```text
+/// === title | flags
+/// input lines
+/// ---
+/// expected lines
+/// ```
+///
+/// The input is the lines between the title and `---`, joined with `\n`,
+/// without a final newline. Flags (space-separated): `crlf` turns every line
+/// break of the input into CRLF, `nl` adds a final line break, `esc` reads
+/// `\n`, `\r`, `\t`, `\\` and `\xHH` escapes in the input. Expected lines
+/// are compared with what each test renders (see [`testkit::render`]), one
+/// line per input, in order; values use the same escapes.
+#[cfg(test)]
+pub(super) mod testkit {
+    use super::super::{Encoding, Inputs, Sink};
+    use crate::decode::Chain;
+    use crate::verdict::Part;
+
+    pub(crate) fn sink<'s, 'a>(inputs: &'s mut Inputs<'a>, part: Part) -> Sink<'s, 'a> {
+        Sink {
+            inputs,
+            part,
+            prefix: b"",
+            encoding: Encoding::Plain,
+            chain: Chain::EMPTY,
+            depth: 0,
+        }
+    }
+
+    #[derive(Debug)]
+    pub(crate) struct Case {
+        pub title: String,
+        pub input: Vec<u8>,
+        pub expected: Vec<String>,
+    }
+
+    pub(crate) fn cases(text: &str) -> Vec<Case> {
+        let mut out = Vec::new();
+        let mut lines = text.lines().peekable();
+        while let Some(line) = lines.next() {
+            let Some(header) = line.strip_prefix("===") else {
+                continue;
+            };
+            let (title, flags) = header.split_once('|').unwrap_or((header, ""));
+            let flags: Vec<&str> = flags.split_whitespace().collect();
+            let mut input = Vec::new();
+            for l in lines.by_ref() {
+                if l == "---" {
+                    break;
+                }
+                input.push(l);
+            }
+            let mut expected = Vec::new();
+            while let Some(l) = lines.peek() {
+                if l.starts_with("===") {
+                    break;
+                }
+                let l = lines.next().unwrap_or_default();
+                if !l.is_empty() && !l.starts_with('#') {
+                    expected.push(l.to_string());
+                }
+            }
+            let sep = if flags.contains(&"crlf") {
+                "\r\n"
+            } else {
+                "\n"
+            };
+            let mut text = input.join(sep);
+            if flags.contains(&"nl") {
+                text.push_str(sep);
+            }
+            let input = if flags.contains(&"esc") {
+                unescape(&text)
+            } else {
+                text.into_bytes()
+            };
+            out.push(Case {
+                title: title.trim().to_string(),
+                input,
+                expected,
+            });
+        }
+        out
+    }
+
+    pub(crate) fn unescape(s: &str) -> Vec<u8> {
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            let next = b.get(i + 1).copied();
+            let simple = match (b[i], next) {
+                (b'\\', Some(b'n')) => Some(b'\n'),
+                (b'\\', Some(b'r')) => Some(b'\r'),
+                (b'\\', Some(b't')) => Some(b'\t'),
+                (b'\\', Some(b'\\')) => Some(b'\\'),
+                _ => None,
+            };
+            if let Some(c) = simple {
+                out.push(c);
+                i += 2;
+            } else if b[i] == b'\\' && next == Some(b'x') && i + 3 < b.len() {
+                let hex = std::str::from_utf8(&b[i + 2..i + 4]).expect("ASCII escape");
+                out.push(u8::from_str_radix(hex, 16).expect("bad \\x escape"));
+                i += 4;
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// Deterministic pseudo-random inputs built from `alphabet` pieces, for
+    /// robustness tests (no panics, bounded work).
+    pub(crate) fn random_inputs(
+        alphabet: &[&[u8]],
+        count: usize,
+        max_pieces: usize,
+    ) -> Vec<Vec<u8>> {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..count)
+            .map(|_| {
+                let pieces = (next() % max_pieces as u64) as usize;
+                let mut v = Vec::new();
+                for _ in 0..pieces {
+                    v.extend_from_slice(alphabet[(next() % alphabet.len() as u64) as usize]);
+                }
+                v
+            })
+            .collect()
+    }
+
+    /// Bytes as test text: printable ASCII and UTF-8 as is, the rest escaped.
+    pub(crate) fn show(bytes: &[u8]) -> String {
+        let mut s = String::new();
+        for chunk in bytes.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                match c {
+                    '\n' => s.push_str("\\n"),
+                    '\r' => s.push_str("\\r"),
+                    '\t' => s.push_str("\\t"),
+                    '\\' => s.push_str("\\\\"),
+                    c if (c as u32) < 0x20 || c == '\x7f' => {
+                        s.push_str(&format!("\\x{:02x}", c as u32));
+                    }
+                    c => s.push(c),
+                }
+            }
+            for b in chunk.invalid() {
+                s.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        s
+    }
+
+    /// One line per input: `key NAME => VALUE` or `val NAME => VALUE`
+    /// (`val NAME =>` for an empty value; a final space shown as `\x20`).
+    pub(crate) fn render(inputs: &Inputs<'_>) -> Vec<String> {
+        inputs
+            .items
+            .iter()
+            .map(|i| {
+                let kind = if i.key { "key" } else { "val" };
+                let mut line = format!("{kind} {} =>", show(&i.name));
+                if !i.value.is_empty() {
+                    line.push(' ');
+                    line.push_str(&show(&i.value));
+                }
+                // Trailing spaces would not survive editors.
+                if line.ends_with(' ') {
+                    line.pop();
+                    line.push_str("\\x20");
+                }
+                line
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testkit::{cases, render, sink};
+    use super::*;
+    use crate::parse::Inputs;
+    use crate::verdict::Part;
+    use std::time::{Duration, Instant};
+
+    fn run<'a>(body: &'a [u8], limits: &Limits) -> (bool, Inputs<'a>) {
+        let mut inputs = Inputs::new(limits.max_inputs);
+        let ok = parse(body, limits, &mut sink(&mut inputs, Part::Json));
+        (ok, inputs)
+    }
+
+    #[test]
+    fn parse_json_data_file() {
+        let limits = Limits {
+            max_json_depth: 4,
+            ..Limits::default()
+        };
+        let all = cases(include_str!("../../testdata/parse/json.txt"));
+        assert!(all.len() > 10);
+        for case in all {
+            let (ok, inputs) = run(&case.input, &limits);
+            let mut got = render(&inputs);
+            if !ok {
+                got.push("returns false".into());
+            }
+            if inputs.depth_limited {
+                got.push("depth limited".into());
+            }
+            assert_eq!(got, case.expected, "case: {}", case.title);
+        }
+    }
+
+    #[test]
+    fn parse_json_borrows_unless_escaped() {
+        let body = br#"{"a":"plain","b":"it\u0027s","c":12.5e3}"#;
+        let (_, inputs) = run(body, &Limits::default());
+        let values: Vec<bool> = inputs
+            .items
+            .iter()
+            .map(|i| matches!(i.value, Cow::Borrowed(_)))
+            .collect();
+        assert_eq!(values, [true, false, true]);
+        assert_eq!(&*inputs.items[1].value, b"it's");
+    }
+
+    #[test]
+    fn parse_json_deep_nesting_is_bounded() {
+        let limits = Limits::default();
+        for body in [
+            "[".repeat(10_000),
+            format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+            format!("{}1{}", r#"{"a":"#.repeat(10_000), "}".repeat(10_000)),
+            r#"{"a":"#.repeat(100_000),
+        ] {
+            let start = Instant::now();
+            let (_, inputs) = run(body.as_bytes(), &limits);
+            assert!(inputs.depth_limited);
+            assert!(start.elapsed() < Duration::from_secs(2));
+        }
+        // Past the deep part, parsing goes on.
+        let body = format!(
+            r#"{{"deep":{}{}, "x":"after"}}"#,
+            "[".repeat(500),
+            "]".repeat(500)
+        );
+        let (ok, inputs) = run(body.as_bytes(), &limits);
+        assert!(ok && inputs.depth_limited);
+        assert_eq!(render(&inputs), ["val /x => after"]);
+    }
+
+    #[test]
+    fn parse_json_stops_when_inputs_are_full() {
+        let body = format!("[{}1]", "\"x\",".repeat(100_000));
+        let limits = Limits {
+            max_inputs: 10,
+            ..Limits::default()
+        };
+        let (ok, inputs) = run(body.as_bytes(), &limits);
+        assert!(ok && inputs.truncated);
+        assert_eq!(inputs.items.len(), 10);
+    }
+
+    #[test]
+    fn parse_json_never_panics_on_prefixes() {
+        let body =
+            br#"{"a\u00e9\ud83d\ude00":[1,-2.5e+3,"x\"y\\",{"k~/":null,"s":"\ud800"}],"t":true}"#;
+        for end in 0..=body.len() {
+            let _ = run(&body[..end], &Limits::default());
+        }
+        for b in 0..=255u8 {
+            let mut v = body.to_vec();
+            for i in 0..v.len() {
+                let old = v[i];
+                v[i] = b;
+                let _ = run(&v, &Limits::default());
+                v[i] = old;
+            }
+        }
+    }
+
+    #[test]
+    fn parse_json_random_inputs() {
+        let alphabet: [&[u8]; 16] = [
+            b"{", b"}", b"[", b"]", b"\"", b"\\", b"\\u", b"d83d", b":", b",", b"1", b"-", b"true",
+            b"a/~", b" ", b"\xff",
+        ];
+        let limits = Limits {
+            max_json_depth: 3,
+            max_inputs: 50,
+            ..Limits::default()
+        };
+        for body in super::testkit::random_inputs(&alphabet, 20_000, 40) {
+            let (_, inputs) = run(&body, &limits);
+            assert!(inputs.items.len() <= 50);
+        }
+    }
+
+    #[test]
+    fn json_looks_like() {
+        assert!(looks_like(b" {\"a\":1}"));
+        assert!(looks_like(b"[1,2]"));
+        assert!(looks_like(b"{ }"));
+        assert!(looks_like(b"[true]"));
+        assert!(!looks_like(b"{x}"));
+        assert!(!looks_like(b"[a-z]+"));
+        assert!(!looks_like(b"{"));
+        assert!(!looks_like(b"hello"));
+    }
 }

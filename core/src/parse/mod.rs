@@ -88,7 +88,6 @@ impl<'a> Inputs<'a> {
         self.items.push(input);
         true
     }
-
 }
 
 /// What a structured-body parser emits into: it fixes the part, a name
