@@ -147,6 +147,9 @@ struct Tables {
     tiers: Vec<Tier>,
     /// Base64 cores of [`B64_KEYWORDS`], case-sensitive.
     b64: AhoCorasick,
+    /// Per core: the keyword and the bit offset of the keyword's
+    /// start before the core's first character (`6 * c0 - 8 * align`).
+    b64_meta: Vec<(&'static [u8], usize)>,
 }
 
 fn tables() -> &'static Tables {
@@ -175,9 +178,11 @@ fn tables() -> &'static Tables {
             .build(&names)
             .expect("class names build");
         let mut cores = Vec::new();
+        let mut b64_meta = Vec::new();
         for k in B64_KEYWORDS {
             for align in 0..3 {
                 let core = base64_core(k.as_bytes(), align);
+                let lead = (8 * align).div_ceil(6) * 6 - 8 * align;
                 if core.len() >= 6 {
                     let url: Vec<u8> = core
                         .iter()
@@ -189,8 +194,10 @@ fn tables() -> &'static Tables {
                         .collect();
                     if url != core {
                         cores.push(url);
+                        b64_meta.push((k.as_bytes(), lead));
                     }
                     cores.push(core);
+                    b64_meta.push((k.as_bytes(), lead));
                 }
             }
         }
@@ -202,6 +209,7 @@ fn tables() -> &'static Tables {
             classes,
             tiers,
             b64,
+            b64_meta,
         }
     })
 }
@@ -370,9 +378,70 @@ fn base64_keywords(value: &[u8], best: &mut Best) {
     if value.len() < 6 {
         return;
     }
-    if let Some(m) = tables().b64.find(value) {
-        best.offer("java.base64-keyword", 10, m.start()..m.end());
+    let t = tables();
+    for m in t.b64.find_iter(value).take(64) {
+        let (kw, lead) = t.b64_meta[m.pattern().as_usize()];
+        let run_start = value[..m.start()]
+            .iter()
+            .rposition(|&b| !is_b64(b))
+            .map_or(0, |p| p + 1);
+        let run_end = value[m.end()..]
+            .iter()
+            .position(|&b| !is_b64(b))
+            .map_or(value.len(), |p| m.end() + p);
+        let run = &value[run_start..run_end];
+        // Bit offset of the keyword in the run's bit stream.
+        let Some(k) = (6 * (m.start() - run_start)).checked_sub(lead) else {
+            continue;
+        };
+        if keyword_in_context(run, k, kw) {
+            best.offer("java.base64-keyword", 10, m.start()..m.end());
+            return;
+        }
     }
+}
+
+/// The byte of the bit stream of base64 `run` starting at bit `bit`.
+fn byte_at(run: &[u8], bit: usize) -> Option<u8> {
+    let c = bit / 6;
+    let off = bit % 6;
+    let mut acc = 0u32;
+    for i in 0..3 {
+        acc = (acc << 6) | b64_value(*run.get(c + i).unwrap_or(&b'A'))? as u32;
+    }
+    if (bit + 8).div_ceil(6) > run.len() {
+        return None;
+    }
+    Some(((acc >> (18 - off - 8)) & 0xFF) as u8)
+}
+
+/// Whether a keyword found at bit `k` of a base64 run is what the rule is
+/// for: a name inside binary data (a serialized object), not inside a longer
+/// word; or, when the run decodes to text, the keyword alone or as a
+/// qualified Java name (`x.y.InvokerTransformer`, `java/lang/Runtime`).
+fn keyword_in_context(run: &[u8], k: usize, kw: &[u8]) -> bool {
+    let kw_len = kw.len();
+    let align = k % 8;
+    let mut total = 0usize;
+    let mut printable = 0usize;
+    let mut bit = align;
+    while total < 4096 {
+        let Some(b) = byte_at(run, bit) else { break };
+        total += 1;
+        printable += usize::from(b.is_ascii_graphic() || matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        bit += 8;
+    }
+    let text = total > 0 && printable * 10 >= total * 9;
+    let before = k.checked_sub(8).and_then(|b| byte_at(run, b));
+    if text {
+        // The keyword and at most a few bytes around it.
+        if total <= kw_len + 4 {
+            return true;
+        }
+        let java_name = kw[0].is_ascii_uppercase() || kw.contains(&b'.');
+        return java_name && before.is_some_and(|b| matches!(b, b'.' | b'/' | b'$'));
+    }
+    !before.is_some_and(|b| b.is_ascii_alphanumeric())
 }
 
 /// Reflective and exec calls: `name(` preceded by a non-identifier byte.
