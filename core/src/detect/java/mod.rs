@@ -31,6 +31,8 @@
 //! - `java.spel` (10 / 6): `T(pkg.Class)` type references.
 //! - `java.spring4shell` (10): `class.module.classLoader`,
 //!   `class.classLoader` property paths in names or values.
+//! - `java.jsp-upload` (10 / 6): a `.jsp`/`.jspx` file name in a header or
+//!   multipart part; 10 with trailing dots or spaces (`shell.jsp.`).
 //! - `java.base64-keyword` (10): the base64 text of `runtime`,
 //!   `processbuilder`, gadget names or `java.lang` at any of the three byte
 //!   alignments inside a base64 run (a serialized gadget chain sent as
@@ -42,6 +44,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::{Ctx, Hit};
+use crate::verdict::Part;
 
 /// The class list, `<tier> <name>` per line.
 const CLASSES_TXT: &str = include_str!("classes.txt");
@@ -214,8 +217,7 @@ fn tables() -> &'static Tables {
     })
 }
 
-const B64_ALPHABET: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// The base64 characters that depend only on `kw` when it starts `align`
 /// bytes into a 3-byte group: the text every encoding of a blob holding
@@ -267,6 +269,9 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     base64_keywords(value, &mut best);
     if best.done() {
         return best.0;
+    }
+    if matches!(ctx.part, Part::Header | Part::Multipart) {
+        jsp_upload(value, &mut best);
     }
     // Everything below needs a dotted name, an OGNL `#`/`@` or a call.
     let has_dot = memchr::memchr2(b'.', b'[', value).is_some();
@@ -320,8 +325,9 @@ fn b64_value(b: u8) -> Option<u64> {
 /// Java serialization magic at the start of a token.
 fn deserialization(value: &[u8], best: &mut Best) {
     const MAGIC: u32 = 0xACED_0005;
-    if value.starts_with(&[0xAC, 0xED, 0x00, 0x05]) {
-        best.offer("java.deserialization", 10, 0..4);
+    // Raw stream bytes: `AC ED` is never UTF-8 text followed by `00 05`.
+    if let Some(p) = memchr::memmem::find(value, &[0xAC, 0xED, 0x00, 0x05]) {
+        best.offer("java.deserialization", 10, p..p + 4);
         return;
     }
     let mut i = 0;
@@ -444,6 +450,37 @@ fn keyword_in_context(run: &[u8], k: usize, kw: &[u8]) -> bool {
     !before.is_some_and(|b| b.is_ascii_alphanumeric())
 }
 
+/// A file name with a JSP extension in an upload (a multipart file name or
+/// an `X-Filename`-style header): a web shell the server would compile and
+/// run. Trailing dots and spaces, which Windows strips, are the evasion of
+/// extension filters and score higher.
+fn jsp_upload(value: &[u8], best: &mut Best) {
+    if value.len() > 255 || memchr::memchr3(b'/', b'?', b':', value).is_some() {
+        return;
+    }
+    let trimmed = value.trim_ascii_start();
+    let name = trimmed
+        .iter()
+        .rposition(|&b| b != b'.' && b != b' ')
+        .map_or(&trimmed[..0], |p| &trimmed[..=p]);
+    let padded = name.len() != trimmed.len();
+    let Some(dot) = name.iter().rposition(|&b| b == b'.') else {
+        return;
+    };
+    let ext = &name[dot + 1..];
+    let base = name[..dot].trim_ascii_end();
+    if base.is_empty()
+        || !(ext.eq_ignore_ascii_case(b"jsp")
+            || ext.eq_ignore_ascii_case(b"jspx")
+            || ext.eq_ignore_ascii_case(b"jspf"))
+    {
+        return;
+    }
+    let spaced = base.len() != name[..dot].len();
+    let score = if padded || spaced { 10 } else { 6 };
+    best.offer("java.jsp-upload", score, 0..value.len());
+}
+
 /// Reflective and exec calls: `name(` preceded by a non-identifier byte.
 /// Returns the summed weight of the distinct calls found.
 fn exploit_calls(value: &[u8], best: &mut Best) -> u8 {
@@ -485,7 +522,7 @@ fn exploit_calls(value: &[u8], best: &mut Best) -> u8 {
     let getruntime = seen[0];
     let distinct = seen.iter().filter(|s| **s).count();
     if let Some(span) = first {
-        let score = if (getruntime && distinct >= 2) || (distinct >= 2 && weight >= 3) {
+        let score = if distinct >= 2 && (getruntime || weight >= 3) {
             10
         } else if getruntime {
             6
@@ -503,11 +540,17 @@ fn exploit_calls(value: &[u8], best: &mut Best) -> u8 {
 
 /// Bytes that delimit a whole value inside markup or a key=value list.
 fn opens_value(b: u8) -> bool {
-    matches!(b, b'=' | b'"' | b'\'' | b'>' | b':' | b'&' | b'?' | b'[' | b'{' | b',')
+    matches!(
+        b,
+        b'=' | b'"' | b'\'' | b'>' | b':' | b'&' | b'?' | b'[' | b'{' | b','
+    )
 }
 
 fn closes_value(b: u8) -> bool {
-    matches!(b, b'=' | b'"' | b'\'' | b'<' | b'&' | b';' | b',' | b']' | b'}')
+    matches!(
+        b,
+        b'=' | b'"' | b'\'' | b'<' | b'&' | b';' | b',' | b']' | b'}'
+    )
 }
 
 fn classes(value: &[u8], ctx: &Ctx, calls: u8, best: &mut Best) {
@@ -525,8 +568,8 @@ fn classes(value: &[u8], ctx: &Ctx, calls: u8, best: &mut Best) {
         let before = value[..s].iter().rev().find(|b| !b.is_ascii_whitespace());
         let after_ws = value[e..].iter().position(|b| !b.is_ascii_whitespace());
         let after = after_ws.map(|p| value[e + p]);
-        let isolated = ctx.key
-            || (before.is_none_or(|&b| opens_value(b)) && after.is_none_or(closes_value));
+        let isolated =
+            ctx.key || (before.is_none_or(|&b| opens_value(b)) && after.is_none_or(closes_value));
         // Used: a call, OGNL static access, a constructor or a method chain.
         let used = match after {
             Some(b'(') | Some(b'@') => true,
@@ -651,7 +694,8 @@ fn ognl(value: &[u8], best: &mut Best) {
                 continue;
             }
             if name.eq_ignore_ascii_case(b"_memberAccess")
-                || (name.eq_ignore_ascii_case(b"context") && matches!(next, Some(b'[') | Some(b'.')))
+                || (name.eq_ignore_ascii_case(b"context")
+                    && matches!(next, Some(b'[') | Some(b'.')))
             {
                 best.offer("java.ognl", 10, at..at + 1 + n);
                 return;
@@ -784,7 +828,11 @@ mod tests {
 
     #[test]
     fn names_are_judged_as_keys() {
-        let h = detect(b"class.module.classLoader.resources.context.parent.pipeline.first.pattern", &ctx(true)).unwrap();
+        let h = detect(
+            b"class.module.classLoader.resources.context.parent.pipeline.first.pattern",
+            &ctx(true),
+        )
+        .unwrap();
         assert_eq!(h.rule, "java.spring4shell");
         assert!(detect(b"java.lang.Runtime", &ctx(true)).is_some_and(|h| h.score >= 5));
     }
@@ -796,9 +844,15 @@ mod tests {
         for pad in 0..3 {
             let mut raw = b"\x01\x02".to_vec();
             raw.truncate(pad);
-            raw.extend_from_slice(b"\x00\x7forg.apache.commons.collections.functors.InvokerTransformer\x00");
+            raw.extend_from_slice(
+                b"\x00\x7forg.apache.commons.collections.functors.InvokerTransformer\x00",
+            );
             let enc = encode(&raw);
-            assert!(score(&enc) >= 10, "{pad}: {}", String::from_utf8_lossy(&enc));
+            assert!(
+                score(&enc) >= 10,
+                "{pad}: {}",
+                String::from_utf8_lossy(&enc)
+            );
         }
     }
 

@@ -46,7 +46,15 @@ const SCHEMES: [&[u8]; 10] = [
 
 /// Lookups that read server secrets or environment.
 const EXFIL: [&[u8]; 10] = [
-    b"env", b"sys", b"java", b"main", b"ctx", b"jvmrunargs", b"spring", b"k8s", b"docker",
+    b"env",
+    b"sys",
+    b"java",
+    b"main",
+    b"ctx",
+    b"jvmrunargs",
+    b"spring",
+    b"k8s",
+    b"docker",
     b"bundle",
 ];
 
@@ -97,9 +105,7 @@ fn bare_url(value: &[u8]) -> Option<std::ops::Range<usize>> {
 /// Length of a JNDI scheme plus its `:` at the start of `s`.
 fn scheme_len(s: &[u8]) -> Option<usize> {
     SCHEMES.iter().find_map(|sch| {
-        (s.len() > sch.len()
-            && s[..sch.len()].eq_ignore_ascii_case(sch)
-            && s[sch.len()] == b':')
+        (s.len() > sch.len() && s[..sch.len()].eq_ignore_ascii_case(sch) && s[sch.len()] == b':')
             .then_some(sch.len() + 1)
     })
 }

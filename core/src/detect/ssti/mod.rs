@@ -148,7 +148,10 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() || hay.len() < needle.len() {
         return None;
     }
-    let (lo, up) = (needle[0].to_ascii_lowercase(), needle[0].to_ascii_uppercase());
+    let (lo, up) = (
+        needle[0].to_ascii_lowercase(),
+        needle[0].to_ascii_uppercase(),
+    );
     let mut from = 0;
     while let Some(p) = memchr::memchr2(lo, up, &hay[from..]) {
         let at = from + p;
@@ -200,7 +203,8 @@ fn judge_expr(src: &[u8]) -> Expr {
     let src = &src[..src.len().min(MAX_EXPR)];
     let mut e = Expr::default();
     // The last three significant tokens, with identifier ranges.
-    let mut hist: [(Tok, Range<usize>); 3] = [(Tok::Other, 0..0), (Tok::Other, 0..0), (Tok::Other, 0..0)];
+    let mut hist: [(Tok, Range<usize>); 3] =
+        [(Tok::Other, 0..0), (Tok::Other, 0..0), (Tok::Other, 0..0)];
     let mut count = 0usize;
     let mut literals = 0usize;
     let mut i = 0;
@@ -302,8 +306,7 @@ fn judge_expr(src: &[u8]) -> Expr {
                             .iter()
                             .take_while(|&&c| is_ident(c) || c == b'.' || c == b' ')
                             .count();
-                        if memchr::memchr(b'.', &rest[..n]).is_some()
-                            && rest.get(n) == Some(&b')')
+                        if memchr::memchr(b'.', &rest[..n]).is_some() && rest.get(n) == Some(&b')')
                         {
                             e.type_ref = true;
                         }
@@ -331,7 +334,10 @@ fn judge_expr(src: &[u8]) -> Expr {
     e.constant = count == 1 && literals == 1
         || (count == 1
             && hist[2].0 == Tok::Ident
-            && one_of(&src[hist[2].1.clone()], &["true", "false", "none", "nil", "null"]));
+            && one_of(
+                &src[hist[2].1.clone()],
+                &["true", "false", "none", "nil", "null"],
+            ));
     e
 }
 
@@ -434,7 +440,10 @@ fn double_curly(value: &[u8], best: &mut Best) {
             if let Some((rule, s)) = score_expr(&e, 0) {
                 best.offer(rule, s, span.clone());
             }
-            let word_end = rest.iter().position(|&b| !is_ident(b)).unwrap_or(rest.len());
+            let word_end = rest
+                .iter()
+                .position(|&b| !is_ident(b))
+                .unwrap_or(rest.len());
             let args = rest[word_end..].trim_ascii_start();
             if rest[..word_end].eq_ignore_ascii_case(b"with")
                 && matches!(args.first(), Some(b'"') | Some(b'\''))
@@ -457,7 +466,10 @@ fn double_curly(value: &[u8], best: &mut Best) {
 /// A control statement's first word and the rest.
 fn split_word(content: &[u8]) -> (&[u8], &[u8]) {
     let content = content.trim_ascii();
-    let n = content.iter().position(|&b| !is_ident(b)).unwrap_or(content.len());
+    let n = content
+        .iter()
+        .position(|&b| !is_ident(b))
+        .unwrap_or(content.len());
     (&content[..n], &content[n..])
 }
 
@@ -563,7 +575,10 @@ fn angle_percent(value: &[u8], best: &mut Best) {
             return true;
         }
         let (word, _) = split_word(content);
-        if one_of(word, &["if", "elif", "elsif", "while", "unless", "import", "from"]) {
+        if one_of(
+            word,
+            &["if", "elif", "elsif", "while", "unless", "import", "from"],
+        ) {
             judge_statement(content, span, best);
         } else {
             let e = judge_expr(content);
@@ -602,9 +617,17 @@ fn velocity(value: &[u8], best: &mut Best) {
         let at = from + p;
         from = at + 1;
         let rest = &value[at + 1..];
-        let n = rest.iter().take_while(|&&b| b.is_ascii_alphabetic()).count();
+        let n = rest
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphabetic())
+            .count();
         let word = &rest[..n];
-        if !one_of(word, &["set", "foreach", "if", "elseif", "evaluate", "define", "macro"]) {
+        if !one_of(
+            word,
+            &[
+                "set", "foreach", "if", "elseif", "evaluate", "define", "macro",
+            ],
+        ) {
             continue;
         }
         let after = &rest[n..];
@@ -661,8 +684,7 @@ fn smarty(value: &[u8], best: &mut Best) {
             (word, tail) = split_word(tail);
         }
         let paren = tail.trim_ascii_start().first() == Some(&b'(');
-        if paren && rest.first().is_some_and(|&b| is_ident_start(b)) && one_of(word, PHP_FUNCS)
-        {
+        if paren && rest.first().is_some_and(|&b| is_ident_start(b)) && one_of(word, PHP_FUNCS) {
             best.offer("ssti.code", 10, at..at + 1 + word.len());
             return;
         }
@@ -712,7 +734,10 @@ fn razor(value: &[u8], best: &mut Best) {
         } else if value[body..].starts_with(b"System.") {
             // `@System.Diagnostics.Process.Start("cmd")`.
             let rest = &value[body..value.len().min(body + 256)];
-            let n = rest.iter().take_while(|&&b| is_ident(b) || b == b'.').count();
+            let n = rest
+                .iter()
+                .take_while(|&&b| is_ident(b) || b == b'.')
+                .count();
             let chain = &rest[..n];
             if rest.get(n) == Some(&b'(')
                 && (find_ci(chain, b"Diagnostics.Process").is_some()
