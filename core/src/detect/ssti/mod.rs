@@ -61,6 +61,7 @@ const STRONG: &[&str] = &[
     "passthru",
     "proc_open",
     "pcntl_exec",
+    "file_excerpt",
     "getdeclaredmethod",
     "newinstance",
     "getenginebyname",
@@ -99,6 +100,8 @@ const MEDIUM: &[&str] = &[
     "spawn",
     "system",
     "execute",
+    "dir",
+    "secret_key",
 ];
 
 /// String arguments that name commands or internals.
@@ -281,8 +284,10 @@ fn judge_expr(src: &[u8]) -> Expr {
             Tok::Str => {
                 let inner = &text[1..text.len().saturating_sub(1).max(1)];
                 let inner = inner.trim_ascii();
-                if one_of(inner, DANGER_STRINGS)
-                    || (inner.len() > 4 && inner.starts_with(b"__") && inner.ends_with(b"__"))
+                if inner.len() > 4 && inner.starts_with(b"__") && inner.ends_with(b"__") {
+                    // `request['__class__']`: a dunder by subscript.
+                    e.strong = true;
+                } else if one_of(inner, DANGER_STRINGS)
                     || find_ci(inner, b"freemarker.template").is_some()
                 {
                     e.danger_string = true;
@@ -785,6 +790,96 @@ mod tests {
             }
             let s = score(line);
             assert!(s < 5, "false positive ({s}): {line}");
+        }
+    }
+
+    /// Template and Java payloads in every place a server reads, plain, percent-
+    /// and base64-encoded, through the engine.
+    #[test]
+    fn placements() {
+        use crate::{analyze, AttackClass, Request};
+        let cases = [
+            (
+                AttackClass::Ssti,
+                "{{config.__class__.__init__.__globals__['os'].popen('id').read()}}",
+            ),
+            (
+                AttackClass::Ssti,
+                "<#assign ex=\"freemarker.template.utility.Execute\"?new()>${ex('id')}",
+            ),
+            (
+                AttackClass::JavaInjection,
+                "T(java.lang.Runtime).getRuntime().exec('id')",
+            ),
+            (
+                AttackClass::JavaInjection,
+                "%{(#_memberAccess['allowStaticMethodAccess']=true)}",
+            ),
+        ];
+        fn pct(s: &str) -> String {
+            s.bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect()
+        }
+        fn b64(s: &str) -> String {
+            const A: &[u8; 64] =
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut out = String::new();
+            for c in s.as_bytes().chunks(3) {
+                let n = (u32::from(c[0]) << 16)
+                    | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                    | u32::from(*c.get(2).unwrap_or(&0));
+                for k in 0..4 {
+                    if k <= c.len() {
+                        out.push(A[((n >> (18 - 6 * k)) & 63) as usize] as char);
+                    } else {
+                        out.push('=');
+                    }
+                }
+            }
+            out
+        }
+        for (class, p) in cases {
+            let json = format!(r#"{{"a":[{{"b":{}}}]}}"#, serde_json::to_string(p).unwrap());
+            let uri = format!("/search?q={}", pct(p));
+            let uri64 = format!("/search?q={}", pct(&b64(p)));
+            let form = format!("comment={}", pct(p));
+            let cookie = format!("prefs={}", pct(p));
+            let reqs = [
+                Request::builder().uri(&uri).build(),
+                Request::builder().uri(&uri64).build(),
+                Request::builder().uri("/").header("X-Custom", p).build(),
+                Request::builder()
+                    .uri("/")
+                    .header("Cookie", &cookie)
+                    .build(),
+                Request::builder()
+                    .method("POST")
+                    .uri("/")
+                    .header("Content-Type", "application/json")
+                    .body(&json)
+                    .build(),
+                Request::builder()
+                    .method("POST")
+                    .uri("/")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(&form)
+                    .build(),
+            ];
+            for r in &reqs {
+                let v = analyze(r);
+                assert!(
+                    v.findings().iter().any(|f| f.class == class),
+                    "{p}: {}",
+                    v.to_json()
+                );
+            }
         }
     }
 
