@@ -59,7 +59,7 @@ const EXEC_NAMES: [&str; 5] = [
 ];
 
 /// Simple names (lower case) of deserialization and bean-loading gadgets.
-const GADGET_NAMES: [&str; 22] = [
+const GADGET_NAMES: [&str; 21] = [
     "invokertransformer",
     "chainedtransformer",
     "constanttransformer",
@@ -79,9 +79,8 @@ const GADGET_NAMES: [&str; 22] = [
     "classpathxmlapplicationcontext",
     "filesystemxmlapplicationcontext",
     "groovyshell",
-    "mlet",
-    "urlclassloader",
     "elprocessor",
+    "eventhandler",
 ];
 
 /// Names that are ordinary alone but complete a chain with an exec class
@@ -525,7 +524,7 @@ fn exploit_calls(value: &[u8], best: &mut Best) -> u8 {
         let score = if distinct >= 2 && (getruntime || weight >= 3) {
             10
         } else if getruntime {
-            6
+            4
         } else if weight >= 2 {
             3
         } else {
@@ -565,11 +564,27 @@ fn classes(value: &[u8], ctx: &Ctx, calls: u8, best: &mut Best) {
             continue;
         }
         let tier = t.tiers[m.pattern().as_usize()];
+        // A listed package or class followed by more of a qualified name
+        // (`...functors.InvokerTransformer`): judge the whole name.
+        let listed_end = e;
+        let mut e = e;
+        while value.get(e) == Some(&b'.') {
+            let n = value[e + 1..].iter().take_while(|&&b| is_ident(b)).count();
+            let next = value.get(e + 1 + n).copied();
+            // Stop before a method call: `Runtime.getRuntime(`.
+            if n == 0 || next == Some(b'(') || next.is_some_and(|b| b.is_ascii_whitespace()) {
+                break;
+            }
+            e += 1 + n;
+        }
         let before = value[..s].iter().rev().find(|b| !b.is_ascii_whitespace());
         let after_ws = value[e..].iter().position(|b| !b.is_ascii_whitespace());
         let after = after_ws.map(|p| value[e + p]);
-        let isolated =
-            ctx.key || (before.is_none_or(|&b| opens_value(b)) && after.is_none_or(closes_value));
+        // A longer name under a listed ordinary package is just a class.
+        let extended_type = tier == Tier::Type && e != listed_end;
+        let isolated = !extended_type
+            && (ctx.key
+                || (before.is_none_or(|&b| opens_value(b)) && after.is_none_or(closes_value)));
         // Used: a call, OGNL static access, a constructor or a method chain.
         let used = match after {
             Some(b'(') | Some(b'@') => true,
@@ -673,7 +688,7 @@ fn chains(value: &[u8], ctx: &Ctx, best: &mut Best) {
             .is_some_and(|&b| b == b'(');
         let strong = (exec > 0 && !property && (root || gadget > 0 || companion > 0 || exec > 1))
             || (gadget > 0 && (root || exec > 0 || gadget > 1))
-            || (gadget > 0 && last_gadget && call && segs > 1);
+            || (gadget > 0 && last_gadget && (call || segs >= 3) && segs > 1);
         if strong {
             best.offer("java.gadget-chain", 10, span.clone());
         } else if gadget > 0 && segs == 1 && ctx.key {

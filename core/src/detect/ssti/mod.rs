@@ -27,7 +27,8 @@
 //!   and statements; 4 in `${ }`, which JS template literals share).
 //! - `ssti.constant-condition` (8): `{% if True %}`, `<% if 1 %>`.
 //! - `ssti.probe` (8): Handlebars `{{#with "s" as |x|}}`, Freemarker `?api`,
-//!   `{$smarty.version}`.
+//!   `{$smarty.version}`, and the polyglot `${{<%[%'"}}%\` that fuzzers send
+//!   to see which engine errors.
 //! - `ssti.call` (3): a call on a medium-risk name (`config`, `request`,
 //!   `self`) without more; weak, adds up with other findings.
 
@@ -49,6 +50,10 @@ const STRONG: &[&str] = &[
     "getfilter",
     "subprocess",
     "popen",
+    "popen3",
+    "open3",
+    "execsync",
+    "spawnsync",
     "getruntime",
     "forname",
     "getclass",
@@ -396,7 +401,8 @@ pub(crate) fn detect(value: &[u8], _ctx: &Ctx) -> Option<Hit> {
         return None;
     }
     let mut best = Best::default();
-    let passes: [fn(&[u8], &mut Best); 8] = [
+    let passes: [fn(&[u8], &mut Best); 9] = [
+        polyglot,
         double_curly,
         statements,
         braced_expressions,
@@ -413,6 +419,35 @@ pub(crate) fn detect(value: &[u8], _ctx: &Ctx) -> Option<Hit> {
         }
     }
     best.0
+}
+
+/// The template-syntax fuzzing probe (`${{<%[%'"}}%\.`): openers of three or
+/// more engines packed together, which no template or prose contains.
+fn polyglot(value: &[u8], best: &mut Best) {
+    const OPENERS: [[u8; 2]; 6] = [*b"${", *b"{{", *b"<%", *b"[%", *b"#{", *b"{%"];
+    const WINDOW: usize = 12;
+    // Bit k set when opener k starts at that byte.
+    let kind = |i: usize| -> u8 {
+        let pair = [value[i], *value.get(i + 1).unwrap_or(&0)];
+        OPENERS
+            .iter()
+            .position(|o| *o == pair)
+            .map_or(0, |k| 1u8 << k)
+    };
+    let mut from = 0;
+    while let Some(p) = memchr::memchr3(b'$', b'{', b'<', &value[from..]) {
+        let at = from + p;
+        from = at + 1;
+        if kind(at) == 0 {
+            continue;
+        }
+        let end = value.len().min(at + WINDOW);
+        let mask = (at..end).fold(0u8, |m, i| m | kind(i));
+        if mask.count_ones() >= 3 {
+            best.offer("ssti.probe", 8, at..end);
+            return;
+        }
+    }
 }
 
 /// Iterates `open ... close` pairs (no nesting), giving the content range.
