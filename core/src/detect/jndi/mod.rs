@@ -266,12 +266,42 @@ fn lookup(content: &[u8], has_inner: bool, span: (usize, usize), seen: &mut Seen
         (Some(a), b"lower") => a.to_ascii_lowercase(),
         (Some(a), b"upper") => upper(a),
         (Some(a), b"date") => date(a),
+        (Some(a), b"base64") => base64(a).unwrap_or_else(|| wrap(content)),
         _ => match default {
             Some(d) => d.to_vec(),
             // Log4j leaves an unresolvable lookup as it was written.
             None => wrap(content),
         },
     }
+}
+
+/// Standard or URL-safe base64, padding optional; `None` when invalid.
+fn base64(s: &[u8]) -> Option<Vec<u8>> {
+    let s = s.trim_ascii();
+    let s = s
+        .strip_suffix(b"==")
+        .or_else(|| s.strip_suffix(b"="))
+        .unwrap_or(s);
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in s {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }
 
 /// Java's `toUpperCase`, which also maps the dotless `ı` to `I` and the long

@@ -568,6 +568,15 @@ fn brace_end(value: &[u8], body: usize) -> usize {
     limit
 }
 
+fn is_log4j_lookup(content: &[u8]) -> bool {
+    let c = content.trim_ascii_start();
+    if c.starts_with(b"${") || c.starts_with(b":") {
+        return true;
+    }
+    let n = c.iter().take_while(|&&b| b.is_ascii_alphanumeric()).count();
+    n > 0 && c.get(n) == Some(&b':') && c.get(n + 1) != Some(&b':')
+}
+
 /// `${...}`, `#{...}`, `*{...}` and Razor `@{...}`.
 fn braced_expressions(value: &[u8], best: &mut Best) {
     let mut from = 0;
@@ -586,6 +595,12 @@ fn braced_expressions(value: &[u8], best: &mut Best) {
         };
         let body = brace + 1;
         let end = brace_end(value, body);
+        if arith == 4 && is_log4j_lookup(&value[body..end]) {
+            // `${prefix:...}` and `${::-x}` are Log4j lookups, judged by
+            // the `jndi` detector.
+            from = end.max(body);
+            continue;
+        }
         let e = judge_expr(&value[body..end]);
         if let Some((rule, s)) = score_expr(&e, arith) {
             best.offer(rule, s, brace - 1..(end + 1).min(value.len()));
