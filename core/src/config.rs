@@ -163,7 +163,11 @@ impl Config {
     pub fn from_toml(text: &str) -> Result<Config, Error> {
         let cfg: Config = toml::from_str(text).map_err(|e| {
             let msg = e.message().to_string();
-            Error::config(field_in_message(&msg), msg)
+            let field = field_in_message(&msg).or_else(|| {
+                let start = e.span()?.start;
+                toml_key_at(text, start)
+            });
+            Error::config(field, msg)
         })?;
         cfg.validate()?;
         Ok(cfg)
@@ -177,7 +181,9 @@ impl Config {
     pub fn from_json(text: &str) -> Result<Config, Error> {
         let cfg: Config = serde_json::from_str(text).map_err(|e| {
             let msg = e.to_string();
-            Error::config(field_in_message(&msg), msg)
+            let field =
+                field_in_message(&msg).or_else(|| json_key_before(text, e.line(), e.column()));
+            Error::config(field, msg)
         })?;
         cfg.validate()?;
         Ok(cfg)
@@ -201,32 +207,51 @@ impl Config {
     }
 }
 
-/// serde reports an unknown field as "unknown field `x`" and a bad value
-/// without the path; recover a field name for [`Error::field`].
+/// serde names an unknown or missing field in its message ("unknown field
+/// `x`"); recover it for [`Error::field`].
 #[cfg(feature = "serde")]
 fn field_in_message(msg: &str) -> Option<String> {
-    if let Some(rest) = msg.split("field `").nth(1) {
-        return rest.split('`').next().map(str::to_string);
+    let rest = msg.split("field `").nth(1)?;
+    rest.split('`').next().map(str::to_string)
+}
+
+/// A bad JSON value is reported at a line and column: the key is the last
+/// `"name":` before it.
+#[cfg(feature = "serde")]
+fn json_key_before(text: &str, line: usize, column: usize) -> Option<String> {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let before = text.get(..(line_start + column).min(text.len()))?;
+    let colon = before.rfind(':')?;
+    let key = before[..colon].trim_end().strip_suffix('"')?;
+    let open = key.rfind('"')?;
+    Some(key[open + 1..].to_string())
+}
+
+/// A bad TOML value is reported with its position, not its key: read the
+/// key of the line at `pos`, dotted with the table it is in (`limits.max_inputs`).
+#[cfg(feature = "serde")]
+fn toml_key_at(text: &str, pos: usize) -> Option<String> {
+    let before = text.get(..pos)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next()?;
+    let key = line.split('=').next()?.trim();
+    if key.is_empty() || key.starts_with('[') {
+        return None;
     }
-    // toml: "invalid type: integer `-1`, expected u32\nin `threshold`" forms
-    // vary by version; look for a known field name in the text.
-    const FIELDS: [&str; 11] = [
-        "max_body_bytes",
-        "max_decode_depth",
-        "max_json_depth",
-        "max_inputs",
-        "sensitivity",
-        "threshold",
-        "exclusions",
-        "classes",
-        "path_prefix",
-        "part",
-        "class",
-    ];
-    FIELDS
-        .into_iter()
-        .find(|f| msg.contains(f))
-        .map(str::to_string)
+    let table = before[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim());
+    Some(match table {
+        Some(t) => format!("{t}.{key}"),
+        None => key.to_string(),
+    })
 }
 
 #[cfg(feature = "serde")]
@@ -289,6 +314,11 @@ mod tests {
         assert_eq!(err.field(), Some("threshold"));
         let err = Config::from_toml("sensitivity = \"extreme\"").unwrap_err();
         assert!(err.to_string().contains("extreme"), "{err}");
+        assert_eq!(err.field(), Some("sensitivity"));
+        let err = Config::from_toml("threshold = 5\n[limits]\nmax_inputs = \"many\"").unwrap_err();
+        assert_eq!(err.field(), Some("limits.max_inputs"));
+        let err = Config::from_json(r#"{"limits": {"max_inputs": "many"}}"#).unwrap_err();
+        assert_eq!(err.field(), Some("max_inputs"));
         let err = Config::from_json(r#"{"classes": ["sqli", "nope"]}"#).unwrap_err();
         assert!(err.to_string().contains("nope"), "{err}");
         let err = Config::from_toml("[[exclusions]]\n").unwrap_err();

@@ -57,3 +57,8 @@ pub fn analyze(req: &Request<'_>) -> Verdict {
         .get_or_init(|| Engine::new(Config::default()).expect("the default configuration is valid"))
         .analyze(req)
 }
+
+/// The README's Rust examples run as doc tests, so the front door stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
