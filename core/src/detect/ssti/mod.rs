@@ -22,7 +22,8 @@
 //!   used in an expression, `|attr(`, command names passed as filter
 //!   arguments, backticks in ERB, `T(pkg.Class)`, `?new()`.
 //! - `ssti.code` (10): code blocks with imports (`<% import os %>`), Smarty
-//!   `{php}` and PHP function tags (`{system('id')}`).
+//!   `{php}` and PHP function tags (`{system('id')}`), Perl `@{[ system 'id' ]}`
+//!   interpolation.
 //! - `ssti.arithmetic` (8 in `{{ }}`, `#{ }`, `<%= %>`, `@( )`; 6 in `*{ }`
 //!   and statements; 4 in `${ }`, which JS template literals share).
 //! - `ssti.constant-condition` (8): `{% if True %}`, `<% if 1 %>`.
@@ -750,6 +751,37 @@ fn smarty(value: &[u8], best: &mut Best) {
     }
 }
 
+/// Perl's `@{[ ... ]}` runs code inside an interpolated string (a Perl
+/// template or `eval "..."` of user text): commands, files and `%ENV`.
+fn perl_interpolation(value: &[u8], body: usize, at: usize, best: &mut Best) {
+    const SINKS: [&str; 10] = [
+        "system", "exec", "open", "qx", "readpipe", "eval", "require", "unlink", "fork", "syscall",
+    ];
+    let end = value.len().min(body + MAX_EXPR);
+    let code = &value[body..end];
+    let code = match memchr::memmem::find(code, b"]") {
+        Some(p) if memchr::memmem::find(code, b"{").is_none() => &code[..p],
+        _ => code,
+    };
+    let mut i = 0;
+    while i < code.len() {
+        if is_ident_start(code[i]) && (i == 0 || !is_ident(code[i - 1])) {
+            let n = code[i..].iter().take_while(|&&b| is_ident(b)).count();
+            if one_of(&code[i..i + n], &SINKS) {
+                best.offer("ssti.code", 10, at..body + i + n);
+                return;
+            }
+            i += n;
+            continue;
+        }
+        if code[i] == b'`' || code[i..].starts_with(b"%ENV") {
+            best.offer("ssti.code", 10, at..body + i + 1);
+            return;
+        }
+        i += 1;
+    }
+}
+
 /// Razor `@( ... )` expressions and `@Namespace.Call(` code.
 fn razor(value: &[u8], best: &mut Best) {
     let mut from = 0;
@@ -761,6 +793,12 @@ fn razor(value: &[u8], best: &mut Best) {
             continue;
         }
         let body = at + 1;
+        if value[body..].starts_with(b"{[") {
+            perl_interpolation(value, body + 2, at, best);
+            if best.done() {
+                return;
+            }
+        }
         if value.get(body) == Some(&b'(') {
             let mut depth = 1usize;
             let limit = value.len().min(body + 1 + MAX_EXPR);
