@@ -41,7 +41,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::{Ctx, Hit};
 use crate::verdict::Part;
@@ -144,7 +144,9 @@ enum Tier {
 }
 
 struct Tables {
-    /// Class names from `classes.txt`, ASCII case-insensitive.
+    /// Class names from `classes.txt`, then the exec, gadget and
+    /// class-loader names that start a chain judgement; ASCII
+    /// case-insensitive. Patterns past `tiers.len()` are trigger words.
     classes: AhoCorasick,
     tiers: Vec<Tier>,
     /// Base64 cores of [`B64_KEYWORDS`], case-sensitive.
@@ -174,9 +176,16 @@ fn tables() -> &'static Tables {
             });
             names.push(name.trim().to_string());
         }
+        let trigger_words = EXEC_NAMES
+            .iter()
+            .chain(&GADGET_NAMES)
+            .chain(&COMPANION_NAMES)
+            .chain(&["classloader"]);
+        names.extend(trigger_words.map(|w| w.to_string()));
         let classes = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&names)
             .expect("class names build");
         let mut cores = Vec::new();
@@ -205,6 +214,7 @@ fn tables() -> &'static Tables {
         }
         let b64 = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&cores)
             .expect("base64 cores build");
         Tables {
@@ -288,10 +298,6 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         if best.done() {
             return best.0;
         }
-        chains(value, ctx, &mut best);
-        if best.done() {
-            return best.0;
-        }
     }
     if has_ognl {
         ognl(value, &mut best);
@@ -302,8 +308,21 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     best.0
 }
 
+/// Base64 (standard and URL-safe) value of each byte, or 255.
+const B64_TABLE: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[B64_ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t[b'-' as usize] = 62;
+    t[b'_' as usize] = 63;
+    t
+};
+
 fn is_b64(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+    B64_TABLE[b as usize] != 255
 }
 
 fn is_ident(b: u8) -> bool {
@@ -311,71 +330,72 @@ fn is_ident(b: u8) -> bool {
 }
 
 fn b64_value(b: u8) -> Option<u64> {
-    Some(match b {
-        b'A'..=b'Z' => b - b'A',
-        b'a'..=b'z' => b - b'a' + 26,
-        b'0'..=b'9' => b - b'0' + 52,
-        b'+' | b'-' => 62,
-        b'/' | b'_' => 63,
-        _ => return None,
-    } as u64)
+    match B64_TABLE[b as usize] {
+        255 => None,
+        v => Some(u64::from(v)),
+    }
 }
 
 /// Java serialization magic at the start of a token.
 fn deserialization(value: &[u8], best: &mut Best) {
-    const MAGIC: u32 = 0xACED_0005;
     // Raw stream bytes: `AC ED` is never UTF-8 text followed by `00 05`.
     if let Some(p) = memchr::memmem::find(value, &[0xAC, 0xED, 0x00, 0x05]) {
         best.offer("java.deserialization", 10, p..p + 4);
         return;
     }
-    let mut i = 0;
-    while i < value.len() {
-        // Skip to the start of the next token.
-        if !is_b64(value[i]) || (i > 0 && is_b64(value[i - 1])) {
-            i += 1;
-            continue;
-        }
-        let tok_end = value[i..]
-            .iter()
-            .position(|&b| !is_b64(b))
-            .map_or(value.len(), |p| i + p);
-        let tok = &value[i..tok_end];
-        if tok.len() >= 8 && tok[..8].eq_ignore_ascii_case(b"aced0005") {
-            best.offer("java.deserialization", 10, i..i + 8);
+    let token_start = |t: usize| t == 0 || !is_b64(value[t - 1]);
+    // Hex: `aced0005` at the start of a token.
+    let mut from = 0;
+    while let Some(p) = memchr::memmem::find(&value[from..], b"0005") {
+        let at = from + p;
+        from = at + 4;
+        if at >= 4 && value[at - 4..at].eq_ignore_ascii_case(b"aced") && token_start(at - 4) {
+            best.offer("java.deserialization", 10, at - 4..at + 4);
             return;
         }
-        if tok.len() >= 6 {
-            // Up to 10 characters: 60 bits; the magic may begin at any
-            // bit of the first three characters.
-            let n = tok.len().min(10);
-            let mut bits = 0u64;
-            let mut ok = true;
-            for &c in &tok[..n] {
-                match b64_value(c) {
-                    Some(v) => bits = (bits << 6) | v,
-                    None => {
-                        ok = false;
-                        break;
-                    }
-                }
+    }
+    // Base64: where the magic begins (bit 0, 2 or 4 of a character), the
+    // next character is `O`, `z` or `s`; find those first, then decode the
+    // token that starts at most three characters before.
+    let mut checked = usize::MAX;
+    let mut from = 0;
+    while let Some(p) = memchr::memchr3(b'O', b'z', b's', &value[from..]) {
+        let q = from + p;
+        from = q + 1;
+        for k in 1..=3 {
+            let Some(t) = q.checked_sub(k) else { break };
+            if !is_b64(value[t]) {
+                break;
             }
-            let total = n * 6;
-            if ok {
-                for shift in (0..18).step_by(2) {
-                    if shift + 32 > total {
-                        break;
-                    }
-                    let v = (bits >> (total - shift - 32)) & 0xFFFF_FFFF;
-                    if v == u64::from(MAGIC) {
-                        best.offer("java.deserialization", 10, i..tok_end.min(i + 12));
-                        return;
-                    }
+            if token_start(t) && t != checked {
+                checked = t;
+                if let Some(end) = magic_at(value, t) {
+                    best.offer("java.deserialization", 10, t..end);
+                    return;
                 }
             }
         }
-        i = tok_end;
     }
+}
+
+/// Whether the base64 token at `t` holds the serialization magic starting
+/// in its first three characters; returns the end of the evidence.
+fn magic_at(value: &[u8], t: usize) -> Option<usize> {
+    const MAGIC: u64 = 0xACED_0005;
+    let tok = &value[t..value.len().min(t + 10)];
+    let n = tok.iter().take_while(|&&b| is_b64(b)).count();
+    if n < 6 {
+        return None;
+    }
+    let bits = tok[..n]
+        .iter()
+        .fold(0u64, |acc, &c| (acc << 6) | b64_value(c).unwrap_or(0));
+    let total = n * 6;
+    (0..18)
+        .step_by(2)
+        .take_while(|shift| shift + 32 <= total)
+        .any(|shift| (bits >> (total - shift - 32)) & 0xFFFF_FFFF == MAGIC)
+        .then_some(t + n)
 }
 
 fn base64_keywords(value: &[u8], best: &mut Best) {
@@ -555,8 +575,16 @@ fn closes_value(b: u8) -> bool {
 
 fn classes(value: &[u8], ctx: &Ctx, calls: u8, best: &mut Best) {
     let t = tables();
-    for m in t.classes.find_iter(value) {
+    let mut chains_done = 0;
+    for m in t.classes.find_iter(value).take(1024) {
         let (s, e) = (m.start(), m.end());
+        let Some(&tier) = t.tiers.get(m.pattern().as_usize()) else {
+            chain_around(value, s, e, &mut chains_done, ctx, best);
+            if best.done() {
+                return;
+            }
+            continue;
+        };
         // Identifier boundaries: not inside a longer name.
         if s > 0 && (is_ident(value[s - 1]) || value[s - 1] == b'.') {
             continue;
@@ -564,7 +592,6 @@ fn classes(value: &[u8], ctx: &Ctx, calls: u8, best: &mut Best) {
         if e < value.len() && is_ident(value[e]) {
             continue;
         }
-        let tier = t.tiers[m.pattern().as_usize()];
         // A listed package or class followed by more of a qualified name
         // (`...functors.InvokerTransformer`): judge the whole name.
         let listed_end = e;
@@ -617,13 +644,42 @@ fn one_of(seg: &[u8], list: &[&str]) -> bool {
 }
 
 /// Dotted identifier chains (`a.b.c`, also `a[b][c]` for Spring4Shell).
-fn chains(value: &[u8], ctx: &Ctx, best: &mut Best) {
-    let mut i = 0;
-    while i < value.len() {
-        if !is_ident(value[i]) || (i > 0 && is_ident(value[i - 1])) {
-            i += 1;
-            continue;
+/// Judges the dotted chains around a trigger word (an exec, gadget or
+/// class-loader name) at `s..e`; every other chain cannot fire.
+/// `done_to` is where earlier judgements ended.
+fn chain_around(value: &[u8], s: usize, e: usize, done_to: &mut usize, ctx: &Ctx, best: &mut Best) {
+    if s < *done_to || (s > 0 && is_ident(value[s - 1])) || (e < value.len() && is_ident(value[e]))
+    {
+        return;
+    }
+    // Back to where the chain may start (bounded).
+    let floor = s.saturating_sub(256).max(*done_to);
+    let mut p = s;
+    while p > floor && (is_ident(value[p - 1]) || is_chain_sep(value[p - 1])) {
+        p -= 1;
+    }
+    while p < e {
+        if is_ident(value[p]) && (p == 0 || !is_ident(value[p - 1])) {
+            let end = chain_at(value, p, ctx, best);
+            if best.done() {
+                return;
+            }
+            p = end.max(p + 1);
+        } else {
+            p += 1;
         }
+    }
+    *done_to = p;
+}
+
+fn is_chain_sep(b: u8) -> bool {
+    matches!(b, b'.' | b'[' | b']' | b'\'' | b'"')
+}
+
+/// Judges the dotted chain (`a.b.c`, also `a[b][c]` for Spring4Shell) that
+/// starts at identifier `i`; returns where it ends.
+fn chain_at(value: &[u8], mut i: usize, ctx: &Ctx, best: &mut Best) -> usize {
+    {
         let start = i;
         let mut root = false;
         let mut exec = 0u32;
@@ -669,7 +725,7 @@ fn chains(value: &[u8], ctx: &Ctx, best: &mut Best) {
             // Separator: `.`, or `[`/`][`/`]` brackets (with quotes).
             let mut j = i;
             let mut sep = false;
-            while j < value.len() && matches!(value[j], b'.' | b'[' | b']' | b'\'' | b'"') {
+            while j < value.len() && is_chain_sep(value[j]) {
                 j += 1;
                 sep = true;
             }
@@ -695,12 +751,7 @@ fn chains(value: &[u8], ctx: &Ctx, best: &mut Best) {
         } else if gadget > 0 && segs == 1 && ctx.key {
             best.offer("java.gadget-chain", 6, span);
         }
-        if best.done() {
-            return;
-        }
-        if i == start {
-            i += 1;
-        }
+        end
     }
 }
 
