@@ -9,8 +9,10 @@ use crate::verdict::{AttackClass, Part};
 
 pub(crate) mod java;
 pub(crate) mod jndi;
+pub(crate) mod path;
 pub(crate) mod sqli;
 pub(crate) mod ssti;
+pub(crate) mod url;
 pub(crate) mod xss;
 
 /// What a detector knows about the value it judges.
@@ -39,6 +41,9 @@ pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
     match class {
         AttackClass::Sqli => sqli::detect(value, ctx),
         AttackClass::Xss => xss::detect(value, ctx),
+        AttackClass::PathTraversal => path::detect(value, ctx),
+        AttackClass::Rfi => url::rfi(value, ctx),
+        AttackClass::Ssrf => url::ssrf(value, ctx),
         AttackClass::JavaInjection => java::detect(value, ctx),
         AttackClass::Jndi => jndi::detect(value, ctx),
         AttackClass::Ssti => ssti::detect(value, ctx),
@@ -47,9 +52,12 @@ pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
 }
 
 /// Classes with a detector, in output order.
-pub(crate) const CLASSES: [AttackClass; 5] = [
+pub(crate) const CLASSES: [AttackClass; 8] = [
     AttackClass::Sqli,
     AttackClass::Xss,
+    AttackClass::PathTraversal,
+    AttackClass::Rfi,
+    AttackClass::Ssrf,
     AttackClass::Ssti,
     AttackClass::Jndi,
     AttackClass::JavaInjection,

@@ -1,8 +1,1016 @@
-//! SQL injection. Placeholder: to be written.
+//! SQL injection.
+//!
+//! The value is lexed as SQL in each context the app may have put it in:
+//! as-is (a number, a clause), inside `'...'` and inside `"..."`. In a quoted
+//! context the first token is the string the attacker closes (the break).
+//! Comments used as whitespace are folded away; what follows the break must
+//! then read as valid SQL that changes the query, which prose with an
+//! apostrophe or a keyword never does.
+//!
+//! Rules (stable ids), score 10 unless said otherwise:
+//! - `sqli.tautology`: break, OR/XOR/`||`, an expression reaching a clean end
+//!   (`' OR 1=1--`, `' or 'a'='a`, `1 or true`, `' or 1`).
+//! - `sqli.boolean`: the same with AND/`&&` (`' AND 1=2`, `1 and 1=1`).
+//!   A bare number joined to a bare operand (`5 and 6`) scores 3.
+//! - `sqli.operator_chain`: break followed by an operator and an expression
+//!   holding a call, a subquery or a boolean (`1'+(select 1)+'`), or one
+//!   that reopens the app's string (`' - '`); a lone comparison after a
+//!   quote break (`x' = 'y'`) scores 4.
+//! - `sqli.union`: UNION [ALL|DISTINCT] SELECT after a value, or with a
+//!   select list that cannot be prose; a bare `1 union` scores 4.
+//! - `sqli.stacked`: a statement after `;` or straight after a break
+//!   (`; DROP TABLE t`, `; exec xp_cmdshell`, `;DECLARE @x`, `1 update t
+//!   set`, `;IF 1=1 ...`), or a value that is such a statement.
+//! - `sqli.comment_truncation`: a break, optional `)`, then a comment
+//!   swallowing the rest of the query (`admin'--`, `admin')#`, `' /*`);
+//!   4 when the broken-out text holds spaces (prose with a stray quote).
+//! - `sqli.clause`: ORDER BY / GROUP BY / HAVING / PROCEDURE right after a
+//!   break (`' order by 3--`, `1 order by 5`).
+//! - `sqli.expression`: a value that is by itself a subquery or query with
+//!   code in it (`(select id from users limit 1)`, `( 1 OR @a ) --`,
+//!   `ascii(substring(version(),1,1))`, `f(pw)::int`, `1=1`); a plain
+//!   `select a from b where c = 1` (how some APIs take queries) scores 4.
+//! - `sqli.blind`: time delays with numeric arguments: SLEEP, BENCHMARK,
+//!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...'.
+//! - `sqli.error_based`: EXTRACTVALUE, UPDATEXML, GTID_SUBSET, XMLTYPE...
+//!   called where an expression goes.
+//! - `sqli.system`: file, command and network access (LOAD_FILE, INTO
+//!   OUTFILE, xp_cmdshell, UTL_HTTP...).
+//!
+//! Values longer than the token window are read in overlapping windows for
+//! the rules that hold anywhere (UNION, `;` statements, delay and error
+//! calls), so padding does not hide a payload; the work stays linear.
+//!
+//! Sensitivity: `Low` reports only score-10 hits; `High` and `Paranoid`
+//! raise weak hits by 2 so that they reach the default threshold.
+
+mod grammar;
+mod keywords;
+mod lexer;
+
+use grammar::{Info, Parser};
+use keywords::{Func, Kw};
+use lexer::{Cmt, Kind, Lexer, Op, Start, Token};
 
 use super::{Ctx, Hit};
+use crate::config::Sensitivity;
+use crate::verdict::Part;
 
-/// Not yet implemented.
-pub(crate) fn detect(_value: &[u8], _ctx: &Ctx) -> Option<Hit> {
+/// Significant tokens judged per context. Payloads state their intent in
+/// the first few tokens; the cap bounds the work per value.
+const MAX_TOKENS: usize = 128;
+
+/// Score of an unambiguous injection.
+const SURE: u32 = 10;
+
+/// The folded token stream of one context.
+struct Stream {
+    toks: [Token; MAX_TOKENS],
+    len: usize,
+    /// More tokens followed than the cap holds.
+    cut: bool,
+    /// A comment running to the end of the value after the last token.
+    end_comment: Option<Token>,
+    /// The token read past a full window.
+    next: Option<Token>,
+    /// Comments standing between tokens: `SELECT/**/password`. Real
+    /// values have no use for them; evasions do.
+    inner_comments: u16,
+}
+
+/// Tokens carried over when the window slides.
+const OVERLAP: usize = 16;
+
+impl Stream {
+    fn new() -> Stream {
+        let blank = Token {
+            kind: Kind::Other,
+            start: 0,
+            end: 0,
+        };
+        Stream {
+            toks: [blank; MAX_TOKENS],
+            len: 0,
+            cut: false,
+            end_comment: None,
+            next: None,
+            inner_comments: 0,
+        }
+    }
+
+    /// Appends tokens from `lx` until the window is full or the value ends.
+    fn fill(&mut self, lx: &mut Lexer<'_>) {
+        let mut trailing = None;
+        if let Some(t) = self.next.take() {
+            self.toks[self.len] = t;
+            self.len += 1;
+        }
+        while let Some(t) = lx.next_token() {
+            if let Kind::Comment(_) = t.kind {
+                // A comment between tokens is whitespace to the server.
+                trailing.get_or_insert(t);
+                continue;
+            }
+            if trailing.take().is_some() && self.len > 0 {
+                self.inner_comments = self.inner_comments.saturating_add(1);
+            }
+            if self.len == MAX_TOKENS {
+                self.cut = true;
+                self.next = Some(t);
+                return;
+            }
+            self.toks[self.len] = t;
+            self.len += 1;
+        }
+        self.end_comment = trailing;
+    }
+
+    /// Moves the window on past a cut, keeping a few tokens of context, so
+    /// that a payload padded with harmless words is still seen. False at
+    /// the end of the value.
+    fn slide(&mut self, lx: &mut Lexer<'_>) -> bool {
+        if !self.cut {
+            return false;
+        }
+        self.toks.copy_within(self.len - OVERLAP..self.len, 0);
+        self.len = OVERLAP;
+        self.cut = false;
+        self.fill(lx);
+        true
+    }
+
+    fn tokens(&self) -> &[Token] {
+        &self.toks[..self.len]
+    }
+
+    fn parser(&self, at: usize) -> Parser<'_> {
+        let mut p = Parser::new(self.tokens(), at);
+        p.cut = self.cut;
+        p
+    }
+}
+
+/// Bytes that SQL syntax beyond plain words needs.
+fn sqlish_byte(b: u8) -> bool {
+    matches!(
+        b,
+        b'\''
+            | b'"'
+            | b'='
+            | b'('
+            | b')'
+            | b';'
+            | b'-'
+            | b'#'
+            | b'/'
+            | b'*'
+            | b'|'
+            | b'&'
+            | b'<'
+            | b'>'
+            | b'`'
+            | b'@'
+            | b','
+            | b'!'
+            | b'~'
+            | b'^'
+            | b'%'
+            | b'+'
+    )
+}
+
+/// Judges one decoded value.
+pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    let whole = detect_value(value, ctx);
+    if whole.as_ref().is_some_and(|h| h.score >= SURE) || !(ctx.key || ctx.part == Part::Body) {
+        return whole;
+    }
+    // A name or raw body holding `name=value` is a pair whose `=` was
+    // encoded once more than the rest (`pay%3DOR+1%3D1`): the app may decode
+    // and split it again, so judge the value half too.
+    let eq = memchr::memchr(b'=', value)?;
+    let name = &value[..eq];
+    let plain = !name.is_empty()
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']'));
+    if !plain {
+        return whole;
+    }
+    match detect_value(&value[eq + 1..], ctx) {
+        Some(mut h) if whole.as_ref().is_none_or(|w| h.score > w.score) => {
+            h.span = h.span.start + eq + 1..h.span.end + eq + 1;
+            Some(h)
+        }
+        _ => whole,
+    }
+}
+
+fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    // Fast reject: a single word or number, or words with no SQL
+    // punctuation and too few tokens to hold `1 union select 1`.
+    let special = value.iter().any(|&b| sqlish_byte(b));
+    if !special && value.iter().filter(|b| b.is_ascii_whitespace()).count() < 2 {
+        return None;
+    }
+    // A raw body or path holding `a+b+c` and no spaces is form-encoded text
+    // the app will decode; read it as the app will.
+    let plus_space = matches!(ctx.part, Part::Body | Part::Path)
+        && memchr::memchr(b'+', value).is_some()
+        && !value.iter().any(|&b| b == b' ' || b == b'\t');
+    let mut best: Option<Hit> = None;
+    for start in [Start::Bare, Start::Single, Start::Double] {
+        let quote = match start {
+            Start::Bare => None,
+            Start::Single => Some(b'\''),
+            Start::Double => Some(b'"'),
+        };
+        if quote.is_some_and(|q| memchr::memchr(q, value).is_none()) {
+            continue;
+        }
+        let mut lx = Lexer::new(value, start).plus_as_space(plus_space);
+        let mut s = Stream::new();
+        s.fill(&mut lx);
+        if s.len == 0 && quote.is_some() {
+            continue;
+        }
+        let mut found = judge(&s, value, start);
+        // Past the first window only the rules that hold anywhere apply.
+        while start == Start::Bare
+            && found.as_ref().is_none_or(|h| h.score < SURE)
+            && s.slide(&mut lx)
+        {
+            found = anywhere(&s, value).or(found);
+        }
+        if let Some(hit) = found {
+            if best.as_ref().is_none_or(|b| hit.score > b.score) {
+                best = Some(hit);
+            }
+        }
+        if best.as_ref().is_some_and(|b| b.score >= SURE) {
+            break;
+        }
+    }
+    let mut hit = best?;
+    match ctx.sensitivity {
+        Sensitivity::Low if hit.score < SURE => return None,
+        Sensitivity::High | Sensitivity::Paranoid if hit.score < SURE => hit.score += 2,
+        _ => {}
+    }
+    Some(hit)
+}
+
+/// The strongest hit of one context.
+fn judge(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
+    let t = s.tokens();
+    let quoted = start != Start::Bare;
+    let brk = if quoted {
+        Some((1, false))
+    } else {
+        bare_break(t)
+    };
+    let mut first = brk.and_then(|(b, weak)| after_break(s, value, b, start, weak));
+    if !quoted && first.as_ref().is_none_or(|h| h.score < SURE) {
+        first = whole_value(s, value).or(first);
+    }
+    if first.as_ref().is_some_and(|h| h.score >= SURE) {
+        return first;
+    }
+    match (first, anywhere(s, value)) {
+        (Some(a), Some(b)) => Some(if b.score > a.score { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Where the continuation starts in an unquoted value, and whether the
+/// break is weak (a word, not a number).
+fn bare_break(t: &[Token]) -> Option<(usize, bool)> {
+    // `-1 and 1>1`: a sign belongs to the number.
+    let signs = t
+        .iter()
+        .take_while(|t| t.kind == Kind::Op(Op::Sign))
+        .count();
+    let first = t.get(signs)?.kind;
+    match first {
+        Kind::Num | Kind::Str | Kind::Var | Kind::Kw(Kw::Literal) => Some((signs + 1, false)),
+        Kind::Word if signs == 0 => Some((1, true)),
+        Kind::RParen
+        | Kind::Semi
+        | Kind::Kw(Kw::And | Kw::Or | Kw::Xor | Kw::Union)
+        | Kind::Op(Op::Logic) => Some((0, false)),
+        _ => None,
+    }
+}
+
+fn hit(rule: &'static str, score: u32, start: usize, end: usize) -> Option<Hit> {
+    Some(Hit {
+        rule,
+        score,
+        span: start..end.max(start),
+    })
+}
+
+/// Whether a comment ends the query for every dialect that reads it:
+/// MySQL needs `-- ` with a space (or nothing) after the dashes.
+/// Text glued to `--` or `#` (`--force`, `#2`, `o-o---x`) is what prose and
+/// ids look like; injections end the line or follow with a space.
+fn truncates(c: &Token, value: &[u8]) -> bool {
+    let text = &value[c.start..c.end];
+    match c.kind {
+        Kind::Comment(Cmt::Line) if text[0] == b'#' => text
+            .get(1)
+            .is_none_or(|&b| !b.is_ascii_alphanumeric() && b != b'\'' && b != b'"'),
+        Kind::Comment(Cmt::Line) => {
+            let rest = &text[2..];
+            // MSSQL hides a statement from its logs when this follows `--`.
+            if rest.len() >= 11 && rest[..11].eq_ignore_ascii_case(b"sp_password") {
+                return true;
+            }
+            let dashes = rest.iter().take_while(|&&b| b == b'-').count();
+            rest.get(dashes)
+                .is_none_or(|&b| b <= b' ' || matches!(b, b'+' | b'#' | b'!' | b';'))
+        }
+        Kind::Comment(_) => true,
+        _ => false,
+    }
+}
+
+/// A value ending inside a string is valid only when the app's own quote
+/// closes it: in a quoted context, a string opened with that same quote.
+fn tail_ok(t: &[Token], value: &[u8], start: Start) -> bool {
+    let Some(last) = t.last() else { return true };
+    if last.kind != Kind::StrOpen {
+        return true;
+    }
+    let quote = match start {
+        Start::Bare => return false,
+        Start::Single => b'\'',
+        Start::Double => b'"',
+    };
+    value[last.start..]
+        .iter()
+        .find(|b| !b.is_ascii_alphanumeric() && **b != b'_')
+        == Some(&quote)
+}
+
+/// After an expression: the rest is nothing, closing parentheses the app
+/// opened, or the start of another clause or statement.
+fn clean_end(p: &mut Parser<'_>) -> bool {
+    let mut closed = false;
+    while p.eat(Kind::RParen) {
+        closed = true;
+    }
+    // `(select ...) as test`: an alias for the closed subquery.
+    if closed && p.peek() == Some(Kind::Kw(Kw::As)) && p.peek_at(1) == Some(Kind::Word) {
+        p.i += 2;
+    }
+    match p.peek() {
+        None => true,
+        Some(Kind::Semi) => true,
+        Some(Kind::Kw(k)) => matches!(
+            k,
+            Kw::Union
+                | Kw::SetOp
+                | Kw::Order
+                | Kw::Group
+                | Kw::Having
+                | Kw::Limit
+                | Kw::Into
+                | Kw::Procedure
+                | Kw::From
+                | Kw::Where
+                | Kw::Offset
+                | Kw::For
+        ),
+        _ => false,
+    }
+}
+
+/// Span end: the last token consumed, or the trailing comment when the
+/// parse reached the end.
+fn span_end(s: &Stream, p: &Parser<'_>) -> usize {
+    let t = s.tokens();
+    if p.i >= t.len() {
+        if let Some(c) = &s.end_comment {
+            return c.end;
+        }
+    }
+    t.get(p.i.saturating_sub(1)).map_or(0, |t| t.end)
+}
+
+/// Rules that start right after the break.
+fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> Option<Hit> {
+    let t = s.tokens();
+    let quoted = start != Start::Bare;
+    let mut p = s.parser(b);
+    let mut closers = 0;
+    while p.eat(Kind::RParen) {
+        closers += 1;
+    }
+    let here = p.i;
+    let from = if b > 0 {
+        t[b - 1].end
+    } else {
+        t.first().map_or(0, |t| t.start)
+    };
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    let system_var =
+        b > 0 && t[b - 1].kind == Kind::Var && value[t[b - 1].start..].starts_with(b"@@");
+    let Some(k) = p.peek() else {
+        if commented && (quoted || closers > 0 || system_var) && b > 0 {
+            let end = s.end_comment.as_ref().map_or(from, |c| c.end);
+            // `admin'--` closes a single value; `FOO BAR'# x` is more
+            // likely prose with a stray quote.
+            let value_like = !value[t[b - 1].start..t[b - 1].end]
+                .iter()
+                .any(u8::is_ascii_whitespace);
+            let score = if value_like { SURE } else { 4 };
+            return hit("sqli.comment_truncation", score, from, end);
+        }
+        return None;
+    };
+    // Expressions must leave the query well-formed; statements and delay
+    // calls are hostile even when the rest is broken.
+    let tail = tail_ok(t, value, start);
+    match k {
+        Kind::Kw(Kw::And | Kw::Or | Kw::Xor) | Kind::Op(Op::Logic) => {
+            if !tail {
+                return None;
+            }
+            p.i += 1;
+            if !p.expr() {
+                return None;
+            }
+            // Proof enough whatever follows: a subquery, a comparison of two
+            // literals, or a comparison over SQL built-ins (`1 and
+            // ascii(substring(user(),1,1))=109` with a log's note glued on).
+            let proof = p.info.subqueries > 0
+                || p.info.lit_cmp > 0
+                || (p.info.known_calls > 1 && p.info.cmp > 0);
+            let proven = proof && !weak;
+            if !clean_end(&mut p) && !proven {
+                return None;
+            }
+            let info = p.info;
+            if let Some(h) = special_calls(&info, from, span_end(s, &p)) {
+                return Some(h);
+            }
+            let or = matches!(k, Kind::Kw(Kw::Or | Kw::Xor)) || k == Kind::Op(Op::Logic);
+            let rule = if or { "sqli.tautology" } else { "sqli.boolean" };
+            // A leading `||` or `&&` is common punctuation in ids and
+            // cookies; it needs more than a comparison to count.
+            let symbolic = b == 0 && matches!(k, Kind::Op(_));
+            // `' or 1`: a literal truth value after a quote break.
+            let literal = quoted
+                && p.i == here + 2
+                && matches!(t[here + 1].kind, Kind::Num | Kind::Kw(Kw::Literal));
+            let structured = (info.cmp > 0 && !symbolic)
+                || literal
+                || info.known_calls > 0
+                || info.subqueries > 0
+                || info.literals > 0
+                || commented
+                || closers > 0
+                || reopens(t, value, b, here, p.i, start);
+            let score = if structured {
+                SURE
+            } else if weak {
+                return None;
+            } else {
+                3
+            };
+            hit(rule, score, from, span_end(s, &p))
+        }
+        Kind::Op(Op::Cmp | Op::Arith | Op::Sign)
+        | Kind::Kw(
+            Kw::WordOp
+            | Kw::In
+            | Kw::Between
+            | Kw::Not
+            | Kw::Sounds
+            | Kw::Similar
+            | Kw::Is
+            | Kw::NotNull
+            | Kw::Collate,
+        ) => {
+            if weak || !tail {
+                return None;
+            }
+            let ok = if matches!(k, Kind::Kw(Kw::Is | Kw::NotNull | Kw::Collate)) {
+                p.postfixes() && p.expr_tail()
+            } else {
+                p.binop() && p.operand() && p.expr_tail()
+            };
+            if !ok || !clean_end(&mut p) {
+                return None;
+            }
+            let info = p.info;
+            if let Some(h) = special_calls(&info, from, span_end(s, &p)) {
+                return Some(h);
+            }
+            let strong = info.known_calls > 0
+                || info.subqueries > 0
+                || (info.logic > 0 && (quoted || info.cmp > 0));
+            // `' - '`: the chain reopens the app's string, as only an
+            // injection that expects the closing quote does. A quoted
+            // operator glued to its quotes (`"&"`, `'*'`) is prose.
+            let reopens = reopens(t, value, b, here, p.i, start);
+            let score = if strong || reopens || (commented && quoted) {
+                SURE
+            } else if quoted && info.cmp > 0 {
+                4
+            } else {
+                return None;
+            };
+            hit("sqli.operator_chain", score, from, span_end(s, &p))
+        }
+        Kind::Kw(Kw::Union | Kw::SetOp) => union_at(s, here, (b > 0 && !weak) || closers > 0),
+        Kind::Semi => stacked_at(s, value, here),
+        // MSSQL runs `1 update t set ...` / `x'exec ...` without `;`.
+        Kind::Kw(
+            Kw::Insert
+            | Kw::Update
+            | Kw::Delete
+            | Kw::Drop
+            | Kw::Create
+            | Kw::Alter
+            | Kw::Truncate
+            | Kw::Exec
+            | Kw::Declare
+            | Kw::Shutdown
+            | Kw::Waitfor
+            | Kw::Select
+            | Kw::If,
+        ) if !weak && b > 0 => statement_at(s, value, here, 0),
+        Kind::Kw(Kw::Order | Kw::Group) if !weak => {
+            p.i += 1;
+            if !p.eat_kw(Kw::By) || !p.expr() {
+                return None;
+            }
+            while p.eat(Kind::Comma) || p.eat_kw(Kw::Asc) {
+                if matches!(p.peek(), Some(Kind::Comma | Kind::Kw(Kw::Asc))) {
+                    continue;
+                }
+                if !p.at_end() && !p.expr() {
+                    return None;
+                }
+            }
+            // `1 order by 5`: column positions, the probe for a UNION's width.
+            let by_number = t[here + 2].kind == Kind::Num;
+            if !clean_end(&mut p)
+                || !(quoted
+                    || closers > 0
+                    || commented
+                    || p.info.calls > 0
+                    || p.info.subqueries > 0
+                    || by_number)
+            {
+                return None;
+            }
+            hit("sqli.clause", SURE, from, span_end(s, &p))
+        }
+        Kind::Kw(Kw::Having) if !weak => {
+            p.i += 1;
+            if !p.expr() || !clean_end(&mut p) || p.info.cmp == 0 {
+                return None;
+            }
+            hit("sqli.clause", SURE, from, span_end(s, &p))
+        }
+        Kind::Kw(Kw::Procedure) if !weak => {
+            p.i += 1;
+            if !matches!(p.peek(), Some(Kind::Func(_))) || !p.operand() {
+                return None;
+            }
+            hit("sqli.clause", SURE, from, span_end(s, &p))
+        }
+        _ => None,
+    }
+}
+
+/// A value that is by itself a query or an expression with a subquery or
+/// a trailing comment: `(select id from users limit 1)`, `( 1 OR @a ) --`,
+/// `select 1,2 from t where`. Prose reads as neither.
+fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    // `1 * 1 --`: a comment set apart from the code, as typed by hand.
+    let spaced_comment = s.end_comment.as_ref().is_some_and(|c| {
+        c.start > 0 && value[c.start - 1].is_ascii_whitespace() && truncates(c, value)
+    });
+    let mut p = s.parser(0);
+    while p.eat(Kind::LParen) {}
+    let first = p.i;
+    if first == 0 && matches!(t.first().map(|t| t.kind), Some(Kind::Kw(_) | Kind::Func(_))) {
+        // A value that is a whole statement: `IF EXISTS (...) DROP TABLE t`.
+        if t[0].kind != Kind::Kw(Kw::Select) {
+            if let Some(h) = statement_at(s, value, 0, 0) {
+                return Some(h);
+            }
+        }
+    }
+    if p.eat_kw(Kw::Select) {
+        let items = p.i;
+        if p.select_items() && clean_end(&mut p) && select_is_code(t, items, p.i) {
+            // `(select ...)`: a subquery pasted where a value goes.
+            let grouped = t[items..p.i]
+                .iter()
+                .any(|t| matches!(t.kind, Kind::Kw(Kw::Group | Kw::Having | Kw::Union)));
+            let sure = p.info.calls > 0
+                || p.info.subqueries > 0
+                || p.info.vars > 0
+                || commented
+                || first > 0
+                || grouped
+                || s.inner_comments > 0;
+            if let Some(h) = special_calls(&p.info, t[first].start, span_end(s, &p)) {
+                return Some(h);
+            }
+            // A plain `select a from b` is also how some public APIs (YQL)
+            // take queries: weak on its own.
+            if sure || from_ok(t, items, p.i) {
+                let score = if sure { SURE } else { 4 };
+                return hit("sqli.expression", score, t[first].start, span_end(s, &p));
+            }
+        }
+    }
+    let mut p = s.parser(0);
+    if !p.expr() || !clean_end(&mut p) || !p.at_end() {
+        return None;
+    }
+    let info = p.info;
+    if !tail_ok(t, value, Start::Bare) {
+        return None;
+    }
+    let structure = info.logic > 0 || info.calls > 0;
+    let parens = t.iter().any(|t| t.kind == Kind::LParen);
+    let sure = info.subqueries > 0
+        || (commented && structure)
+        || (spaced_comment && (info.ops > 0 || parens))
+        || (info.logic > 0 && info.lit_cmp > 0)
+        // `1=1`, `'a' like 'a'`: a value that is only a tautology.
+        || (info.lit_cmp > 0 && info.ops == 1 && t.len() == 3 && {
+            let (a, b) = (&t[0], &t[2]);
+            a.kind == b.kind && value[a.start..a.end] == value[b.start..b.end]
+        })
+        || (info.logic > 0 && info.calls > 0 && info.cmp > 0)
+        || (info.calls > 0 && info.vars > 0)
+        || info.cases > 0
+        || info.known_calls >= 2
+        // `f(password)::int`: a cast that fails with the data in its message.
+        || (info.calls > 0 && info.casts > 0);
+    if sure {
+        if let Some(h) = special_calls(&info, 0, span_end(s, &p)) {
+            return Some(h);
+        }
+        return hit("sqli.expression", SURE, t[0].start, span_end(s, &p));
+    }
     None
 }
+
+/// `FROM` in `t[from..end]` names a table the way SQL does: a (qualified)
+/// name or subquery, at most one alias, then a clause, a list or the end.
+fn from_ok(t: &[Token], from: usize, end: usize) -> bool {
+    let Some(at) = t[from..end]
+        .iter()
+        .position(|t| t.kind == Kind::Kw(Kw::From))
+    else {
+        return false;
+    };
+    let mut i = from + at + 1;
+    match t.get(i).map(|t| t.kind) {
+        Some(Kind::Word | Kind::Var | Kind::LParen | Kind::Kw(Kw::ObjectType)) => i += 1,
+        _ => return false,
+    }
+    while t.get(i).map(|t| t.kind) == Some(Kind::Dot) {
+        i += 2;
+    }
+    if t.get(i).map(|t| t.kind) == Some(Kind::Word) {
+        i += 1;
+    }
+    matches!(
+        t.get(i).map(|t| t.kind),
+        None | Some(Kind::Kw(_) | Kind::Comma | Kind::RParen | Kind::Semi)
+    )
+}
+
+/// Whether the continuation `t[here..end]` after a quote break ends by
+/// reopening the app's string (`' - '`, `'AND'`, `A' || 'B`): only an
+/// injection that expects the app's closing quote is written so. A quote
+/// after a space opens a quotation in prose (`SMALL "&" SIGN`), and in the
+/// double-quote context the operator must stand apart from its quotes.
+fn reopens(t: &[Token], value: &[u8], b: usize, here: usize, end: usize, start: Start) -> bool {
+    if start == Start::Bare || b == 0 || end == 0 || t[end - 1].kind != Kind::StrOpen {
+        return false;
+    }
+    // A run of quotes (`'*''''''`) is noise, not a reopened string.
+    let open = &value[t[end - 1].start..t[end - 1].end];
+    if open.len() > 2 && open.iter().all(|&c| c == b'\'' || c == b'"') {
+        return false;
+    }
+    let brk = &value[t[b - 1].start..t[b - 1].end];
+    let content = &brk[..brk.len() - 1];
+    // A quote after a space or `=(` opens a quotation (`SMALL "&" SIGN`,
+    // `q="MOD"`); after a value it closes one.
+    let opening = content
+        .last()
+        .is_none_or(|&c| c.is_ascii_whitespace() || b"=([{:,&".contains(&c));
+    let spaced = t[here].start > t[b - 1].end;
+    let symbol = matches!(t[here].kind, Kind::Op(_));
+    match start {
+        // `A '=' B`, `' ^ '`: quoted symbols are the libinjection probes.
+        Start::Single => symbol || !opening,
+        // `1"OR!"a`, `" - "`.
+        _ => {
+            let value_like = !content.is_empty() && !content.iter().any(u8::is_ascii_whitespace);
+            !opening && if symbol { spaced } else { value_like }
+        }
+    }
+}
+
+/// Blind, error-based and system calls met while parsing an injected
+/// expression.
+fn special_calls(info: &Info, from: usize, end: usize) -> Option<Hit> {
+    if info.blind.is_some() {
+        return hit("sqli.blind", SURE, from, end);
+    }
+    if info.error.is_some() {
+        return hit("sqli.error_based", SURE, from, end);
+    }
+    if info.system.is_some() {
+        return hit("sqli.system", SURE, from, end);
+    }
+    None
+}
+
+/// A select list that cannot be prose: something other than one word.
+fn select_is_code(t: &[Token], first: usize, end: usize) -> bool {
+    let head = t.get(first).map(|t| t.kind);
+    let code_head = !matches!(head, Some(Kind::Word | Kind::Kw(Kw::ObjectType)) | None);
+    let listy = t[first.min(end)..end].iter().any(|t| {
+        matches!(
+            t.kind,
+            Kind::Comma | Kind::Kw(Kw::From | Kw::Group | Kw::Having)
+        )
+    });
+    code_head || listy
+}
+
+/// `UNION [ALL|DISTINCT] [(] SELECT items` at `at`. `after_value`: the
+/// UNION follows a value (a number, a string, `)`), the usual injection.
+fn union_at(s: &Stream, at: usize, after_value: bool) -> Option<Hit> {
+    let t = s.tokens();
+    let mut p = s.parser(at + 1);
+    while matches!(p.peek(), Some(Kind::Kw(Kw::All | Kw::Distinct))) {
+        p.i += 1;
+    }
+    while p.eat(Kind::LParen) {}
+    if p.at_end() && after_value && !s.cut {
+        // `-1 union/*`, `-1 union`: a value negated to return nothing, or
+        // the rest of the query commented out, ahead of a UNION.
+        let negated =
+            at >= 2 && t[at - 2].kind == Kind::Op(Op::Sign) && t[at - 1].kind == Kind::Num;
+        let score = if s.end_comment.is_some() || negated {
+            SURE
+        } else {
+            4
+        };
+        return hit("sqli.union", score, t[at].start, t[at].end);
+    }
+    if !p.eat_kw(Kw::Select) {
+        return None;
+    }
+    let first = p.i;
+    if !p.select_items() {
+        return if after_value {
+            hit("sqli.union", SURE, t[at].start, t[first - 1].end)
+        } else {
+            None
+        };
+    }
+    if !after_value && !select_is_code(t, first, p.i) {
+        return None;
+    }
+    if !clean_end(&mut p) && !select_is_code(t, first, p.i) {
+        return None;
+    }
+    if let Some(h) = special_calls(&p.info, t[at].start, span_end(s, &p)) {
+        return Some(h);
+    }
+    hit("sqli.union", SURE, t[at].start, span_end(s, &p))
+}
+
+/// `;` followed by the head of a statement that changes or reads data.
+fn stacked_at(s: &Stream, value: &[u8], at: usize) -> Option<Hit> {
+    let t = s.tokens();
+    let mut i = at;
+    while t.get(i).is_some_and(|t| t.kind == Kind::Semi) {
+        i += 1;
+    }
+    let mut h = statement_at(s, value, i, 0)?;
+    h.span.start = t[at].start;
+    Some(h)
+}
+
+/// A statement head at token `at` (after a `;`, or after MSSQL's IF).
+fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
+    let t = s.tokens();
+    let head = t.get(at)?;
+    let mut p = s.parser(at + 1);
+    let kw = match head.kind {
+        Kind::Kw(kw) => kw,
+        // MySQL `IF (...) BENCHMARK(...)`, PL/SQL `BEGIN DBMS_LOCK.SLEEP(5)`.
+        Kind::Func(Func::Blind | Func::Error | Func::System) | Kind::Word => {
+            let mut q = s.parser(at);
+            if !q.operand() {
+                return None;
+            }
+            return special_calls(&q.info, head.start, span_end(s, &q));
+        }
+        // `IF(1=1)` lexes as a call; as a statement it is MSSQL's IF.
+        Kind::Func(_) if value[head.start..head.end].eq_ignore_ascii_case(b"if") => Kw::If,
+        _ => return None,
+    };
+    let ok = match kw {
+        Kw::Select => {
+            let first = p.i;
+            p.select_items() && clean_end(&mut p) && select_is_code(t, first, p.i)
+        }
+        Kw::Drop | Kw::Create | Kw::Alter => {
+            p.eat_kw(Kw::ObjectType)
+                && matches!(
+                    p.peek(),
+                    Some(Kind::Word | Kind::Var | Kind::Kw(_) | Kind::Func(_))
+                )
+        }
+        Kw::Delete => {
+            // DELETE LOW_PRIORITY QUICK IGNORE FROM t
+            while p.eat(Kind::Word) {}
+            p.eat_kw(Kw::From);
+            p.eat(Kind::Word) && (p.at_end() || p.eat_kw(Kw::Where) || p.eat(Kind::Semi))
+        }
+        Kw::Insert => {
+            p.eat_kw(Kw::Into)
+                && matches!(
+                    p.peek(),
+                    Some(Kind::Word | Kind::Func(_) | Kind::Kw(Kw::ObjectType))
+                )
+        }
+        Kw::Update => p.eat(Kind::Word) && p.eat_kw(Kw::Set),
+        Kw::Truncate => {
+            p.eat_kw(Kw::ObjectType);
+            p.eat(Kind::Word) && (p.at_end() || p.eat(Kind::Semi))
+        }
+        Kw::Exec => match p.peek() {
+            Some(Kind::Func(_) | Kind::Var | Kind::LParen | Kind::Kw(Kw::As)) => true,
+            Some(Kind::Word) => {
+                p.i += 1;
+                matches!(
+                    p.peek(),
+                    None | Some(Kind::Dot | Kind::Str | Kind::StrOpen | Kind::Var | Kind::Semi)
+                )
+            }
+            _ => false,
+        },
+        Kw::Declare => p.eat(Kind::Var),
+        Kw::Set => (p.eat(Kind::Var) || p.eat(Kind::Word)) && p.eat(Kind::Op(Op::Cmp)) && p.expr(),
+        Kw::Shutdown => p.at_end() || p.eat_kw(Kw::With) || p.eat(Kind::Semi) || p.eat_kw(Kw::End),
+        // LOAD DATA [LOCAL] INFILE 'f' / LOAD XML ... INFILE 'f'
+        Kw::Load => {
+            let mut infile = false;
+            for _ in 0..4 {
+                let Some(w) = t.get(p.i).filter(|t| t.kind == Kind::Word) else {
+                    break;
+                };
+                p.i += 1;
+                if value[w.start..w.end].eq_ignore_ascii_case(b"infile") {
+                    infile = true;
+                    break;
+                }
+            }
+            infile && matches!(p.peek(), Some(Kind::Str | Kind::StrOpen))
+        }
+        Kw::Waitfor => return waitfor_at(s, at),
+        Kw::Call => matches!(p.peek(), Some(Kind::Func(_))),
+        // `;use master exec ...`
+        Kw::Use => {
+            p.eat(Kind::Word)
+                && matches!(
+                    p.peek(),
+                    None | Some(Kind::Semi | Kind::Kw(Kw::Exec | Kw::Select))
+                )
+        }
+        Kw::Begin if depth < 4 => {
+            // PL/SQL block: BEGIN stmt; END
+            return statement_at(s, value, at + 1, depth + 1);
+        }
+        Kw::If | Kw::While if depth < 4 => {
+            // MSSQL `;IF 1=1 DROP TABLE t`, `;IF(1=1) WAITFOR DELAY '0:0:5'`.
+            if !p.expr() {
+                return None;
+            }
+            return statement_at(s, value, p.i, depth + 1);
+        }
+        Kw::Grant => matches!(
+            p.peek(),
+            Some(Kind::Kw(Kw::All | Kw::Select | Kw::Insert | Kw::Exec))
+        ),
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    if let Some(h) = special_calls(&p.info, head.start, span_end(s, &p)) {
+        return Some(h);
+    }
+    hit("sqli.stacked", SURE, head.start, span_end(s, &p))
+}
+
+/// MSSQL `WAITFOR DELAY '0:0:5'` / `WAITFOR TIME '...'`.
+fn waitfor_at(s: &Stream, at: usize) -> Option<Hit> {
+    let t = s.tokens();
+    let unit = t.get(at + 1)?;
+    let is_unit = unit.kind == Kind::Kw(Kw::Delay) || unit.kind == Kind::Word;
+    let arg = t.get(at + 2)?;
+    if is_unit && matches!(arg.kind, Kind::Str | Kind::StrOpen | Kind::Var) {
+        return hit("sqli.blind", SURE, t[at].start, arg.end);
+    }
+    None
+}
+
+/// Tokens after which an expression may start.
+fn expr_position(t: &[Token], k: usize) -> bool {
+    if k >= 2 && t[k - 1].kind == Kind::Dot && t[k - 2].kind == Kind::Word {
+        return expr_position(t, k - 2);
+    }
+    k == 0
+        || matches!(
+            t[k - 1].kind,
+            Kind::Op(_)
+                | Kind::LParen
+                | Kind::Comma
+                | Kind::Semi
+                | Kind::Kw(
+                    Kw::And
+                        | Kw::Or
+                        | Kw::Xor
+                        | Kw::Not
+                        | Kw::Select
+                        | Kw::Where
+                        | Kw::Having
+                        | Kw::When
+                        | Kw::Then
+                        | Kw::Else
+                        | Kw::WordOp
+                        | Kw::Exec
+                        | Kw::Into
+                        | Kw::By
+                )
+        )
+}
+
+/// Rules that hold wherever they appear in the value.
+fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    for k in 0..t.len() {
+        let found = match t[k].kind {
+            Kind::Kw(Kw::Union | Kw::SetOp) if k > 0 => {
+                let after_value = matches!(
+                    t[k - 1].kind,
+                    Kind::Num | Kind::Str | Kind::RParen | Kind::Var | Kind::Kw(Kw::Literal)
+                );
+                union_at(s, k, after_value)
+            }
+            Kind::Semi => stacked_at(s, value, k),
+            Kind::Kw(Kw::Waitfor) => waitfor_at(s, k),
+            Kind::Func(Func::Blind | Func::Error | Func::System) if expr_position(t, k) => {
+                let mut p = s.parser(k);
+                if p.operand() {
+                    special_calls(&p.info, t[k].start, span_end(s, &p))
+                } else {
+                    None
+                }
+            }
+            Kind::Kw(Kw::Outfile) if k > 0 && t[k - 1].kind == Kind::Kw(Kw::Into) => {
+                let arg = if t.get(k + 1).map(|t| t.kind) == Some(Kind::LParen) {
+                    k + 2
+                } else {
+                    k + 1
+                };
+                match t.get(arg) {
+                    Some(a) if matches!(a.kind, Kind::Str | Kind::StrOpen | Kind::Func(_)) => {
+                        hit("sqli.system", SURE, t[k - 1].start, a.end)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,8 +1,280 @@
-//! Cross-site scripting. Placeholder: to be written.
+//! Cross-site scripting: does this value, placed in an HTML page or a
+//! script, make the browser run the sender's code?
+//!
+//! The value is parsed, not grepped: [`tokenizer`] reads it as a lenient
+//! browser reads HTML, [`js`] reads script, [`value`] decodes attribute
+//! values and URL schemes the way the browser does before using them.
+//! [`html`] judges markup, [`breakout`] judges values that close an
+//! attribute or a script string and continue in that language.
+//!
+//! Rule ids (stable):
+//! - `xss.script_tag`: a `<script` start tag.
+//! - `xss.event_handler`: an `on*` attribute on a tag, whose value is script
+//!   (10), or a well-known handler with any value (6).
+//! - `xss.js_url`: `javascript:`, `vbscript:`, `data:text/html` (and other
+//!   active `data:` types) in a URL attribute, or as the whole value
+//!   followed by script.
+//! - `xss.dangerous_tag`: tags that embed active content (iframe, frame,
+//!   object, embed, applet, ...), `<base href>`, `<meta http-equiv>`,
+//!   `<link rel=import>`, `<style>` with script, `srcdoc` holding markup.
+//! - `xss.style`: a `style` attribute with `expression(`, `behavior:`,
+//!   `-moz-binding`, `javascript:` or `@import`.
+//! - `xss.attr_breakout`: a quote followed by attributes that run script
+//!   (`" onmouseover=alert(1) x="`), without a new tag.
+//! - `xss.js_breakout`: a quote, an operator and a hostile call
+//!   (`';alert(1)//`, `"-alert(1)-"`), or `</script>`.
+//! - `xss.template_literal`, `xss.template_injection`: a hostile call
+//!   inside `${...}`, `&{...}` or `{{...}}`.
+//! - `xss.comment_breakout`: a value opening with `-->` (5).
+//! - `xss.jsfuck`: script written only with `[]()!+`.
+//! - `xss.dom_sink`: a hostile call or sensitive property as the whole
+//!   value (`alert(document.cookie)`, a JSONP callback): weaker, 5 by
+//!   default.
+
+mod breakout;
+mod html;
+mod js;
+mod tokenizer;
+mod value;
+
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
 
 use super::{Ctx, Hit};
+use crate::config::Sensitivity;
 
-/// Not yet implemented.
-pub(crate) fn detect(_value: &[u8], _ctx: &Ctx) -> Option<Hit> {
+/// A rule that fired, before sensitivity is applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Found {
+    rule: &'static str,
+    score: u32,
+    span: Range<usize>,
+}
+
+impl Found {
+    fn new(rule: &'static str, score: u32, span: Range<usize>) -> Self {
+        Found { rule, score, span }
+    }
+}
+
+/// Keeps the higher-scoring of `best` and `f`; true once the kept finding
+/// is unambiguous, so callers can stop looking.
+fn keep(best: &mut Option<Found>, f: Option<Found>) -> bool {
+    if let Some(f) = f {
+        let better = match best {
+            Some(b) => f.score > b.score,
+            None => true,
+        };
+        if better {
+            *best = Some(f);
+        }
+    }
+    best.as_ref().is_some_and(|b| b.score >= 10)
+}
+
+/// Markup is only judged this deep into comments and `srcdoc`.
+const MAX_DEPTH: u8 = 2;
+
+/// Judges one decoded value.
+pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    let found = judge(value, ctx.sensitivity)?;
+    let score = match ctx.sensitivity {
+        // Only unambiguous findings at low sensitivity.
+        Sensitivity::Low if found.score < 10 => return None,
+        // Weak signals reach the default threshold when asked for.
+        Sensitivity::High if found.score >= 4 => found.score.max(5),
+        Sensitivity::Paranoid => found.score.max(5),
+        _ => found.score,
+    };
+    Some(Hit {
+        rule: found.rule,
+        score,
+        span: found.span,
+    })
+}
+
+/// Bytes without which no rule can fire: markup, quotes, a scheme's colon,
+/// a call's parenthesis or backtick, an assignment.
+fn may_fire(value: &[u8]) -> bool {
+    value
+        .iter()
+        .any(|&b| matches!(b, b'<' | b'"' | b'\'' | b'`' | b':' | b'(' | b'='))
+}
+
+/// A member access on the DOM needs none of those bytes:
+/// `document /**/ . cookie`, `window.location`.
+fn may_touch_dom(value: &[u8]) -> bool {
+    memchr::memchr(b'.', value).is_some()
+        && [&b"document"[..], b"window", b"location", b"innerhtml"]
+            .iter()
+            .any(|w| value::contains(value, w))
+}
+
+fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
+    if !may_fire(value) {
+        if may_touch_dom(value) {
+            return dom_sink(value, sensitivity);
+        }
+        return comment_end(value);
+    }
+    let has = |b: u8| memchr::memchr(b, value).is_some();
+    let mut best: Option<Found> = None;
+    let mut consider = |f: Option<Found>| keep(&mut best, f);
+    if has(b'<') && consider(html::judge(value, MAX_DEPTH)) {
+        return best;
+    }
+    if has(b':') && consider(url_value(value)) {
+        return best;
+    }
+    let quoted = has(b'"') || has(b'\'') || has(b'`');
+    if quoted && consider(breakout::script(value)) {
+        return best;
+    }
+    if has(b'=') {
+        if quoted && consider(breakout::attribute(value)) {
+            return best;
+        }
+        if consider(breakout::handler_anywhere(value)) {
+            return best;
+        }
+    }
+    if consider(style_value(value))
+        || consider(jsfuck(value))
+        || consider(comment_end(value))
+        || consider(template(value))
+    {
+        return best;
+    }
+    if best.is_none() {
+        best = dom_sink(value, sensitivity);
+    }
+    best
+}
+
+/// A hostile call or DOM access as the whole value: what a JSONP callback
+/// or a value evaluated by the page carries. Prose rarely calls `alert(`,
+/// but the value may be a search for it, hence a middling score.
+fn dom_sink(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
+    let score = match sensitivity {
+        Sensitivity::Low => return None,
+        Sensitivity::Default => 5,
+        Sensitivity::High | Sensitivity::Paranoid => 6,
+    };
+    let span = js::hostile(value, 0..value.len(), js::Mode::Bare)?;
+    // `confirm(by Friday)`: words as arguments are prose in parentheses.
+    let args = &value[span.end.min(value.len())..];
+    let args = &args[..args
+        .iter()
+        .take(80)
+        .position(|&b| b == b')')
+        .unwrap_or(args.len().min(80))];
+    if prose(args) {
+        return None;
+    }
+    Some(Found::new("xss.dom_sink", score, span))
+}
+
+/// Two words of letters separated by a space: natural language.
+fn prose(s: &[u8]) -> bool {
+    s.split(|&b| b == b' ')
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| {
+            w.iter()
+                .all(|x| x.len() >= 2 && x.iter().all(u8::is_ascii_alphabetic))
+        })
+}
+
+/// CSS that runs script, outside any tag: `x:expression(alert(1))`,
+/// `-moz-binding:url(...)`, `background:url(javascript:...)`.
+fn style_value(value: &[u8]) -> Option<Found> {
+    let hint = [&b"expression"[..], b"binding", b"behavio", b"url"]
+        .iter()
+        .any(|w| value::contains(value, w));
+    if !hint {
+        return None;
+    }
+    html::css_active(value, html::CSS_ACTIVE_STRICT)?;
+    Some(Found::new("xss.style", 10, 0..value.len().min(64)))
+}
+
+/// Script inside template delimiters: `${alert(1)}` in a JavaScript
+/// template literal, `{{constructor.constructor('alert(1)')()}}` in an
+/// AngularJS or Vue template, `&{alert(1)};` (Netscape's script entity).
+/// A plain `{{name}}` or `${price}` calls nothing and passes.
+fn template(value: &[u8]) -> Option<Found> {
+    for (open, close, rule) in [
+        (&b"${"[..], &b"}"[..], "xss.template_literal"),
+        (b"{{", b"}}", "xss.template_injection"),
+        (b"&{", b"}", "xss.template_literal"),
+    ] {
+        let mut from = 0;
+        while let Some(i) = memchr::memmem::find(&value[from..], open) {
+            let start = from + i + open.len();
+            let end =
+                memchr::memmem::find(&value[start..], close).map_or(value.len(), |e| start + e);
+            if let Some(span) = js::hostile(value, start..end, js::Mode::Strict) {
+                return Some(Found::new(rule, 10, from + i..span.end.max(end)));
+            }
+            from = end.max(start);
+        }
+    }
     None
+}
+
+/// `-->` opening the value: it closes the HTML comment the value was
+/// reflected into, so what follows is live markup. Weak alone.
+fn comment_end(value: &[u8]) -> Option<Found> {
+    let start = value
+        .iter()
+        .position(|&b| !(b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'`')))?;
+    value[start..]
+        .starts_with(b"-->")
+        .then(|| Found::new("xss.comment_breakout", 5, start..start + 3))
+}
+
+/// JSFuck and its relatives: script written with `[]()!+` only, such as
+/// `(![]+[])[+!+[]]`. No text is made of these but script.
+fn jsfuck(value: &[u8]) -> Option<Found> {
+    let mut symbols = 0usize;
+    let mut other = 0usize;
+    for &b in value {
+        match b {
+            b'[' | b']' | b'(' | b')' | b'!' | b'+' => symbols += 1,
+            b if b.is_ascii_whitespace() => {}
+            _ => other += 1,
+        }
+    }
+    let core = memchr::memmem::find(value, b"![]").is_some()
+        || memchr::memmem::find(value, b"+[]").is_some();
+    (core && symbols >= 12 && other * 10 <= symbols)
+        .then(|| Found::new("xss.jsfuck", 10, 0..value.len().min(64)))
+}
+
+/// The whole value is a URL that runs script: `javascript:alert(1)` in a
+/// redirect parameter, `data:text/html,...` in an `src` parameter, or a
+/// scheme disguised with references or controls (`ja&Tab;vascript:`), which
+/// nothing benign does.
+fn url_value(value: &[u8]) -> Option<Found> {
+    let v = value::decode_refs(value);
+    if html::data_markup(&v, MAX_DEPTH) {
+        return Some(Found::new("xss.js_url", 10, 0..value.len().min(64)));
+    }
+    let rest = value::script_url(&v)?;
+    let (scheme, _) = value::scheme(&v)?;
+    let trimmed = value
+        .iter()
+        .position(|&b| b > b' ')
+        .map_or(&[][..], |i| &value[i..]);
+    let plain = trimmed.len() > scheme.len()
+        && trimmed[..scheme.len()].eq_ignore_ascii_case(&scheme)
+        && trimmed[scheme.len()] == b':';
+    let active = match &scheme[..] {
+        b"data" => true,
+        b"javascript" if plain => js::hostile(&v, rest..v.len(), js::Mode::Strict).is_some(),
+        _ => true,
+    };
+    active.then(|| Found::new("xss.js_url", 10, 0..value.len().min(rest + 32)))
 }

@@ -1,0 +1,410 @@
+//! Keyword and function tables. Both are sorted static arrays of lower-case
+//! names searched with a case-insensitive binary search, so a lookup costs
+//! a few byte comparisons and no allocation. A unit test checks they stay
+//! sorted; keep them sorted by plain byte order when adding names.
+
+use std::cmp::Ordering;
+
+/// What a keyword does in the grammar the decision code checks. Keywords
+/// that play no part in any rule are still listed (as `Other`) so that they
+/// are not mistaken for column names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kw {
+    // Boolean connectives.
+    And,
+    Or,
+    Xor,
+    Not,
+    // Operators spelled as words (`a LIKE b`, `a DIV b`).
+    WordOp,
+    Is,
+    /// PostgreSQL/SQLite `x NOTNULL`, `x ISNULL`.
+    NotNull,
+    In,
+    Between,
+    Sounds,
+    Similar,
+    Collate,
+    Escape,
+    // Values: NULL, TRUE, CURRENT_USER...
+    Literal,
+    // Statements.
+    Select,
+    Union,
+    SetOp, // INTERSECT, EXCEPT, MINUS
+    Insert,
+    Update,
+    Delete,
+    Drop,
+    Create,
+    Alter,
+    Truncate,
+    Exec,
+    Declare,
+    Set,
+    Shutdown,
+    Waitfor,
+    Grant,
+    Call,
+    Use,
+    Show,
+    Copy,
+    Load,
+    Begin,
+    If,
+    While,
+    // Clauses.
+    From,
+    Where,
+    Group,
+    Order,
+    By,
+    Having,
+    Limit,
+    Offset,
+    Into,
+    Outfile,
+    Procedure,
+    Top,
+    Distinct,
+    All,
+    As,
+    Join,
+    On,
+    Values,
+    ObjectType, // TABLE, DATABASE, USER... after DROP/CREATE
+    Case,
+    When,
+    Then,
+    Else,
+    End,
+    Delay,
+    Exists,
+    Interval,
+    Binary,
+    Using,
+    For,
+    With,
+    Asc,
+    Other,
+}
+
+/// Keywords, sorted.
+const KEYWORDS: &[(&str, Kw)] = &[
+    ("all", Kw::All),
+    ("alter", Kw::Alter),
+    ("and", Kw::And),
+    ("as", Kw::As),
+    ("asc", Kw::Asc),
+    ("begin", Kw::Begin),
+    ("between", Kw::Between),
+    ("binary", Kw::Binary),
+    ("by", Kw::By),
+    ("call", Kw::Call),
+    ("case", Kw::Case),
+    ("collate", Kw::Collate),
+    ("column", Kw::ObjectType),
+    ("copy", Kw::Copy),
+    ("create", Kw::Create),
+    ("cross", Kw::Join),
+    ("current_date", Kw::Literal),
+    ("current_time", Kw::Literal),
+    ("current_timestamp", Kw::Literal),
+    ("current_user", Kw::Literal),
+    ("database", Kw::ObjectType),
+    ("declare", Kw::Declare),
+    ("delay", Kw::Delay),
+    ("delete", Kw::Delete),
+    ("desc", Kw::Asc),
+    ("distinct", Kw::Distinct),
+    ("distinctrow", Kw::Distinct),
+    ("div", Kw::WordOp),
+    ("drop", Kw::Drop),
+    ("dumpfile", Kw::Outfile),
+    ("else", Kw::Else),
+    ("end", Kw::End),
+    ("escape", Kw::Escape),
+    ("except", Kw::SetOp),
+    ("exec", Kw::Exec),
+    ("execute", Kw::Exec),
+    ("exists", Kw::Exists),
+    ("false", Kw::Literal),
+    ("for", Kw::For),
+    ("from", Kw::From),
+    ("full", Kw::Join),
+    ("function", Kw::ObjectType),
+    ("glob", Kw::WordOp),
+    ("grant", Kw::Grant),
+    ("group", Kw::Group),
+    ("having", Kw::Having),
+    ("if", Kw::If),
+    ("ilike", Kw::WordOp),
+    ("in", Kw::In),
+    ("index", Kw::ObjectType),
+    ("inner", Kw::Join),
+    ("insert", Kw::Insert),
+    ("intersect", Kw::SetOp),
+    ("interval", Kw::Interval),
+    ("into", Kw::Into),
+    ("is", Kw::Is),
+    ("isnull", Kw::NotNull),
+    ("join", Kw::Join),
+    ("left", Kw::Join),
+    ("like", Kw::WordOp),
+    ("limit", Kw::Limit),
+    ("load", Kw::Load),
+    ("localtime", Kw::Literal),
+    ("localtimestamp", Kw::Literal),
+    ("login", Kw::ObjectType),
+    ("minus", Kw::SetOp),
+    ("mod", Kw::WordOp),
+    ("not", Kw::Not),
+    ("notnull", Kw::NotNull),
+    ("null", Kw::Literal),
+    ("offset", Kw::Offset),
+    ("on", Kw::On),
+    ("or", Kw::Or),
+    ("order", Kw::Order),
+    ("outer", Kw::Join),
+    ("outfile", Kw::Outfile),
+    ("primary", Kw::Other),
+    ("procedure", Kw::Procedure),
+    ("regexp", Kw::WordOp),
+    ("right", Kw::Join),
+    ("rlike", Kw::WordOp),
+    ("schema", Kw::ObjectType),
+    ("select", Kw::Select),
+    ("set", Kw::Set),
+    ("show", Kw::Show),
+    ("shutdown", Kw::Shutdown),
+    ("similar", Kw::Similar),
+    ("sounds", Kw::Sounds),
+    ("sysdate", Kw::Literal),
+    ("table", Kw::ObjectType),
+    ("then", Kw::Then),
+    ("top", Kw::Top),
+    ("trigger", Kw::ObjectType),
+    ("true", Kw::Literal),
+    ("truncate", Kw::Truncate),
+    ("union", Kw::Union),
+    ("unknown", Kw::Literal),
+    ("update", Kw::Update),
+    ("use", Kw::Use),
+    ("user", Kw::ObjectType),
+    ("using", Kw::Using),
+    ("values", Kw::Values),
+    ("view", Kw::ObjectType),
+    ("waitfor", Kw::Waitfor),
+    ("when", Kw::When),
+    ("where", Kw::Where),
+    ("while", Kw::While),
+    ("with", Kw::With),
+    ("xor", Kw::Xor),
+];
+
+/// Why a function matters to the decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Func {
+    /// Delays the response: time-based blind injection.
+    Blind,
+    /// Raises an error carrying data: error-based injection.
+    Error,
+    /// Reads or writes files, runs commands or opens connections.
+    System,
+    /// A built-in that injections use to build or probe values.
+    Known,
+    /// Any other word directly followed by `(`.
+    Unknown,
+}
+
+/// Functions, sorted. Dotted package names (`dbms_pipe.receive_message`) are
+/// matched on their last part, which is what the lexer sees before `(`.
+const FUNCTIONS: &[(&str, Func)] = &[
+    ("abs", Func::Known),
+    ("aes_decrypt", Func::Known),
+    ("aes_encrypt", Func::Known),
+    ("ascii", Func::Known),
+    ("benchmark", Func::Blind),
+    ("bin", Func::Known),
+    ("cast", Func::Known),
+    ("ceil", Func::Known),
+    ("char", Func::Known),
+    ("char_length", Func::Known),
+    ("charset", Func::Known),
+    ("checkin", Func::Error),
+    ("chr", Func::Known),
+    ("coalesce", Func::Known),
+    ("coercibility", Func::Known),
+    ("compress", Func::Known),
+    ("concat", Func::Known),
+    ("concat_ws", Func::Known),
+    ("conv", Func::Known),
+    ("convert", Func::Known),
+    ("cos", Func::Known),
+    ("count", Func::Known),
+    ("crc32", Func::Known),
+    ("ctxsys", Func::Error),
+    ("current_database", Func::Known),
+    ("current_user", Func::Known),
+    ("database", Func::Known),
+    ("date", Func::Known),
+    ("db_name", Func::Known),
+    ("elt", Func::Known),
+    ("exp", Func::Known),
+    ("extract", Func::Known),
+    ("extractvalue", Func::Error),
+    ("field", Func::Known),
+    ("find_in_set", Func::Known),
+    ("floor", Func::Known),
+    ("geometrycollection", Func::Error),
+    ("get_host_address", Func::System),
+    ("get_host_name", Func::Error),
+    ("group_concat", Func::Known),
+    ("gtid_subset", Func::Error),
+    ("gtid_subtract", Func::Error),
+    ("hex", Func::Known),
+    ("if", Func::Known),
+    ("ifnull", Func::Known),
+    ("iif", Func::Known),
+    ("insert", Func::Known),
+    ("instr", Func::Known),
+    ("is_srvrolemember", Func::Known),
+    ("isnull", Func::Known),
+    ("json_extract", Func::Known),
+    ("json_keys", Func::Error),
+    ("lcase", Func::Known),
+    ("left", Func::Known),
+    ("length", Func::Known),
+    ("linestring", Func::Error),
+    ("lo_import", Func::System),
+    ("load_file", Func::System),
+    ("locate", Func::Known),
+    ("lower", Func::Known),
+    ("lpad", Func::Known),
+    ("make_set", Func::Known),
+    ("md5", Func::Known),
+    ("mid", Func::Known),
+    ("multilinestring", Func::Error),
+    ("multipoint", Func::Error),
+    ("multipolygon", Func::Error),
+    ("name_const", Func::Error),
+    ("now", Func::Known),
+    ("nullif", Func::Known),
+    ("nvl", Func::Known),
+    ("opendatasource", Func::System),
+    ("openquery", Func::System),
+    ("openrowset", Func::System),
+    ("ord", Func::Known),
+    ("pg_read_file", Func::System),
+    ("pg_sleep", Func::Blind),
+    ("pi", Func::Known),
+    ("polygon", Func::Error),
+    ("position", Func::Known),
+    ("pow", Func::Known),
+    ("power", Func::Known),
+    ("rand", Func::Known),
+    ("randomblob", Func::Blind),
+    ("receive_message", Func::Blind),
+    ("repeat", Func::Known),
+    ("replace", Func::Known),
+    ("reverse", Func::Known),
+    ("right", Func::Known),
+    ("row_count", Func::Known),
+    ("rpad", Func::Known),
+    ("schema", Func::Known),
+    ("session_user", Func::Known),
+    ("sha1", Func::Known),
+    ("sin", Func::Known),
+    ("sleep", Func::Blind),
+    ("soundex", Func::Known),
+    ("space", Func::Known),
+    ("sqlite_version", Func::Known),
+    ("sqrt", Func::Known),
+    ("st_latfromgeohash", Func::Error),
+    ("st_longfromgeohash", Func::Error),
+    ("st_pointfromgeohash", Func::Error),
+    ("strcmp", Func::Known),
+    ("substr", Func::Known),
+    ("substring", Func::Known),
+    ("substring_index", Func::Known),
+    ("sys_context", Func::Known),
+    ("system_user", Func::Known),
+    ("to_char", Func::Known),
+    ("trim", Func::Known),
+    ("truncate", Func::Known),
+    ("ucase", Func::Known),
+    ("uncompress", Func::Known),
+    ("unhex", Func::Known),
+    ("updatexml", Func::Error),
+    ("upper", Func::Known),
+    ("user", Func::Known),
+    ("user_name", Func::Known),
+    ("utl_http", Func::System),
+    ("utl_inaddr", Func::System),
+    ("uuid", Func::Known),
+    ("version", Func::Known),
+    ("xmltype", Func::Error),
+    ("xp_cmdshell", Func::System),
+    ("xp_dirtree", Func::System),
+    ("xp_fileexist", Func::System),
+    ("xp_regread", Func::System),
+];
+
+/// Compares `word` case-insensitively with a lower-case table entry.
+fn cmp_ci(entry: &str, word: &[u8]) -> Ordering {
+    let e = entry.as_bytes();
+    for (a, b) in e.iter().zip(word) {
+        match a.cmp(&b.to_ascii_lowercase()) {
+            Ordering::Equal => {}
+            o => return o,
+        }
+    }
+    e.len().cmp(&word.len())
+}
+
+fn find<T: Copy>(table: &[(&str, T)], word: &[u8]) -> Option<T> {
+    if word.len() > 24 {
+        return None;
+    }
+    table
+        .binary_search_by(|(e, _)| cmp_ci(e, word))
+        .ok()
+        .map(|i| table[i].1)
+}
+
+/// The keyword `word` spells, in any case.
+pub(crate) fn keyword(word: &[u8]) -> Option<Kw> {
+    find(KEYWORDS, word)
+}
+
+/// The function `word` names, if it is a known one.
+pub(crate) fn function(word: &[u8]) -> Option<Func> {
+    find(FUNCTIONS, word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_sorted_lower_case() {
+        for w in KEYWORDS.windows(2) {
+            assert!(w[0].0 < w[1].0, "{} >= {}", w[0].0, w[1].0);
+        }
+        for w in FUNCTIONS.windows(2) {
+            assert!(w[0].0 < w[1].0, "{} >= {}", w[0].0, w[1].0);
+        }
+        let names = KEYWORDS.iter().map(|e| e.0);
+        for k in names.chain(FUNCTIONS.iter().map(|e| e.0)) {
+            assert_eq!(k.to_ascii_lowercase(), k);
+        }
+    }
+
+    #[test]
+    fn lookup_ignores_case() {
+        assert_eq!(keyword(b"UnIoN"), Some(Kw::Union));
+        assert_eq!(keyword(b"unions"), None);
+        assert_eq!(function(b"SLEEP"), Some(Func::Blind));
+        assert_eq!(function(b"\xff\xfe"), None);
+    }
+}

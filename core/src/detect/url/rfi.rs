@@ -1,0 +1,108 @@
+//! Remote file inclusion: a URL to code or text on another host, written
+//! the way include-style parameters are attacked.
+//!
+//! Rule ids:
+//! - `rfi.truncation`: a remote URL to a code or text file followed by an
+//!   empty query (`http://evil/shell.txt?`) or a NUL (`%00`) that cuts off
+//!   the suffix the application appends, 10.
+//! - `rfi.ip_host`: a remote URL whose host is a public IP literal, 6; 10
+//!   when it points at a code or text file.
+//! - `rfi.code_file`: a remote URL to a plain script or text file
+//!   (`.txt`, `.inc`, `.sh`, `.pl`, `.py`, ...) without a query, 6.
+//! - `rfi.ftp`: an `ftp://` or `ftps://` URL in a parameter, 5.
+//! - `rfi.data_php`: a `data:` URI carrying PHP (`<?php`, base64
+//!   `PD9w...`), 10; `rfi.data_wrapper`: PHP's `data://` wrapper, 8.
+//!
+//! Plain links to pages, redirect and tracking URLs pass. Header values are
+//! not judged (no application includes its Referer).
+
+use super::host::{self, Kind};
+use super::{find_ci, urls, Url};
+use crate::detect::{Ctx, Hit};
+use crate::verdict::Part;
+
+/// Judges one value.
+pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    if ctx.part == Part::Header || memchr::memchr(b':', value).is_none() {
+        return None;
+    }
+    let mut best: Option<Hit> = None;
+    for u in urls(value) {
+        if let Some(h) = judge(&u, value) {
+            let done = h.score >= 10;
+            if best.as_ref().is_none_or(|b| h.score > b.score) {
+                best = Some(h);
+            }
+            if done {
+                break;
+            }
+        }
+    }
+    best
+}
+
+fn hit(rule: &'static str, score: u32, u: &Url<'_>) -> Hit {
+    Hit {
+        rule,
+        score,
+        span: u.span.clone(),
+    }
+}
+
+/// Extensions of files an include would run or print.
+const CODE: &[&[u8]] = &[
+    b"php", b"php3", b"php4", b"php5", b"php7", b"phtml", b"phps", b"pht", b"inc", b"txt", b"sh",
+    b"bash", b"pl", b"py", b"rb", b"cgi", b"asp", b"aspx", b"jsp", b"jspx", b"cfm",
+];
+/// Of those, the ones a web page is never served as.
+const PLAIN: &[&[u8]] = &[b"phps", b"inc", b"txt", b"sh", b"bash", b"pl", b"py", b"rb"];
+
+fn judge(u: &Url<'_>, value: &[u8]) -> Option<Hit> {
+    if u.is(b"data") {
+        let from = (u.span.start + u.scheme.len() + 1).min(value.len());
+        let payload = &value[from..value.len().min(from + 1024)];
+        if find_ci(payload, b"<?php").is_some()
+            || find_ci(payload, b"<?=").is_some()
+            || payload.windows(4).any(|w| w == b"PD9w" || w == b"PD89")
+        {
+            return Some(hit("rfi.data_php", 10, u));
+        }
+        if u.slashes > 0 {
+            return Some(hit("rfi.data_wrapper", 8, u));
+        }
+        return None;
+    }
+    let remote = u.is(b"http") || u.is(b"https") || u.is(b"ftp") || u.is(b"ftps");
+    if !remote || u.host.is_empty() {
+        return None;
+    }
+    let h = host::classify(u.host);
+    if h.kind.internal() || h.kind == Kind::Metadata || h.kind == Kind::None {
+        return None;
+    }
+    let path = u.path();
+    let last = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    let ext = last
+        .iter()
+        .rposition(|&b| b == b'.')
+        .map(|d| &last[d + 1..])
+        .unwrap_or(&last[..0]);
+    let code = CODE.iter().any(|e| ext.eq_ignore_ascii_case(e));
+    let plain = PLAIN.iter().any(|e| ext.eq_ignore_ascii_case(e));
+    let truncated_query = u.query().is_some_and(|q| q.iter().all(|&b| b == b'?'));
+    // A NUL right after the URL, or still percent-encoded inside it.
+    let nul = value.get(u.span.end) == Some(&0) || memchr::memmem::find(u.rest, b"%00").is_some();
+    if nul || (code && truncated_query) {
+        return Some(hit("rfi.truncation", 10, u));
+    }
+    if h.ip && h.kind == Kind::PublicIp {
+        return Some(hit("rfi.ip_host", if code { 10 } else { 6 }, u));
+    }
+    if plain && u.query().is_none() {
+        return Some(hit("rfi.code_file", 6, u));
+    }
+    if u.is(b"ftp") || u.is(b"ftps") {
+        return Some(hit("rfi.ftp", 5, u));
+    }
+    None
+}

