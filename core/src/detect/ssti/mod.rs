@@ -793,8 +793,13 @@ fn razor(value: &[u8], best: &mut Best) {
             continue;
         }
         let body = at + 1;
-        if value[body..].starts_with(b"{[") {
-            perl_interpolation(value, body + 2, at, best);
+        let ws = value[body..]
+            .iter()
+            .skip(1)
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        if value.get(body) == Some(&b'{') && value.get(body + 1 + ws) == Some(&b'[') {
+            perl_interpolation(value, body + 2 + ws, at, best);
             if best.done() {
                 return;
             }
