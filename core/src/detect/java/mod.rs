@@ -44,6 +44,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::{Ctx, Hit};
+use crate::config::Sensitivity;
 use crate::verdict::Part;
 
 /// The class list, `<tier> <name>` per line.
@@ -270,6 +271,12 @@ impl Best {
 }
 
 pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    let hit = detect_any(value, ctx)?;
+    // At low sensitivity only unambiguous findings are reported.
+    (ctx.sensitivity != Sensitivity::Low || hit.score >= 10).then_some(hit)
+}
+
+fn detect_any(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     let mut best = Best::default();
     deserialization(value, &mut best);
     if best.done() {

@@ -27,6 +27,7 @@
 //! Log4j re-substitutes the values lookups return.
 
 use super::{Ctx, Hit};
+use crate::config::Sensitivity;
 use crate::verdict::Part;
 
 /// Nesting depth of `${` frames resolved; deeper openings are literal text.
@@ -62,6 +63,12 @@ const EXFIL: [&[u8]; 10] = [
 const TRANSFORM: [&[u8]; 4] = [b"lower", b"upper", b"date", b"base64"];
 
 pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    let hit = detect_any(value, ctx)?;
+    // At low sensitivity only unambiguous findings are reported.
+    (ctx.sensitivity != Sensitivity::Low || hit.score >= 10).then_some(hit)
+}
+
+fn detect_any(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     // Fast reject: a lookup needs `${`; a bare JNDI URL needs `jndi:`.
     let dollar = memchr::memchr(b'$', value).is_some();
     let colon = memchr::memchr(b':', value).is_some();

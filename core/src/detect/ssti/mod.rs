@@ -36,6 +36,7 @@
 use std::ops::Range;
 
 use super::{Ctx, Hit};
+use crate::config::Sensitivity;
 
 /// Bytes of one expression judged.
 const MAX_EXPR: usize = 4096;
@@ -394,7 +395,13 @@ impl Best {
     }
 }
 
-pub(crate) fn detect(value: &[u8], _ctx: &Ctx) -> Option<Hit> {
+pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    let hit = detect_any(value)?;
+    // At low sensitivity only unambiguous findings are reported.
+    (ctx.sensitivity != Sensitivity::Low || hit.score >= 10).then_some(hit)
+}
+
+fn detect_any(value: &[u8]) -> Option<Hit> {
     // Fast reject: every syntax below needs one of these bytes.
     if memchr::memchr3(b'{', b'<', b'#', value).is_none()
         && memchr::memchr2(b'@', b'[', value).is_none()
