@@ -121,9 +121,13 @@ fn nested_formats_become_inputs() {
         "application/x-www-form-urlencoded",
         b"payload=%7B%22name%22%3A%22%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%7D",
     );
-    let f = first(&v);
-    assert_eq!(f.location.part, Part::Form);
-    assert_eq!(f.location.name, "payload/name");
+    assert!(
+        v.findings()
+            .iter()
+            .any(|f| f.location.part == Part::Form && f.location.name == "payload/name"),
+        "{}",
+        v.to_json()
+    );
     // base64 of JSON in a cookie.
     let v = analyze(
         &Request::builder()

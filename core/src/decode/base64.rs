@@ -276,7 +276,7 @@ mod tests {
                 out.push(alphabet[(n >> (18 - 6 * k) & 63) as usize]);
             }
             if pad {
-                out.extend(std::iter::repeat(b'=').take(3 - chunk.len()));
+                out.extend(std::iter::repeat_n(b'=', 3 - chunk.len()));
             }
         }
         out

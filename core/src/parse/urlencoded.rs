@@ -53,7 +53,7 @@ pub(crate) fn parse<'a>(s: &'a [u8], part: Part, out: &mut Inputs<'a>) {
 /// Names like `id`, `page_size`, `a[b][c]` hold nothing to analyze.
 fn is_plain_word(name: &[u8]) -> bool {
     name.iter()
-        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']'))
+        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'[' | b']'))
 }
 
 fn join_repeated(out: &mut Inputs<'_>, first: usize) {
