@@ -10,6 +10,8 @@ use crate::verdict::{AttackClass, Part};
 
 pub(crate) mod crlf;
 pub(crate) mod generic;
+pub(crate) mod java;
+pub(crate) mod jndi;
 pub(crate) mod ldapi;
 pub(crate) mod nosqli;
 pub(crate) mod path;
@@ -18,6 +20,7 @@ pub(crate) mod protocol;
 pub(crate) mod rce;
 pub(crate) mod scanner;
 pub(crate) mod sqli;
+pub(crate) mod ssti;
 pub(crate) mod url;
 pub(crate) mod xss;
 pub(crate) mod xxe;
@@ -53,6 +56,9 @@ pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
         AttackClass::PathTraversal => path::detect(value, ctx),
         AttackClass::Rfi => url::rfi(value, ctx),
         AttackClass::Ssrf => url::ssrf(value, ctx),
+        AttackClass::JavaInjection => java::detect(value, ctx),
+        AttackClass::Jndi => jndi::detect(value, ctx),
+        AttackClass::Ssti => ssti::detect(value, ctx),
         AttackClass::Nosqli => nosqli::detect(value, ctx),
         AttackClass::Ldapi => ldapi::detect(value, ctx),
         AttackClass::Xxe => xxe::detect(value, ctx),
@@ -60,7 +66,6 @@ pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
         AttackClass::Scanner => scanner::detect(value, ctx),
         AttackClass::Protocol => protocol::detect(value, ctx),
         AttackClass::Generic => generic::detect(value, ctx),
-        _ => None,
     }
 }
 
@@ -73,21 +78,3 @@ pub(crate) fn run_request(class: AttackClass, req: &Request<'_>) -> Option<Hit> 
         _ => None,
     }
 }
-
-/// Classes with a detector, in output order.
-pub(crate) const CLASSES: [AttackClass; 14] = [
-    AttackClass::Sqli,
-    AttackClass::Xss,
-    AttackClass::Rce,
-    AttackClass::PathTraversal,
-    AttackClass::Rfi,
-    AttackClass::Ssrf,
-    AttackClass::Nosqli,
-    AttackClass::Ldapi,
-    AttackClass::Xxe,
-    AttackClass::Crlf,
-    AttackClass::PhpInjection,
-    AttackClass::Scanner,
-    AttackClass::Protocol,
-    AttackClass::Generic,
-];
