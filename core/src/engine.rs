@@ -91,13 +91,8 @@ impl Engine {
                 );
             }
         }
-        let mut class_max = [0u32; AttackClass::ALL.len()];
-        for f in &run.findings {
-            let m = &mut class_max[f.class.index()];
-            *m = (*m).max(f.score);
-        }
         Verdict {
-            score: class_max.iter().sum(),
+            score: run.findings.iter().map(|f| f.score).max().unwrap_or(0),
             threshold: self.config.threshold,
             findings: run.findings,
             limits: LimitsHit {

@@ -96,10 +96,6 @@ impl AttackClass {
             AttackClass::Generic => "generic",
         }
     }
-
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
 }
 
 impl fmt::Display for AttackClass {
@@ -362,7 +358,8 @@ impl Verdict {
         self.score >= self.threshold && self.score > 0
     }
 
-    /// The aggregated score: per class, the highest finding score, summed.
+    /// The highest finding score. Weak findings of different classes do
+    /// not add up: each detector calibrates its own scores.
     pub fn score(&self) -> u32 {
         self.score
     }

@@ -22,9 +22,7 @@ pub(crate) fn parse<'a>(header: &'a [u8], out: &mut Inputs<'a>) {
             .strip_prefix(b"\"")
             .and_then(|v| v.strip_suffix(b"\""))
             .unwrap_or(value);
-        let plain = name
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+        let plain = super::is_plain_name(name);
         let mut push = |value: &'a [u8], key: bool| {
             out.push(Input {
                 part: Part::Cookie,

@@ -86,7 +86,9 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
                     path.truncate(base);
                     path.push(b'/');
                     push_pointer_token(&mut path, &key);
-                    if !is_plain_key(&key) && !sink.emit(Cow::Owned(path.clone()), key, true) {
+                    if !super::is_plain_name(&key)
+                        && !sink.emit(Cow::Owned(path.clone()), key, true)
+                    {
                         return true;
                     }
                     continue;
@@ -231,12 +233,6 @@ fn close(stack: &mut Vec<Frame>, path: &mut Vec<u8>) {
         path.truncate(frame.base);
     }
     value_done(stack);
-}
-
-/// Names made only of these hold nothing to judge.
-fn is_plain_key(key: &[u8]) -> bool {
-    key.iter()
-        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }
 
 fn push_pointer_token(path: &mut Vec<u8>, key: &[u8]) {

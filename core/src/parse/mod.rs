@@ -30,6 +30,18 @@ pub(crate) enum Encoding {
     Form,
 }
 
+/// Names like `id`, `page_size` or `a[b][c]` hold nothing to analyze, so
+/// they are not emitted as inputs. Anything else is: upper case (base64,
+/// Java class names), dots (`document.cookie`), `__` (`__proto__`, ORM
+/// lookups like `password__startswith`), and long names.
+pub(crate) fn is_plain_name(name: &[u8]) -> bool {
+    name.len() <= 24
+        && name.iter().all(|&b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'[' | b']')
+        })
+        && !name.windows(2).any(|w| w == b"__")
+}
+
 /// One value to analyze.
 #[derive(Clone, Debug)]
 pub(crate) struct Input<'a> {

@@ -237,7 +237,8 @@ fn part<'a>(part: &'a [u8], sink: &mut Sink<'_, 'a>) -> bool {
         }
     }
 
-    if !is_plain_word(field) && !sink.emit(Cow::Borrowed(field), Cow::Borrowed(field), true) {
+    if !super::is_plain_name(field) && !sink.emit(Cow::Borrowed(field), Cow::Borrowed(field), true)
+    {
         return false;
     }
     let is_file = !filenames.is_empty();
@@ -283,11 +284,6 @@ fn suffixed(field: &[u8], suffix: &[u8]) -> Vec<u8> {
 }
 
 /// Field names like `user`, `files[]` or `a.b` hold nothing to judge.
-fn is_plain_word(name: &[u8]) -> bool {
-    name.iter()
-        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']'))
-}
-
 /// `image/png`, `application/vnd.api+json`: nothing but a media type.
 fn is_plain_media_type(v: &[u8]) -> bool {
     let ok = |s: &[u8]| {

@@ -20,7 +20,7 @@ pub(crate) fn parse<'a>(s: &'a [u8], part: Part, out: &mut Inputs<'a>) {
             None => (pair, &b""[..]),
         };
         let app_name = decode::form(name);
-        if !is_plain_word(&app_name) {
+        if !super::is_plain_name(&app_name) {
             let pushed = out.push(Input {
                 part,
                 name: app_name.clone(),
@@ -48,12 +48,6 @@ pub(crate) fn parse<'a>(s: &'a [u8], part: Part, out: &mut Inputs<'a>) {
         }
     }
     join_repeated(out, first);
-}
-
-/// Names like `id`, `page_size`, `a[b][c]` hold nothing to analyze.
-fn is_plain_word(name: &[u8]) -> bool {
-    name.iter()
-        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'[' | b']'))
 }
 
 fn join_repeated(out: &mut Inputs<'_>, first: usize) {
