@@ -4,10 +4,11 @@
 //! thread).
 //!
 //! ```text
-//! accuracy [--misses] [--json] [--floors FILE] FILE.jsonl...
+//! accuracy [--misses] [--json] [--floors FILE] [--config FILE] FILE.jsonl...
 //! ```
 //!
-//! `--floors FILE` checks the rates against a TOML file of floors (see
+//! `--config FILE` analyzes with an engine configured by a TOML or JSON file
+//! instead of the default one. `--floors FILE` checks the rates against a TOML file of floors (see
 //! `benches/accuracy-floors.toml`) and exits 1 when one is not met.
 
 use std::collections::BTreeMap;
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
     let mut misses = false;
     let mut json = false;
     let mut floors_path = None;
+    let mut config_path = None;
     let mut files = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -51,8 +53,9 @@ fn main() -> ExitCode {
             "--misses" => misses = true,
             "--json" => json = true,
             "--floors" => floors_path = args.next(),
+            "--config" => config_path = args.next(),
             "-h" | "--help" => {
-                println!("usage: accuracy [--misses] [--json] [--floors FILE] FILE.jsonl...");
+                println!("usage: accuracy [--misses] [--json] [--floors FILE] [--config FILE] FILE.jsonl...");
                 return ExitCode::SUCCESS;
             }
             _ if a.starts_with("--") => {
@@ -63,10 +66,26 @@ fn main() -> ExitCode {
         }
     }
     if files.is_empty() {
-        eprintln!("usage: accuracy [--misses] [--json] [--floors FILE] FILE.jsonl...");
+        eprintln!(
+            "usage: accuracy [--misses] [--json] [--floors FILE] [--config FILE] FILE.jsonl..."
+        );
         return ExitCode::from(2);
     }
-    let engine = Engine::new(Config::default()).expect("default config is valid");
+    let config = match config_path.as_deref().map(std::fs::read_to_string) {
+        None => Ok(Config::default()),
+        Some(Ok(text)) => Config::from_text(&text),
+        Some(Err(e)) => {
+            eprintln!("accuracy: config: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let engine = match config.and_then(Engine::new) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("accuracy: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut reports = Vec::new();
     for path in &files {
         match run_file(&engine, path, misses) {
