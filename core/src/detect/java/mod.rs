@@ -19,10 +19,10 @@
 //!   score 10 when used (call, `@` static access, the whole value or name)
 //!   and 6 when merely named; `type` classes score 6 as a whole value or
 //!   name, 10 with reflective or exec calls in the value, 2 otherwise.
-//! - `java.gadget-chain` (10): a dotted chain naming an exec class
+//! - `java.gadget_chain` (10): a dotted chain naming an exec class
 //!   (`Runtime`, `ProcessBuilder`) or gadget (`InvokerTransformer`, ...)
 //!   together with a Java root (`java.`), another gadget or a call.
-//! - `java.exploit-call` (10 / 6 / 3): `getRuntime()`, `forName()`,
+//! - `java.exploit_call` (10 / 6 / 3): `getRuntime()`, `forName()`,
 //!   `getMethod()`, `invoke()`, `newInstance()`, `defineClass()`, ...;
 //!   two distinct ones, or `getRuntime()` with `exec()`, score 10.
 //! - `java.ognl` (10 / 8 / 6): `#_memberAccess`, `#context[`,
@@ -31,9 +31,9 @@
 //! - `java.spel` (10 / 6): `T(pkg.Class)` type references.
 //! - `java.spring4shell` (10): `class.module.classLoader`,
 //!   `class.classLoader` property paths in names or values.
-//! - `java.jsp-upload` (10 / 6): a `.jsp`/`.jspx` file name in a header or
+//! - `java.jsp_upload` (10 / 6): a `.jsp`/`.jspx` file name in a header or
 //!   multipart part; 10 with trailing dots or spaces (`shell.jsp.`).
-//! - `java.base64-keyword` (10): the base64 text of `runtime`,
+//! - `java.base64_keyword` (10): the base64 text of `runtime`,
 //!   `processbuilder`, gadget names or `java.lang` at any of the three byte
 //!   alignments inside a base64 run (a serialized gadget chain sent as
 //!   base64 that the engine cannot decode as text).
@@ -112,7 +112,7 @@ const CALLS: [(&str, u8); 16] = [
     ("exec", 1),
 ];
 
-/// Keywords searched for in base64 text (see `java.base64-keyword`).
+/// Keywords searched for in base64 text (see `java.base64_keyword`).
 const B64_KEYWORDS: [&str; 22] = [
     "runtime",
     "Runtime",
@@ -427,7 +427,7 @@ fn base64_keywords(value: &[u8], best: &mut Best) {
             continue;
         };
         if keyword_in_context(run, k, kw) {
-            best.offer("java.base64-keyword", 10, m.start()..m.end());
+            best.offer("java.base64_keyword", 10, m.start()..m.end());
             return;
         }
     }
@@ -505,7 +505,7 @@ fn jsp_upload(value: &[u8], best: &mut Best) {
     }
     let spaced = base.len() != name[..dot].len() || ext.len() != raw_ext.len();
     let score = if padded || spaced { 10 } else { 6 };
-    best.offer("java.jsp-upload", score, 0..value.len());
+    best.offer("java.jsp_upload", score, 0..value.len());
 }
 
 /// Reflective and exec calls: `name(` preceded by a non-identifier byte.
@@ -559,7 +559,7 @@ fn exploit_calls(value: &[u8], best: &mut Best) -> u8 {
             0
         };
         if score > 0 {
-            best.offer("java.exploit-call", score, span);
+            best.offer("java.exploit_call", score, span);
         }
     }
     weight
@@ -754,9 +754,9 @@ fn chain_at(value: &[u8], mut i: usize, ctx: &Ctx, best: &mut Best) -> usize {
             || (gadget > 0 && (root || exec > 0 || gadget > 1))
             || (gadget > 0 && last_gadget && (call || segs >= 3) && segs > 1);
         if strong {
-            best.offer("java.gadget-chain", 10, span.clone());
+            best.offer("java.gadget_chain", 10, span.clone());
         } else if gadget > 0 && segs == 1 && ctx.key {
-            best.offer("java.gadget-chain", 6, span);
+            best.offer("java.gadget_chain", 6, span);
         }
         end
     }

@@ -15,10 +15,10 @@
 //!   `http`, `https`) or any `${jndi:` lookup at all.
 //! - `jndi.url` (8): a bare `jndi:<scheme>://` URL outside a lookup (what is
 //!   left when an encoding the engine does not undo hides the `${`).
-//! - `jndi.obfuscated-lookup` (6 in headers, 4 elsewhere): nested or
+//! - `jndi.obfuscated_lookup` (6 in headers, 4 elsewhere): nested or
 //!   transforming lookups (`${lower:..}`, `${::-x}`, `${${...}}`) that do not
 //!   resolve to `jndi`; Log4j-only syntax with no benign use in a request.
-//! - `jndi.exfil-lookup` (5 in headers, 3 elsewhere): a lookup of server
+//! - `jndi.exfil_lookup` (5 in headers, 3 elsewhere): a lookup of server
 //!   secrets (`${env:..}`, `${sys:..}`, `${java:..}`, ...) outside `jndi`.
 //!
 //! The evaluator is a single pass over the value with an explicit stack of
@@ -160,14 +160,14 @@ fn evaluate(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     }
     if let Some((s, e)) = seen.nested {
         return Some(Hit {
-            rule: "jndi.obfuscated-lookup",
+            rule: "jndi.obfuscated_lookup",
             score: if header { 6 } else { 4 },
             span: s..e,
         });
     }
     if let Some((s, e)) = seen.exfil {
         return Some(Hit {
-            rule: "jndi.exfil-lookup",
+            rule: "jndi.exfil_lookup",
             score: if header { 5 } else { 3 },
             span: s..e,
         });

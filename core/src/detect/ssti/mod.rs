@@ -26,7 +26,7 @@
 //!   interpolation.
 //! - `ssti.arithmetic` (8 in `{{ }}`, `#{ }`, `<%= %>`, `@( )`; 6 in `*{ }`
 //!   and statements; 4 in `${ }`, which JS template literals share).
-//! - `ssti.constant-condition` (8): `{% if True %}`, `<% if 1 %>`.
+//! - `ssti.constant_condition` (8): `{% if True %}`, `<% if 1 %>`.
 //! - `ssti.probe` (8): Handlebars `{{#with "s" as |x|}}`, Freemarker `?api`,
 //!   `{$smarty.version}`, and the polyglot `${{<%[%'"}}%\` that fuzzers send
 //!   to see which engine errors.
@@ -541,7 +541,7 @@ fn judge_statement(content: &[u8], span: Range<usize>, best: &mut Best) {
     }
     let e = judge_expr(rest);
     if one_of(word, &["if", "elif", "elsif", "while", "unless"]) && (e.constant || e.arith) {
-        best.offer("ssti.constant-condition", 8, span.clone());
+        best.offer("ssti.constant_condition", 8, span.clone());
     }
     if let Some((rule, s)) = score_expr(&e, 6) {
         best.offer(rule, s, span);
