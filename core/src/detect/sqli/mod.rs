@@ -76,6 +76,8 @@ struct Stream {
     /// Comments standing between tokens: `SELECT/**/password`. Real
     /// values have no use for them; evasions do.
     inner_comments: u16,
+    /// MySQL `1.e` numbers read as whitespace (`1.e(ascii 1.e(...`).
+    noise: u16,
 }
 
 /// Tokens carried over when the window slides.
@@ -95,6 +97,7 @@ impl Stream {
             end_comment: None,
             next: None,
             inner_comments: 0,
+            noise: 0,
         }
     }
 
@@ -117,12 +120,14 @@ impl Stream {
             if self.len == MAX_TOKENS {
                 self.cut = true;
                 self.next = Some(t);
+                self.noise = lx.noise;
                 return;
             }
             self.toks[self.len] = t;
             self.len += 1;
         }
         self.end_comment = trailing;
+        self.noise = lx.noise;
     }
 
     /// Moves the window on past a cut, keeping a few tokens of context, so
@@ -210,8 +215,11 @@ fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     // Fast reject: a single word or number, or words with no SQL
     // punctuation and too few tokens to hold `1 union select 1`.
     let special = value.iter().any(|&b| sqlish_byte(b));
-    if !special && value.iter().filter(|b| b.is_ascii_whitespace()).count() < 2 {
-        return None;
+    if !special
+        && value.iter().filter(|b| b.is_ascii_whitespace()).count() < 2
+        && memchr::memmem::find(value, b"::").is_none()
+    {
+        return lone_name(value, ctx);
     }
     // A raw body or path holding `a+b+c` and no spaces is form-encoded text
     // the app will decode; read it as the app will.
@@ -276,7 +284,14 @@ fn judge(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
     if first.as_ref().is_some_and(|h| h.score >= SURE) {
         return first;
     }
-    match (first, anywhere(s, value)) {
+    let found = match (first, anywhere(s, value)) {
+        (Some(a), Some(b)) => Some(if b.score > a.score { b } else { a }),
+        (a, b) => a.or(b),
+    };
+    if found.as_ref().is_some_and(|h| h.score >= SURE) {
+        return found;
+    }
+    match (found, fragment(s, value, start)) {
         (Some(a), Some(b)) => Some(if b.score > a.score { b } else { a }),
         (a, b) => a.or(b),
     }
@@ -849,11 +864,25 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             p.eat(Kind::Word) && (p.at_end() || p.eat_kw(Kw::Where) || p.eat(Kind::Semi))
         }
         Kw::Insert => {
+            // INSERT INTO t [(cols)] VALUES / SELECT / SET; "insert into
+            // the slot" names no table followed by any of these.
             p.eat_kw(Kw::Into)
                 && matches!(
                     p.peek(),
                     Some(Kind::Word | Kind::Func(_) | Kind::Kw(Kw::ObjectType))
                 )
+                && {
+                    p.i += 1;
+                    while p.peek() == Some(Kind::Dot) && p.peek_at(1).is_some() {
+                        p.i += 2;
+                    }
+                    matches!(
+                        p.peek(),
+                        None | Some(
+                            Kind::LParen | Kind::Semi | Kind::Kw(Kw::Values | Kw::Select | Kw::Set)
+                        )
+                    )
+                }
         }
         Kw::Update => p.eat(Kind::Word) && p.eat_kw(Kw::Set),
         Kw::Truncate => {
@@ -1010,6 +1039,393 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
         }
     }
     None
+}
+
+/// Fragment tier: a score that reaches the default threshold but not
+/// `SURE`. Values that are nothing but a piece of SQL (`concat(`, `' or
+/// 1=`, `) AS t FROM`) are hostile probes even though no query they make
+/// is complete.
+const FRAGMENT: u32 = 6;
+
+/// A value that is one name and nothing else: a system schema
+/// (`information_schema`, `pg_catalog`) or an MSSQL / Oracle system
+/// procedure (`xp_cmdshell`, `sp_executesql`, `utl_http`). No prose and no
+/// machine value is spelled so; DB admin tools that browse catalogs are
+/// the one benign source, hence the fragment tier.
+fn lone_name(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    let v = value.trim_ascii();
+    if v.len() < 6 || v.len() > 48 {
+        return None;
+    }
+    let off = value.len() - value.trim_ascii_start().len();
+    // `FROM information_schema.`: a table read from a catalog.
+    if let Some(sp) = v.iter().position(u8::is_ascii_whitespace) {
+        let (head, tail) = (&v[..sp], v[sp..].trim_ascii());
+        let tail = tail.strip_suffix(b".").unwrap_or(tail);
+        let from = head.eq_ignore_ascii_case(b"from") || head.eq_ignore_ascii_case(b"join");
+        if from && keywords::schema(tail) {
+            let off = value.len() - value.trim_ascii_start().len();
+            return hit("sqli.schema", SURE, off, off + v.len());
+        }
+        return None;
+    }
+    let found = if keywords::schema(v) {
+        hit("sqli.schema", 5, off, off + v.len())
+    } else if keywords::system_name(v) {
+        hit("sqli.system", 5, off, off + v.len())
+    } else {
+        None
+    };
+    let mut h = found?;
+    match ctx.sensitivity {
+        Sensitivity::Low => return None,
+        Sensitivity::High | Sensitivity::Paranoid => h.score += 2,
+        _ => {}
+    }
+    Some(h)
+}
+
+fn text<'v>(value: &'v [u8], t: &Token) -> &'v [u8] {
+    &value[t.start..t.end]
+}
+
+/// Whether the broken-out string of a quoted start reads as one value
+/// (`admin'`, `x@y.z'`), not as prose that holds a quote.
+fn value_like_break(t: &[Token], value: &[u8]) -> bool {
+    t.first()
+        .is_some_and(|b| !text(value, b).iter().any(u8::is_ascii_whitespace))
+}
+
+fn stronger(a: Option<Hit>, b: Option<Hit>) -> Option<Hit> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.score > a.score { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The fragment rules: SQL-dense values that are not whole injections.
+fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
+    let t = s.tokens();
+    if t.is_empty() {
+        return None;
+    }
+    let mut best: Option<Hit> = None;
+    if start == Start::Bare {
+        for h in [
+            schema_ref(t, value),
+            noise_call(s, value),
+            call_opener(s, value),
+            alias_from(s, value),
+            from_clause(s, value),
+            typed_cast(s, value),
+        ] {
+            best = stronger(best, h);
+        }
+        if best.as_ref().is_none_or(|h| h.score < 5) {
+            best = stronger(best, dangling(s, value, 0, start));
+        }
+    } else if value_like_break(t, value) {
+        best = stronger(best, dangling(s, value, 1, start));
+        best = stronger(best, break_statement_end(s, value));
+    }
+    best
+}
+
+/// A system schema named where a query reads a table: after FROM or JOIN
+/// (`FROM information_schema.tables`), or qualifying a name
+/// (`information_schema.columns`) in a value with a SQL clause.
+fn schema_ref(t: &[Token], value: &[u8]) -> Option<Hit> {
+    let clause = t
+        .iter()
+        .any(|t| matches!(t.kind, Kind::Kw(Kw::From | Kw::Select | Kw::Join)));
+    for (k, tok) in t.iter().enumerate() {
+        if tok.kind != Kind::Word || !keywords::schema(text(value, tok)) {
+            continue;
+        }
+        let after_from = k > 0 && matches!(t[k - 1].kind, Kind::Kw(Kw::From | Kw::Join));
+        let qualified = t.get(k + 1).is_some_and(|n| n.kind == Kind::Dot);
+        if after_from || (qualified && clause) {
+            let end = t
+                .get(k + 2)
+                .filter(|_| qualified)
+                .map_or(tok.end, |n| n.end);
+            return hit("sqli.schema", SURE, t[0].start, end);
+        }
+    }
+    None
+}
+
+/// MySQL `1.e(` noise (read as whitespace by the lexer) next to a SQL
+/// built-in: the scientific-notation bypass. Nobody writes `1.e(ascii`
+/// for any other reason.
+fn noise_call(s: &Stream, value: &[u8]) -> Option<Hit> {
+    if s.noise == 0 {
+        return None;
+    }
+    let t = s.tokens();
+    let sql = t.iter().any(|x| match x.kind {
+        Kind::Func(f) => f != Func::Unknown,
+        Kind::Kw(Kw::Select | Kw::From | Kw::Union) => true,
+        Kind::Word => {
+            let w = text(value, x);
+            keywords::function(w).is_some_and(|f| f != Func::Unknown) || keywords::schema(w)
+        }
+        _ => false,
+    });
+    if !sql {
+        return None;
+    }
+    hit("sqli.expression", SURE, t[0].start, t[t.len() - 1].end)
+}
+
+/// A value that is an opened call of a SQL-specific built-in and nothing
+/// else (`concat(`, `benchmark (`, `db_name(`), or a select list ending in
+/// one (`select 1,2,user(`): the probe for which functions pass. Generic
+/// names (`count(`, `abs(`, `max(`) score 4.
+fn call_opener(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    let n = t.len();
+    if s.cut || n < 2 || t[n - 1].kind != Kind::LParen || s.end_comment.is_some() {
+        return None;
+    }
+    let Kind::Func(f) = t[n - 2].kind else {
+        return None;
+    };
+    if f == Func::Unknown {
+        return None;
+    }
+    let name = text(value, &t[n - 2]);
+    let select = n > 2 && t[0].kind == Kind::Kw(Kw::Select);
+    if n > 2 && !select {
+        return None;
+    }
+    let score = if keywords::sql_specific(name) {
+        FRAGMENT
+    } else {
+        4
+    };
+    hit("sqli.function", score, t[0].start, t[n - 1].end)
+}
+
+/// `) AS alias FROM`: the end of a select list, closing the app's
+/// parenthesis, naming a table to read. A leading `)` or a quoted alias
+/// (`1 AS "x" FROM`) is what prose does not have.
+fn alias_from(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut {
+        return None;
+    }
+    let mut i = 0;
+    while t.get(i).is_some_and(|x| x.kind == Kind::RParen) {
+        i += 1;
+    }
+    let closed = i > 0;
+    if !closed {
+        if !matches!(t.first().map(|x| x.kind), Some(Kind::Num | Kind::Str)) {
+            return None;
+        }
+        i = 1;
+    }
+    if t.get(i)?.kind != Kind::Kw(Kw::As) {
+        return None;
+    }
+    let alias = t.get(i + 1)?;
+    let quoted_alias = alias.kind == Kind::Str
+        || (alias.kind == Kind::Word && matches!(value[alias.start], b'`' | b'['));
+    match alias.kind {
+        Kind::Word | Kind::Str => {}
+        Kind::Kw(_) if closed => {}
+        _ => return None,
+    }
+    if !(closed || quoted_alias) || t.get(i + 2)?.kind != Kind::Kw(Kw::From) {
+        return None;
+    }
+    let mut j = i + 3;
+    if j < t.len() && t[j].kind == Kind::Word {
+        j += 1;
+        while j + 1 < t.len() && t[j].kind == Kind::Dot && t[j + 1].kind == Kind::Word {
+            j += 2;
+        }
+    }
+    if j != t.len() {
+        return None;
+    }
+    let _ = value;
+    hit("sqli.clause", FRAGMENT, t[0].start, t[j - 1].end)
+}
+
+/// A value that starts with FROM and reads as the tail of a query: a
+/// table (qualified, backticked or a subquery), optional WHERE / GROUP BY
+/// / ORDER BY, and ending at LIMIT (`from `db`.`t` limit`, `FROM t WHERE
+/// `t`.`id` = 5 LIMIT`). Prose ("from the menu, limit two") has neither
+/// the quoted or dotted names nor the clause order.
+fn from_clause(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if t.first()?.kind != Kind::Kw(Kw::From) {
+        return None;
+    }
+    let code = t.iter().any(|x| match x.kind {
+        Kind::Dot | Kind::LParen => true,
+        Kind::Word => matches!(value[x.start], b'`' | b'['),
+        _ => false,
+    });
+    // The last clause: LIMIT, LIMIT n or LIMIT n,m; or the table alone.
+    let mut end = t.len();
+    if s.cut {
+        return None;
+    }
+    while end > 1 && matches!(t[end - 1].kind, Kind::Num | Kind::Comma) {
+        end -= 1;
+    }
+    if t[end - 1].kind != Kind::Kw(Kw::Limit) {
+        return None;
+    }
+    let mut p = s.parser(1);
+    if !p.operand() {
+        return None;
+    }
+    if p.peek() == Some(Kind::Word) {
+        p.i += 1;
+    }
+    let mut clause = false;
+    loop {
+        match p.peek() {
+            Some(Kind::Kw(Kw::Where)) => {
+                p.i += 1;
+                if !p.expr() {
+                    return None;
+                }
+            }
+            Some(Kind::Kw(Kw::Group | Kw::Order)) => {
+                p.i += 1;
+                if !p.eat_kw(Kw::By) || !p.expr() {
+                    return None;
+                }
+                while p.eat(Kind::Comma) || p.eat_kw(Kw::Asc) {
+                    if matches!(p.peek(), Some(Kind::Comma | Kind::Kw(Kw::Asc))) {
+                        continue;
+                    }
+                    if !p.expr() {
+                        return None;
+                    }
+                }
+            }
+            _ => break,
+        }
+        clause = true;
+    }
+    if p.i != end - 1 || !(code || (clause && p.info.cmp > 0)) {
+        return None;
+    }
+    hit("sqli.clause", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// A value that is a PostgreSQL cast to a SQL type (`password::int`,
+/// `f(x)::text`, `1+current_user::int`): the error-based probe. C++ and
+/// Ruby scopes (`std::string`, `Foo::Bar`) name no SQL type.
+fn typed_cast(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    let typed = t.windows(2).any(|w| {
+        w[0].kind == Kind::Op(Op::Cast)
+            && matches!(w[1].kind, Kind::Word | Kind::Kw(_))
+            && keywords::sql_type(text(value, &w[1]))
+    });
+    if !typed || s.cut {
+        return None;
+    }
+    let mut p = s.parser(0);
+    if !p.expr() || !clean_end(&mut p) || !p.at_end() {
+        return None;
+    }
+    hit("sqli.expression", FRAGMENT, t[0].start, span_end(s, &p))
+}
+
+/// A connective, an operand and a dangling operator at the end of the
+/// value, after a quote break or at its start: a tautology cut short
+/// (`' or 1=`, `xor 'b' >`, `AND 7639=(`, `or name = "`, `and 1=1'`).
+/// After a quote break scores 6; at the start of an unquoted value 5.
+fn dangling(s: &Stream, value: &[u8], b: usize, start: Start) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || s.end_comment.is_some() {
+        return None;
+    }
+    let quoted = start != Start::Bare;
+    let mut p = s.parser(b);
+    let k = p.peek()?;
+    match k {
+        Kind::Kw(Kw::And | Kw::Or | Kw::Xor) => {}
+        Kind::Op(Op::Logic) if quoted => {}
+        _ => return None,
+    }
+    p.i += 1;
+    if !matches!(
+        p.peek(),
+        Some(Kind::Num | Kind::Str | Kind::Word | Kind::Var | Kind::Kw(Kw::Literal))
+    ) || !p.operand()
+    {
+        return None;
+    }
+    let operand = t[p.i - 1].kind;
+    let literal = matches!(operand, Kind::Num | Kind::Str | Kind::Kw(Kw::Literal));
+    // Complete comparisons first (`120=121=`); a dangling one is undone.
+    let _ = p.expr_tail();
+    let n = t.len();
+    let last = t.last()?;
+    let lone_quote = |x: &Token| {
+        x.kind == Kind::StrOpen && text(value, x).iter().all(|&c| c == b'\'' || c == b'"')
+    };
+    let lit = |x: &Token| matches!(x.kind, Kind::Num | Kind::Str);
+    let ok = if p.at_end() {
+        // `or name = '`: the operator's operand is the app's own string.
+        n >= 2 && lone_quote(last) && t[n - 2].kind == Kind::Op(Op::Cmp)
+    } else {
+        match p.peek() {
+            // `and 1=1'`: a literal comparison reopening the app's quote.
+            Some(Kind::StrOpen) if p.i + 1 == n => {
+                lone_quote(last)
+                    && n >= 4
+                    && lit(&t[n - 2])
+                    && lit(&t[n - 4])
+                    && t[n - 3].kind == Kind::Op(Op::Cmp)
+            }
+            Some(Kind::Op(Op::Cmp | Op::Arith | Op::Sign | Op::Unary)) => match n - p.i - 1 {
+                // `xor 'b' >`: a bare word before it could be prose.
+                0 => quoted || literal,
+                1 => last.kind == Kind::LParen || lone_quote(last),
+                _ => false,
+            },
+            _ => false,
+        }
+    };
+    if !ok {
+        return None;
+    }
+    let score = if quoted { FRAGMENT } else { 5 };
+    let from = if b > 0 { t[b - 1].end } else { t[0].start };
+    hit("sqli.tautology", score, from, last.end)
+}
+
+/// A quote break ending the statement: `admin';`, `x';#`, or opening a
+/// stacked SELECT cut short (`';SELECT P`).
+fn break_statement_end(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || t.get(1)?.kind != Kind::Semi {
+        return None;
+    }
+    let commented = s.end_comment.as_ref().is_none_or(|c| truncates(c, value));
+    let ok = match &t[2..] {
+        [] => commented,
+        [k, w] => {
+            k.kind == Kind::Kw(Kw::Select)
+                && matches!(w.kind, Kind::Word | Kind::Num)
+                && s.end_comment.is_none()
+        }
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    hit("sqli.stacked", FRAGMENT, t[0].start, t[t.len() - 1].end)
 }
 
 #[cfg(test)]
