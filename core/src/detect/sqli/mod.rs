@@ -193,7 +193,9 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     // A name or raw body holding `name=value` is a pair whose `=` was
     // encoded once more than the rest (`pay%3DOR+1%3D1`): the app may decode
     // and split it again, so judge the value half too.
-    let eq = memchr::memchr(b'=', value)?;
+    let Some(eq) = memchr::memchr(b'=', value) else {
+        return whole;
+    };
     let name = &value[..eq];
     let plain = !name.is_empty()
         && name
