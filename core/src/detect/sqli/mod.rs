@@ -1125,10 +1125,15 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
         }
         if best.as_ref().is_none_or(|h| h.score < 5) {
             best = stronger(best, dangling(s, value, 0, start));
+            best = stronger(best, stacked_head(s, value, 0));
         }
-    } else if value_like_break(t, value) {
-        best = stronger(best, dangling(s, value, 1, start));
-        best = stronger(best, break_statement_end(s, value));
+    } else {
+        if value_like_break(t, value) {
+            best = stronger(best, dangling(s, value, 1, start));
+            best = stronger(best, break_statement_end(s, value));
+            best = stronger(best, stacked_head(s, value, 1));
+        }
+        best = stronger(best, value_list(s, value));
     }
     best
 }
@@ -1316,7 +1321,9 @@ fn from_clause(s: &Stream, value: &[u8]) -> Option<Hit> {
         }
         clause = true;
     }
-    if p.i != end - 1 || !(code || (clause && p.info.cmp > 0)) {
+    // A subquery's own clauses run on to the final LIMIT.
+    let reached = p.i == end - 1 || (p.at_end() && p.info.subqueries > 0);
+    if !reached || !(code || (clause && p.info.cmp > 0)) {
         return None;
     }
     hit("sqli.clause", FRAGMENT, t[0].start, t[t.len() - 1].end)
@@ -1405,6 +1412,62 @@ fn dangling(s: &Stream, value: &[u8], b: usize, start: Start) -> Option<Hit> {
     let score = if quoted { FRAGMENT } else { 5 };
     let from = if b > 0 { t[b - 1].end } else { t[0].start };
     hit("sqli.tautology", score, from, last.end)
+}
+
+/// `;` at the start of the value (or right after a quote break) and the
+/// head of a data-changing statement, cut short: `; insert into`,
+/// `;update users`, `;SET @OLD_SQL_MODE`, `;drop table t`. Prose does not
+/// open with a semicolon.
+fn stacked_head(s: &Stream, value: &[u8], b: usize) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || t.get(b)?.kind != Kind::Semi {
+        return None;
+    }
+    let rest: Vec<Kind> = t[b + 1..].iter().take(5).map(|x| x.kind).collect();
+    let ok = match rest.as_slice() {
+        [Kind::Kw(Kw::Insert), Kind::Kw(Kw::Into)]
+        | [Kind::Kw(Kw::Insert), Kind::Kw(Kw::Into), Kind::Word]
+        | [Kind::Kw(Kw::Update), Kind::Word]
+        | [Kind::Kw(Kw::Set), Kind::Var]
+        | [Kind::Kw(Kw::Delete), Kind::Kw(Kw::From)]
+        | [Kind::Kw(Kw::Delete), Kind::Kw(Kw::From), Kind::Word]
+        | [Kind::Kw(Kw::Drop | Kw::Alter | Kw::Create | Kw::Truncate), Kind::Kw(Kw::ObjectType)]
+        | [Kind::Kw(Kw::Drop | Kw::Alter | Kw::Create | Kw::Truncate), Kind::Kw(Kw::ObjectType), Kind::Word] => {
+            t.len() == b + 1 + rest.len()
+        }
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    let _ = value;
+    hit("sqli.stacked", FRAGMENT, t[b].start, t[t.len() - 1].end)
+}
+
+/// A quote break followed by a list of literals: the rest of a VALUES
+/// row or a select list the attacker pads to the right width
+/// (`', 2, 1`, `'', '', '', 13`). Two or more further items; scores 5.
+fn value_list(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || s.end_comment.is_some() || t.len() < 3 {
+        return None;
+    }
+    // `'', '` reads as one string with a doubled quote: emptied strings.
+    let brk = text(value, &t[0]);
+    if !brk.iter().all(|&c| matches!(c, b'\'' | b'"' | b',' | b' ')) {
+        return None;
+    }
+    let mut items = brk.iter().filter(|&&c| c == b',').count();
+    for pair in t[1..].chunks(2) {
+        match pair {
+            [c, v] if c.kind == Kind::Comma && matches!(v.kind, Kind::Num | Kind::Str) => items += 1,
+            _ => return None,
+        }
+    }
+    if items < 2 {
+        return None;
+    }
+    hit("sqli.union", 5, t[0].start, t[t.len() - 1].end)
 }
 
 /// A quote break ending the statement: `admin';`, `x';#`, or opening a
