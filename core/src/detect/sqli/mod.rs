@@ -1120,6 +1120,7 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
             alias_from(s, value),
             from_clause(s, value),
             typed_cast(s, value),
+            truncated_select(s, value),
         ] {
             best = stronger(best, h);
         }
@@ -1261,6 +1262,30 @@ fn alias_from(s: &Stream, value: &[u8]) -> Option<Hit> {
     hit("sqli.clause", FRAGMENT, t[0].start, t[j - 1].end)
 }
 
+/// A value that is the start of a SELECT cut off mid-expression, with a
+/// subquery, a CASE or a SQL-specific call in it (`SELECT 'a'||(SELECT
+/// (CASE`, `SELECT CHR(113)||(SELECT`): the opening of sqlmap-style
+/// payloads, sent alone or truncated by a length limit.
+fn truncated_select(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || t.first()?.kind != Kind::Kw(Kw::Select) {
+        return None;
+    }
+    let mut p = s.parser(1);
+    p.cut = true;
+    if !p.select_items() || !p.at_end() {
+        return None;
+    }
+    let specific = t
+        .iter()
+        .any(|x| matches!(x.kind, Kind::Func(_)) && keywords::sql_specific(text(value, x)));
+    let case = t.iter().any(|x| x.kind == Kind::Kw(Kw::Case));
+    if p.info.subqueries == 0 && !case && !specific {
+        return None;
+    }
+    hit("sqli.expression", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
 /// A value that starts with FROM and reads as the tail of a query: a
 /// table (qualified, backticked or a subquery), optional WHERE / GROUP BY
 /// / ORDER BY, and ending at LIMIT (`from `db`.`t` limit`, `FROM t WHERE
@@ -1367,6 +1392,8 @@ fn dangling(s: &Stream, value: &[u8], b: usize, start: Start) -> Option<Hit> {
         _ => return None,
     }
     p.i += 1;
+    // `AND (name = "`: a parenthesis the query closes later.
+    while p.eat(Kind::LParen) {}
     if !matches!(
         p.peek(),
         Some(Kind::Num | Kind::Str | Kind::Word | Kind::Var | Kind::Kw(Kw::Literal))
@@ -1374,8 +1401,11 @@ fn dangling(s: &Stream, value: &[u8], b: usize, start: Start) -> Option<Hit> {
     {
         return None;
     }
-    let operand = t[p.i - 1].kind;
-    let literal = matches!(operand, Kind::Num | Kind::Str | Kind::Kw(Kw::Literal));
+    let operand = &t[p.i - 1];
+    // A literal, or a column named like code (`backend_layout`), not a
+    // word of prose.
+    let literal = matches!(operand.kind, Kind::Num | Kind::Str | Kind::Kw(Kw::Literal))
+        || (operand.kind == Kind::Word && text(value, operand).contains(&b'_'));
     // Complete comparisons first (`120=121=`); a dangling one is undone.
     let _ = p.expr_tail();
     let n = t.len();
@@ -1460,7 +1490,9 @@ fn value_list(s: &Stream, value: &[u8]) -> Option<Hit> {
     let mut items = brk.iter().filter(|&&c| c == b',').count();
     for pair in t[1..].chunks(2) {
         match pair {
-            [c, v] if c.kind == Kind::Comma && matches!(v.kind, Kind::Num | Kind::Str) => items += 1,
+            [c, v] if c.kind == Kind::Comma && matches!(v.kind, Kind::Num | Kind::Str) => {
+                items += 1
+            }
             _ => return None,
         }
     }
