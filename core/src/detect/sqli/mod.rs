@@ -1121,6 +1121,8 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
             from_clause(s, value),
             typed_cast(s, value),
             truncated_select(s, value),
+            having_call(s),
+            drop_evasion(s, value),
         ] {
             best = stronger(best, h);
         }
@@ -1268,22 +1270,76 @@ fn alias_from(s: &Stream, value: &[u8]) -> Option<Hit> {
 /// payloads, sent alone or truncated by a length limit.
 fn truncated_select(s: &Stream, value: &[u8]) -> Option<Hit> {
     let t = s.tokens();
-    if s.cut || t.first()?.kind != Kind::Kw(Kw::Select) {
+    if s.cut {
         return None;
     }
-    let mut p = s.parser(1);
+    // `in ( select * from`, `(CONVERT(INT,(SELECT`: a subquery opened
+    // where a value goes.
+    let mut i = usize::from(matches!(t.first()?.kind, Kind::Kw(Kw::In | Kw::Exists)));
+    let opened = i > 0 || t[0].kind == Kind::LParen;
+    if opened {
+        while t.get(i).is_some_and(|x| x.kind == Kind::LParen) {
+            i += 1;
+        }
+        if i == 0 || t.get(i - 1)?.kind != Kind::LParen {
+            return None;
+        }
+    }
+    let mut p = s.parser(i);
     p.cut = true;
-    if !p.select_items() || !p.at_end() {
+    if opened && t.get(i)?.kind != Kind::Kw(Kw::Select) {
+        // `(CONVERT(INT,(SELECT ...`: an expression holding the subquery.
+        if !p.expr() || !p.at_end() || p.info.subqueries == 0 {
+            return None;
+        }
+        return hit("sqli.expression", FRAGMENT, t[0].start, t[t.len() - 1].end);
+    }
+    if !p.eat_kw(Kw::Select) || !p.select_items() || !p.at_end() {
         return None;
     }
+    let from = t[i..].iter().any(|x| x.kind == Kind::Kw(Kw::From));
     let specific = t
         .iter()
         .any(|x| matches!(x.kind, Kind::Func(_)) && keywords::sql_specific(text(value, x)));
     let case = t.iter().any(|x| x.kind == Kind::Kw(Kw::Case));
-    if p.info.subqueries == 0 && !case && !specific {
+    if p.info.subqueries == 0 && !case && !specific && !(opened && from) {
         return None;
     }
     hit("sqli.expression", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// `HAVING COUNT(x) > 5`: a HAVING clause over an aggregate call, the
+/// tail of a grouped query.
+fn having_call(s: &Stream) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || t.first()?.kind != Kind::Kw(Kw::Having) {
+        return None;
+    }
+    let mut p = s.parser(1);
+    if !p.expr() || !p.at_end() || p.info.calls == 0 || p.info.cmp == 0 {
+        return None;
+    }
+    hit("sqli.clause", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// `DROP name;--`, `DROP/**/name`: DROP of a table named without TABLE,
+/// dressed with a comment that truncates or splits it. Prose that drops
+/// something has neither.
+fn drop_evasion(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || t.first()?.kind != Kind::Kw(Kw::Drop) {
+        return None;
+    }
+    let shape = match t {
+        [_, w] | [_, w, _] => w.kind == Kind::Word && (t.len() == 2 || t[2].kind == Kind::Semi),
+        _ => false,
+    };
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    let glued = text(value, &t[0]).len() > 4;
+    if !shape || !(commented || s.inner_comments > 0 || glued) {
+        return None;
+    }
+    hit("sqli.stacked", FRAGMENT, t[0].start, t[t.len() - 1].end)
 }
 
 /// A value that starts with FROM and reads as the tail of a query: a
