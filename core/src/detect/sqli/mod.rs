@@ -37,6 +37,44 @@
 //! - `sqli.system`: file, command and network access (LOAD_FILE, INTO
 //!   OUTFILE, xp_cmdshell, UTL_HTTP...).
 //!
+//! Fragment tier (score 6, or 5 where said; `Low` sensitivity drops them):
+//! values that are nothing but a piece of SQL. Each needs SQL-specific
+//! evidence that prose and machine values lack; see `fragment`.
+//! - `sqli.function`: an opened call of a SQL-specific built-in as the whole
+//!   value or ending a select list (`concat(`, `db_name (`, `select
+//!   1,user(`); generic names shared with spreadsheets, CSS and other
+//!   languages (`count(`, `abs(`, `max(`, `round(`, `md5(`) score 4.
+//!   Closed calls (`abs(x)`, `calc(...)`, `rgba(...)`) are not fragments.
+//! - `sqli.schema`: a system catalog after FROM/JOIN or qualified in a
+//!   query (`FROM information_schema.tables`: 10); a value that is only a
+//!   catalog name (`information_schema`, `pg_catalog`, `sysobjects`): 5.
+//!   Plain database names (`msdb`, `tempdb`, `mysql.db`) are not flagged:
+//!   file and host names look the same.
+//! - `sqli.system`: a value that is only a system procedure name
+//!   (`xp_cmdshell`, `sp_executesql`, `utl_http`): 5.
+//! - `sqli.tautology`: a connective, an operand and a dangling operator, a
+//!   `(` or the app's quote at the end (`' or 1=`, `xor 'b' >`, `AND
+//!   5512=(`, `or name = '`, `and 1=1'`); 6 after a quote break of a single
+//!   value, 5 at the start of an unquoted value, where a bare word operand
+//!   must look like code (`backend_layout!=`), not prose (`and more >`).
+//! - `sqli.clause`: `) AS alias FROM` (a leading `)` or a quoted alias),
+//!   `FROM` a dotted/backticked table or a subquery up to a final LIMIT,
+//!   `HAVING COUNT(x) > 5`.
+//! - `sqli.stacked`: a quote break then `;` and the end or a comment
+//!   (`admin';`, `x';#`), or `;SELECT word`; a leading `;` and a statement
+//!   head (`; insert into`, `;update t`, `;SET @v`, `;drop table t`);
+//!   `DROP name` with a truncating or splitting comment.
+//! - `sqli.expression`: a PostgreSQL cast to a SQL type (`password::int`,
+//!   `1+session_user::text`); a SELECT cut off mid-expression holding a
+//!   subquery, CASE or SQL-specific call (`SELECT 'a'||(SELECT (CASE`), or a
+//!   subquery opened where a value goes (`in ( select * from`); MySQL's
+//!   `1.e(` scientific-notation noise next to SQL built-ins (10).
+//! - `sqli.union` (5): a quote break followed by two or more literals
+//!   (`', 2, 1`), the padding of a VALUES row or select list.
+//!
+//! The lexer reads MySQL's `1.e` before `(`, `)`, `,` or `.` as whitespace,
+//! as the server does (`1.e(ascii 1.e(substring(...` is `(ascii(substring(`).
+//!
 //! Values longer than the token window are read in overlapping windows for
 //! the rules that hold anywhere (UNION, `;` statements, delay and error
 //! calls), so padding does not hide a payload; the work stays linear.
@@ -1302,7 +1340,8 @@ fn truncated_select(s: &Stream, value: &[u8]) -> Option<Hit> {
         .iter()
         .any(|x| matches!(x.kind, Kind::Func(_)) && keywords::sql_specific(text(value, x)));
     let case = t.iter().any(|x| x.kind == Kind::Kw(Kw::Case));
-    if p.info.subqueries == 0 && !case && !specific && !(opened && from) {
+    let evidence = p.info.subqueries > 0 || case || specific || (opened && from);
+    if !evidence {
         return None;
     }
     hit("sqli.expression", FRAGMENT, t[0].start, t[t.len() - 1].end)
@@ -1509,8 +1548,16 @@ fn stacked_head(s: &Stream, value: &[u8], b: usize) -> Option<Hit> {
     if s.cut || t.get(b)?.kind != Kind::Semi {
         return None;
     }
-    let rest: Vec<Kind> = t[b + 1..].iter().take(5).map(|x| x.kind).collect();
-    let ok = match rest.as_slice() {
+    let tail = &t[b + 1..];
+    if tail.len() > 3 {
+        return None;
+    }
+    let mut kinds = [Kind::Other; 3];
+    for (k, x) in kinds.iter_mut().zip(tail) {
+        *k = x.kind;
+    }
+    let rest = &kinds[..tail.len()];
+    let ok = match rest {
         [Kind::Kw(Kw::Insert), Kind::Kw(Kw::Into)]
         | [Kind::Kw(Kw::Insert), Kind::Kw(Kw::Into), Kind::Word]
         | [Kind::Kw(Kw::Update), Kind::Word]
