@@ -385,6 +385,10 @@ impl<'t> Parser<'t> {
 
     fn case(&mut self) -> bool {
         self.i += 1;
+        // A value cut off right after CASE (`SELECT (CASE`).
+        if self.cut && self.at_end() {
+            return true;
+        }
         if !is_kw(self.peek(), Kw::When) && !self.expr() {
             return false;
         }
@@ -536,7 +540,13 @@ impl<'t> Parser<'t> {
                 return false;
             }
             // Juxtaposed values: MSSQL `a+':'+b` once `+` decoded to space.
-            while matches!(self.peek(), Some(Kind::Str | Kind::Func(_))) {
+            // A word of prose before `(` (`a size (small`) is no call.
+            while matches!(
+                self.peek(),
+                Some(
+                    Kind::Str | Kind::Func(Func::Known | Func::Blind | Func::Error | Func::System)
+                )
+            ) {
                 if !self.expr() {
                     return false;
                 }

@@ -382,6 +382,133 @@ pub(crate) fn function(word: &[u8]) -> Option<Func> {
     find(FUNCTIONS, word)
 }
 
+/// Built-ins whose name, followed by `(`, is SQL and little else: an
+/// opened call of one of these is SQL-dense even as a fragment. Generic
+/// names shared with spreadsheets, CSS and most languages (`count`, `max`,
+/// `abs`, `floor`, `round`, `date`, `if`, `lower`, `replace`, `md5`...) are
+/// left out on purpose.
+const SQL_SPECIFIC: &[&str] = &[
+    "aes_decrypt",
+    "ascii",
+    "benchmark",
+    "cast",
+    "char",
+    "char_length",
+    "chr",
+    "coalesce",
+    "compress",
+    "concat",
+    "concat_ws",
+    "convert",
+    "current_database",
+    "current_user",
+    "database",
+    "db_name",
+    "elt",
+    "extractvalue",
+    "find_in_set",
+    "group_concat",
+    "gtid_subset",
+    "hex",
+    "ifnull",
+    "is_srvrolemember",
+    "load_file",
+    "make_set",
+    "mid",
+    "name_const",
+    "nullif",
+    "nvl",
+    "ord",
+    "pg_read_file",
+    "pg_sleep",
+    "randomblob",
+    "receive_message",
+    "session_user",
+    "sleep",
+    "sqlite_version",
+    "strcmp",
+    "substr",
+    "substring",
+    "substring_index",
+    "sys_context",
+    "system_user",
+    "uncompress",
+    "unhex",
+    "updatexml",
+    "user",
+    "user_name",
+    "version",
+    "xmltype",
+    "xp_cmdshell",
+];
+
+/// Whether `(` after `word` opens a call only SQL would make.
+pub(crate) fn sql_specific(word: &[u8]) -> bool {
+    find_name(SQL_SPECIFIC, word)
+}
+
+/// System catalogs and schemas: names that only a query reading the
+/// database's own structure uses.
+const SCHEMAS: &[&str] = &[
+    "all_tab_columns",
+    "all_tables",
+    "dba_users",
+    "information_schema",
+    "msysaccessobjects",
+    "msysobjects",
+    "pg_catalog",
+    "pg_shadow",
+    "sqlite_master",
+    "sqlite_schema",
+    "syscolumns",
+    "sysdatabases",
+    "sysobjects",
+    "user_tables",
+];
+
+/// Whether `word` (backticks or brackets allowed) names a system schema.
+pub(crate) fn schema(word: &[u8]) -> bool {
+    let w = match word {
+        [b'`' | b'[', inner @ .., b'`' | b']'] => inner,
+        w => w,
+    };
+    find_name(SCHEMAS, w)
+}
+
+/// Procedures and names only MSSQL and Oracle injections spell out.
+const SYSTEM_NAMES: &[&str] = &[
+    "openrowset",
+    "sp_executesql",
+    "sp_makewebtask",
+    "sp_oacreate",
+    "sp_password",
+    "utl_http",
+    "utl_inaddr",
+    "xp_cmdshell",
+    "xp_dirtree",
+    "xp_regread",
+];
+
+/// Whether `word` names a system procedure or package.
+pub(crate) fn system_name(word: &[u8]) -> bool {
+    find_name(SYSTEM_NAMES, word)
+}
+
+/// PostgreSQL type names a `::` cast targets.
+const SQL_TYPES: &[&str] = &[
+    "bigint", "bool", "boolean", "bytea", "float", "int", "int2", "int4", "int8", "integer",
+    "json", "jsonb", "numeric", "oid", "regclass", "smallint", "text", "varchar",
+];
+
+/// Whether `word` is a type a PostgreSQL `::` cast names.
+pub(crate) fn sql_type(word: &[u8]) -> bool {
+    find_name(SQL_TYPES, word)
+}
+
+fn find_name(table: &[&str], word: &[u8]) -> bool {
+    word.len() <= 24 && table.binary_search_by(|e| cmp_ci(e, word)).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,6 +520,11 @@ mod tests {
         }
         for w in FUNCTIONS.windows(2) {
             assert!(w[0].0 < w[1].0, "{} >= {}", w[0].0, w[1].0);
+        }
+        for table in [SQL_SPECIFIC, SCHEMAS, SYSTEM_NAMES, SQL_TYPES] {
+            for w in table.windows(2) {
+                assert!(w[0] < w[1], "{} >= {}", w[0], w[1]);
+            }
         }
         let names = KEYWORDS.iter().map(|e| e.0);
         for k in names.chain(FUNCTIONS.iter().map(|e| e.0)) {

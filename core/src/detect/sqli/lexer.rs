@@ -140,6 +140,8 @@ pub(crate) struct Lexer<'a> {
     start: Start,
     /// `+` is a space: the value is form-encoded text nobody decoded.
     plus_space: bool,
+    /// MySQL `1.e` glued to `(`, `)`, `,` or `.` read as whitespace so far.
+    pub(crate) noise: u16,
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -160,6 +162,30 @@ impl<'a> Lexer<'a> {
             exec_comment: false,
             start,
             plus_space: false,
+            noise: 0,
+        }
+    }
+
+    /// MySQL reads a number written `1.e` (no exponent digits) directly
+    /// before `(`, `)`, `,` or `.` as nothing at all: `1.e(ascii 1.e(...`
+    /// is `(ascii(...`, a known WAF bypass. Returns the length of such a
+    /// number at `i`, or 0.
+    fn noise_len(&self, i: usize) -> usize {
+        let s = self.src;
+        if i > 0 && (is_word_byte(s[i - 1]) || s[i - 1] == b'.') {
+            return 0;
+        }
+        let mut j = i;
+        while j < s.len() && s[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j == i || self.at(j) != b'.' || !matches!(self.at(j + 1), b'e' | b'E') {
+            return 0;
+        }
+        if matches!(self.at(j + 2), b'(' | b')' | b',' | b'.') {
+            j + 2 - i
+        } else {
+            0
         }
     }
 
@@ -246,6 +272,12 @@ impl<'a> Lexer<'a> {
             if self.exec_comment && src[p] == b'*' && self.at(p + 1) == b'/' {
                 self.exec_comment = false;
                 self.pos += 2;
+                continue;
+            }
+            let noise = self.noise_len(p);
+            if noise > 0 {
+                self.noise = self.noise.saturating_add(1);
+                self.pos += noise;
                 continue;
             }
             break;
@@ -489,8 +521,14 @@ impl<'a> Lexer<'a> {
     /// Keyword, function or plain word, for a word ending at `end`.
     fn classify(&self, w: &[u8], end: usize) -> Kind {
         let mut j = end;
-        while self.space_at(j) {
-            j += 1;
+        loop {
+            while self.space_at(j) {
+                j += 1;
+            }
+            match self.noise_len(j) {
+                0 => break,
+                n => j += n,
+            }
         }
         let kw = keywords::keyword(w);
         if self.at(j) == b'(' {

@@ -37,6 +37,44 @@
 //! - `sqli.system`: file, command and network access (LOAD_FILE, INTO
 //!   OUTFILE, xp_cmdshell, UTL_HTTP...).
 //!
+//! Fragment tier (score 6, or 5 where said; `Low` sensitivity drops them):
+//! values that are nothing but a piece of SQL. Each needs SQL-specific
+//! evidence that prose and machine values lack; see `fragment`.
+//! - `sqli.function`: an opened call of a SQL-specific built-in as the whole
+//!   value or ending a select list (`concat(`, `db_name (`, `select
+//!   1,user(`); generic names shared with spreadsheets, CSS and other
+//!   languages (`count(`, `abs(`, `max(`, `round(`, `md5(`) score 4.
+//!   Closed calls (`abs(x)`, `calc(...)`, `rgba(...)`) are not fragments.
+//! - `sqli.schema`: a system catalog after FROM/JOIN or qualified in a
+//!   query (`FROM information_schema.tables`: 10); a value that is only a
+//!   catalog name (`information_schema`, `pg_catalog`, `sysobjects`): 5.
+//!   Plain database names (`msdb`, `tempdb`, `mysql.db`) are not flagged:
+//!   file and host names look the same.
+//! - `sqli.system`: a value that is only a system procedure name
+//!   (`xp_cmdshell`, `sp_executesql`, `utl_http`): 5.
+//! - `sqli.tautology`: a connective, an operand and a dangling operator, a
+//!   `(` or the app's quote at the end (`' or 1=`, `xor 'b' >`, `AND
+//!   5512=(`, `or name = '`, `and 1=1'`); 6 after a quote break of a single
+//!   value, 5 at the start of an unquoted value, where a bare word operand
+//!   must look like code (`backend_layout!=`), not prose (`and more >`).
+//! - `sqli.clause`: `) AS alias FROM` (a leading `)` or a quoted alias),
+//!   `FROM` a dotted/backticked table or a subquery up to a final LIMIT,
+//!   `HAVING COUNT(x) > 5`.
+//! - `sqli.stacked`: a quote break then `;` and the end or a comment
+//!   (`admin';`, `x';#`), or `;SELECT word`; a leading `;` and a statement
+//!   head (`; insert into`, `;update t`, `;SET @v`, `;drop table t`);
+//!   `DROP name` with a truncating or splitting comment.
+//! - `sqli.expression`: a PostgreSQL cast to a SQL type (`password::int`,
+//!   `1+session_user::text`); a SELECT cut off mid-expression holding a
+//!   subquery, CASE or SQL-specific call (`SELECT 'a'||(SELECT (CASE`), or a
+//!   subquery opened where a value goes (`in ( select * from`); MySQL's
+//!   `1.e(` scientific-notation noise next to SQL built-ins (10).
+//! - `sqli.union` (5): a quote break followed by two or more literals
+//!   (`', 2, 1`), the padding of a VALUES row or select list.
+//!
+//! The lexer reads MySQL's `1.e` before `(`, `)`, `,` or `.` as whitespace,
+//! as the server does (`1.e(ascii 1.e(substring(...` is `(ascii(substring(`).
+//!
 //! Values longer than the token window are read in overlapping windows for
 //! the rules that hold anywhere (UNION, `;` statements, delay and error
 //! calls), so padding does not hide a payload; the work stays linear.
@@ -76,6 +114,8 @@ struct Stream {
     /// Comments standing between tokens: `SELECT/**/password`. Real
     /// values have no use for them; evasions do.
     inner_comments: u16,
+    /// MySQL `1.e` numbers read as whitespace (`1.e(ascii 1.e(...`).
+    noise: u16,
 }
 
 /// Tokens carried over when the window slides.
@@ -95,6 +135,7 @@ impl Stream {
             end_comment: None,
             next: None,
             inner_comments: 0,
+            noise: 0,
         }
     }
 
@@ -117,12 +158,14 @@ impl Stream {
             if self.len == MAX_TOKENS {
                 self.cut = true;
                 self.next = Some(t);
+                self.noise = lx.noise;
                 return;
             }
             self.toks[self.len] = t;
             self.len += 1;
         }
         self.end_comment = trailing;
+        self.noise = lx.noise;
     }
 
     /// Moves the window on past a cut, keeping a few tokens of context, so
@@ -188,7 +231,9 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     // A name or raw body holding `name=value` is a pair whose `=` was
     // encoded once more than the rest (`pay%3DOR+1%3D1`): the app may decode
     // and split it again, so judge the value half too.
-    let eq = memchr::memchr(b'=', value)?;
+    let Some(eq) = memchr::memchr(b'=', value) else {
+        return whole;
+    };
     let name = &value[..eq];
     let plain = !name.is_empty()
         && name
@@ -210,8 +255,11 @@ fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     // Fast reject: a single word or number, or words with no SQL
     // punctuation and too few tokens to hold `1 union select 1`.
     let special = value.iter().any(|&b| sqlish_byte(b));
-    if !special && value.iter().filter(|b| b.is_ascii_whitespace()).count() < 2 {
-        return None;
+    if !special
+        && value.iter().filter(|b| b.is_ascii_whitespace()).count() < 2
+        && memchr::memmem::find(value, b"::").is_none()
+    {
+        return lone_name(value, ctx);
     }
     // A raw body or path holding `a+b+c` and no spaces is form-encoded text
     // the app will decode; read it as the app will.
@@ -276,7 +324,14 @@ fn judge(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
     if first.as_ref().is_some_and(|h| h.score >= SURE) {
         return first;
     }
-    match (first, anywhere(s, value)) {
+    let found = match (first, anywhere(s, value)) {
+        (Some(a), Some(b)) => Some(if b.score > a.score { b } else { a }),
+        (a, b) => a.or(b),
+    };
+    if found.as_ref().is_some_and(|h| h.score >= SURE) {
+        return found;
+    }
+    match (found, fragment(s, value, start)) {
         (Some(a), Some(b)) => Some(if b.score > a.score { b } else { a }),
         (a, b) => a.or(b),
     }
@@ -849,11 +904,25 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             p.eat(Kind::Word) && (p.at_end() || p.eat_kw(Kw::Where) || p.eat(Kind::Semi))
         }
         Kw::Insert => {
+            // INSERT INTO t [(cols)] VALUES / SELECT / SET; "insert into
+            // the slot" names no table followed by any of these.
             p.eat_kw(Kw::Into)
                 && matches!(
                     p.peek(),
                     Some(Kind::Word | Kind::Func(_) | Kind::Kw(Kw::ObjectType))
                 )
+                && {
+                    p.i += 1;
+                    while p.peek() == Some(Kind::Dot) && p.peek_at(1).is_some() {
+                        p.i += 2;
+                    }
+                    matches!(
+                        p.peek(),
+                        None | Some(
+                            Kind::LParen | Kind::Semi | Kind::Kw(Kw::Values | Kw::Select | Kw::Set)
+                        )
+                    )
+                }
         }
         Kw::Update => p.eat(Kind::Word) && p.eat_kw(Kw::Set),
         Kw::Truncate => {
@@ -1010,6 +1079,553 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
         }
     }
     None
+}
+
+/// Fragment tier: a score that reaches the default threshold but not
+/// `SURE`. Values that are nothing but a piece of SQL (`concat(`, `' or
+/// 1=`, `) AS t FROM`) are hostile probes even though no query they make
+/// is complete.
+const FRAGMENT: u32 = 6;
+
+/// A value that is one name and nothing else: a system schema
+/// (`information_schema`, `pg_catalog`) or an MSSQL / Oracle system
+/// procedure (`xp_cmdshell`, `sp_executesql`, `utl_http`). No prose and no
+/// machine value is spelled so; DB admin tools that browse catalogs are
+/// the one benign source, hence the fragment tier.
+fn lone_name(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    let v = value.trim_ascii();
+    if v.len() < 6 || v.len() > 48 {
+        return None;
+    }
+    let off = value.len() - value.trim_ascii_start().len();
+    // `FROM information_schema.`: a table read from a catalog.
+    if let Some(sp) = v.iter().position(u8::is_ascii_whitespace) {
+        let (head, tail) = (&v[..sp], v[sp..].trim_ascii());
+        let tail = tail.strip_suffix(b".").unwrap_or(tail);
+        let from = head.eq_ignore_ascii_case(b"from") || head.eq_ignore_ascii_case(b"join");
+        if from && keywords::schema(tail) {
+            let off = value.len() - value.trim_ascii_start().len();
+            return hit("sqli.schema", SURE, off, off + v.len());
+        }
+        return None;
+    }
+    let found = if keywords::schema(v) {
+        hit("sqli.schema", 5, off, off + v.len())
+    } else if keywords::system_name(v) {
+        hit("sqli.system", 5, off, off + v.len())
+    } else {
+        None
+    };
+    let mut h = found?;
+    match ctx.sensitivity {
+        Sensitivity::Low => return None,
+        Sensitivity::High | Sensitivity::Paranoid => h.score += 2,
+        _ => {}
+    }
+    Some(h)
+}
+
+fn text<'v>(value: &'v [u8], t: &Token) -> &'v [u8] {
+    &value[t.start..t.end]
+}
+
+/// Whether the broken-out string of a quoted start reads as one value
+/// (`admin'`, `x@y.z'`), not as prose that holds a quote.
+fn value_like_break(t: &[Token], value: &[u8]) -> bool {
+    t.first()
+        .is_some_and(|b| !text(value, b).iter().any(u8::is_ascii_whitespace))
+}
+
+fn stronger(a: Option<Hit>, b: Option<Hit>) -> Option<Hit> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.score > a.score { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The fragment rules: SQL-dense values that are not whole injections.
+fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
+    let t = s.tokens();
+    if t.is_empty() {
+        return None;
+    }
+    let mut best: Option<Hit> = None;
+    if start == Start::Bare {
+        for h in [
+            schema_ref(t, value),
+            noise_call(s, value),
+            call_opener(s, value),
+            alias_from(s, value),
+            from_clause(s, value),
+            typed_cast(s, value),
+            truncated_select(s, value),
+            having_call(s),
+            drop_evasion(s, value),
+        ] {
+            best = stronger(best, h);
+        }
+        if best.as_ref().is_none_or(|h| h.score < 5) {
+            best = stronger(best, dangling(s, value, 0, start));
+            best = stronger(best, stacked_head(s, value, 0));
+        }
+    } else {
+        if value_like_break(t, value) {
+            best = stronger(best, dangling(s, value, 1, start));
+            best = stronger(best, break_statement_end(s, value));
+            best = stronger(best, stacked_head(s, value, 1));
+        }
+        best = stronger(best, value_list(s, value));
+    }
+    best
+}
+
+/// A system schema named where a query reads a table: after FROM or JOIN
+/// (`FROM information_schema.tables`), or qualifying a name
+/// (`information_schema.columns`) in a value with a SQL clause.
+fn schema_ref(t: &[Token], value: &[u8]) -> Option<Hit> {
+    let clause = t
+        .iter()
+        .any(|t| matches!(t.kind, Kind::Kw(Kw::From | Kw::Select | Kw::Join)));
+    for (k, tok) in t.iter().enumerate() {
+        if tok.kind != Kind::Word || !keywords::schema(text(value, tok)) {
+            continue;
+        }
+        let after_from = k > 0 && matches!(t[k - 1].kind, Kind::Kw(Kw::From | Kw::Join));
+        let qualified = t.get(k + 1).is_some_and(|n| n.kind == Kind::Dot);
+        if after_from || (qualified && clause) {
+            let end = t
+                .get(k + 2)
+                .filter(|_| qualified)
+                .map_or(tok.end, |n| n.end);
+            return hit("sqli.schema", SURE, t[0].start, end);
+        }
+    }
+    None
+}
+
+/// MySQL `1.e(` noise (read as whitespace by the lexer) next to a SQL
+/// built-in: the scientific-notation bypass. Nobody writes `1.e(ascii`
+/// for any other reason.
+fn noise_call(s: &Stream, value: &[u8]) -> Option<Hit> {
+    if s.noise == 0 {
+        return None;
+    }
+    let t = s.tokens();
+    let sql = t.iter().any(|x| match x.kind {
+        Kind::Func(f) => f != Func::Unknown,
+        Kind::Kw(Kw::Select | Kw::From | Kw::Union) => true,
+        Kind::Word => {
+            let w = text(value, x);
+            keywords::function(w).is_some_and(|f| f != Func::Unknown) || keywords::schema(w)
+        }
+        _ => false,
+    });
+    if !sql {
+        return None;
+    }
+    hit("sqli.expression", SURE, t[0].start, t[t.len() - 1].end)
+}
+
+/// A value that is an opened call of a SQL-specific built-in and nothing
+/// else (`concat(`, `benchmark (`, `db_name(`), or a select list ending in
+/// one (`select 1,2,user(`): the probe for which functions pass. Generic
+/// names (`count(`, `abs(`, `max(`) score 4.
+fn call_opener(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    let n = t.len();
+    if s.cut || n < 2 || t[n - 1].kind != Kind::LParen || s.end_comment.is_some() {
+        return None;
+    }
+    let Kind::Func(f) = t[n - 2].kind else {
+        return None;
+    };
+    if f == Func::Unknown {
+        return None;
+    }
+    let name = text(value, &t[n - 2]);
+    let select = n > 2 && t[0].kind == Kind::Kw(Kw::Select);
+    if n > 2 && !select {
+        return None;
+    }
+    let score = if keywords::sql_specific(name) {
+        FRAGMENT
+    } else {
+        4
+    };
+    hit("sqli.function", score, t[0].start, t[n - 1].end)
+}
+
+/// `) AS alias FROM`: the end of a select list, closing the app's
+/// parenthesis, naming a table to read. A leading `)` or a quoted alias
+/// (`1 AS "x" FROM`) is what prose does not have.
+fn alias_from(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut {
+        return None;
+    }
+    let mut i = 0;
+    while t.get(i).is_some_and(|x| x.kind == Kind::RParen) {
+        i += 1;
+    }
+    let closed = i > 0;
+    if !closed {
+        if !matches!(t.first().map(|x| x.kind), Some(Kind::Num | Kind::Str)) {
+            return None;
+        }
+        i = 1;
+    }
+    if t.get(i)?.kind != Kind::Kw(Kw::As) {
+        return None;
+    }
+    let alias = t.get(i + 1)?;
+    let quoted_alias = alias.kind == Kind::Str
+        || (alias.kind == Kind::Word && matches!(value[alias.start], b'`' | b'['));
+    match alias.kind {
+        Kind::Word | Kind::Str => {}
+        Kind::Kw(_) if closed => {}
+        _ => return None,
+    }
+    if !(closed || quoted_alias) || t.get(i + 2)?.kind != Kind::Kw(Kw::From) {
+        return None;
+    }
+    let mut j = i + 3;
+    if j < t.len() && t[j].kind == Kind::Word {
+        j += 1;
+        while j + 1 < t.len() && t[j].kind == Kind::Dot && t[j + 1].kind == Kind::Word {
+            j += 2;
+        }
+    }
+    if j != t.len() {
+        return None;
+    }
+    let _ = value;
+    hit("sqli.clause", FRAGMENT, t[0].start, t[j - 1].end)
+}
+
+/// A value that is the start of a SELECT cut off mid-expression, with a
+/// subquery, a CASE or a SQL-specific call in it (`SELECT 'a'||(SELECT
+/// (CASE`, `SELECT CHR(113)||(SELECT`): the opening of sqlmap-style
+/// payloads, sent alone or truncated by a length limit.
+fn truncated_select(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut {
+        return None;
+    }
+    // `in ( select * from`, `(CONVERT(INT,(SELECT`: a subquery opened
+    // where a value goes.
+    let mut i = usize::from(matches!(t.first()?.kind, Kind::Kw(Kw::In | Kw::Exists)));
+    let opened = i > 0 || t[0].kind == Kind::LParen;
+    if opened {
+        while t.get(i).is_some_and(|x| x.kind == Kind::LParen) {
+            i += 1;
+        }
+        if i == 0 || t.get(i - 1)?.kind != Kind::LParen {
+            return None;
+        }
+    }
+    let mut p = s.parser(i);
+    p.cut = true;
+    if opened && t.get(i)?.kind != Kind::Kw(Kw::Select) {
+        // `(CONVERT(INT,(SELECT ...`: an expression holding the subquery.
+        if !p.expr() || !p.at_end() || p.info.subqueries == 0 {
+            return None;
+        }
+        return hit("sqli.expression", FRAGMENT, t[0].start, t[t.len() - 1].end);
+    }
+    if !p.eat_kw(Kw::Select) || !p.select_items() || !p.at_end() {
+        return None;
+    }
+    let from = t[i..].iter().any(|x| x.kind == Kind::Kw(Kw::From));
+    let specific = t
+        .iter()
+        .any(|x| matches!(x.kind, Kind::Func(_)) && keywords::sql_specific(text(value, x)));
+    let case = t.iter().any(|x| x.kind == Kind::Kw(Kw::Case));
+    let evidence = p.info.subqueries > 0 || case || specific || (opened && from);
+    if !evidence {
+        return None;
+    }
+    hit("sqli.expression", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// `HAVING COUNT(x) > 5`: a HAVING clause over an aggregate call, the
+/// tail of a grouped query.
+fn having_call(s: &Stream) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || t.first()?.kind != Kind::Kw(Kw::Having) {
+        return None;
+    }
+    let mut p = s.parser(1);
+    if !p.expr() || !p.at_end() || p.info.calls == 0 || p.info.cmp == 0 {
+        return None;
+    }
+    hit("sqli.clause", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// `DROP name;--`, `DROP/**/name`: DROP of a table named without TABLE,
+/// dressed with a comment that truncates or splits it. Prose that drops
+/// something has neither.
+fn drop_evasion(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || t.first()?.kind != Kind::Kw(Kw::Drop) {
+        return None;
+    }
+    let shape = match t {
+        [_, w] | [_, w, _] => w.kind == Kind::Word && (t.len() == 2 || t[2].kind == Kind::Semi),
+        _ => false,
+    };
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    let glued = text(value, &t[0]).len() > 4;
+    if !shape || !(commented || s.inner_comments > 0 || glued) {
+        return None;
+    }
+    hit("sqli.stacked", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// A value that starts with FROM and reads as the tail of a query: a
+/// table (qualified, backticked or a subquery), optional WHERE / GROUP BY
+/// / ORDER BY, and ending at LIMIT (`from `db`.`t` limit`, `FROM t WHERE
+/// `t`.`id` = 5 LIMIT`). Prose ("from the menu, limit two") has neither
+/// the quoted or dotted names nor the clause order.
+fn from_clause(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if t.first()?.kind != Kind::Kw(Kw::From) {
+        return None;
+    }
+    let code = t.iter().any(|x| match x.kind {
+        Kind::Dot | Kind::LParen => true,
+        Kind::Word => matches!(value[x.start], b'`' | b'['),
+        _ => false,
+    });
+    // The last clause: LIMIT, LIMIT n or LIMIT n,m; or the table alone.
+    let mut end = t.len();
+    if s.cut {
+        return None;
+    }
+    while end > 1 && matches!(t[end - 1].kind, Kind::Num | Kind::Comma) {
+        end -= 1;
+    }
+    if t[end - 1].kind != Kind::Kw(Kw::Limit) {
+        return None;
+    }
+    let mut p = s.parser(1);
+    if !p.operand() {
+        return None;
+    }
+    if p.peek() == Some(Kind::Word) {
+        p.i += 1;
+    }
+    let mut clause = false;
+    loop {
+        match p.peek() {
+            Some(Kind::Kw(Kw::Where)) => {
+                p.i += 1;
+                if !p.expr() {
+                    return None;
+                }
+            }
+            Some(Kind::Kw(Kw::Group | Kw::Order)) => {
+                p.i += 1;
+                if !p.eat_kw(Kw::By) || !p.expr() {
+                    return None;
+                }
+                while p.eat(Kind::Comma) || p.eat_kw(Kw::Asc) {
+                    if matches!(p.peek(), Some(Kind::Comma | Kind::Kw(Kw::Asc))) {
+                        continue;
+                    }
+                    if !p.expr() {
+                        return None;
+                    }
+                }
+            }
+            _ => break,
+        }
+        clause = true;
+    }
+    // A subquery's own clauses run on to the final LIMIT.
+    let reached = p.i == end - 1 || (p.at_end() && p.info.subqueries > 0);
+    if !reached || !(code || (clause && p.info.cmp > 0)) {
+        return None;
+    }
+    hit("sqli.clause", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// A value that is a PostgreSQL cast to a SQL type (`password::int`,
+/// `f(x)::text`, `1+current_user::int`): the error-based probe. C++ and
+/// Ruby scopes (`std::string`, `Foo::Bar`) name no SQL type.
+fn typed_cast(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    let typed = t.windows(2).any(|w| {
+        w[0].kind == Kind::Op(Op::Cast)
+            && matches!(w[1].kind, Kind::Word | Kind::Kw(_))
+            && keywords::sql_type(text(value, &w[1]))
+    });
+    if !typed || s.cut {
+        return None;
+    }
+    let mut p = s.parser(0);
+    if !p.expr() || !clean_end(&mut p) || !p.at_end() {
+        return None;
+    }
+    hit("sqli.expression", FRAGMENT, t[0].start, span_end(s, &p))
+}
+
+/// A connective, an operand and a dangling operator at the end of the
+/// value, after a quote break or at its start: a tautology cut short
+/// (`' or 1=`, `xor 'b' >`, `AND 7639=(`, `or name = "`, `and 1=1'`).
+/// After a quote break scores 6; at the start of an unquoted value 5.
+fn dangling(s: &Stream, value: &[u8], b: usize, start: Start) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || s.end_comment.is_some() {
+        return None;
+    }
+    let quoted = start != Start::Bare;
+    let mut p = s.parser(b);
+    let k = p.peek()?;
+    match k {
+        Kind::Kw(Kw::And | Kw::Or | Kw::Xor) => {}
+        Kind::Op(Op::Logic) if quoted => {}
+        _ => return None,
+    }
+    p.i += 1;
+    // `AND (name = "`: a parenthesis the query closes later.
+    while p.eat(Kind::LParen) {}
+    if !matches!(
+        p.peek(),
+        Some(Kind::Num | Kind::Str | Kind::Word | Kind::Var | Kind::Kw(Kw::Literal))
+    ) || !p.operand()
+    {
+        return None;
+    }
+    let operand = &t[p.i - 1];
+    // A literal, or a column named like code (`backend_layout`), not a
+    // word of prose.
+    let literal = matches!(operand.kind, Kind::Num | Kind::Str | Kind::Kw(Kw::Literal))
+        || (operand.kind == Kind::Word && text(value, operand).contains(&b'_'));
+    // Complete comparisons first (`120=121=`); a dangling one is undone.
+    let _ = p.expr_tail();
+    let n = t.len();
+    let last = t.last()?;
+    let lone_quote = |x: &Token| {
+        x.kind == Kind::StrOpen && text(value, x).iter().all(|&c| c == b'\'' || c == b'"')
+    };
+    let lit = |x: &Token| matches!(x.kind, Kind::Num | Kind::Str);
+    let ok = if p.at_end() {
+        // `or name = '`: the operator's operand is the app's own string.
+        n >= 2 && lone_quote(last) && t[n - 2].kind == Kind::Op(Op::Cmp)
+    } else {
+        match p.peek() {
+            // `and 1=1'`: a literal comparison reopening the app's quote.
+            Some(Kind::StrOpen) if p.i + 1 == n => {
+                lone_quote(last)
+                    && n >= 4
+                    && lit(&t[n - 2])
+                    && lit(&t[n - 4])
+                    && t[n - 3].kind == Kind::Op(Op::Cmp)
+            }
+            Some(Kind::Op(Op::Cmp | Op::Arith | Op::Sign | Op::Unary)) => match n - p.i - 1 {
+                // `xor 'b' >`: a bare word before it could be prose.
+                0 => quoted || literal,
+                1 => last.kind == Kind::LParen || lone_quote(last),
+                _ => false,
+            },
+            _ => false,
+        }
+    };
+    if !ok {
+        return None;
+    }
+    let score = if quoted { FRAGMENT } else { 5 };
+    let from = if b > 0 { t[b - 1].end } else { t[0].start };
+    hit("sqli.tautology", score, from, last.end)
+}
+
+/// `;` at the start of the value (or right after a quote break) and the
+/// head of a data-changing statement, cut short: `; insert into`,
+/// `;update users`, `;SET @OLD_SQL_MODE`, `;drop table t`. Prose does not
+/// open with a semicolon.
+fn stacked_head(s: &Stream, value: &[u8], b: usize) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || t.get(b)?.kind != Kind::Semi {
+        return None;
+    }
+    let tail = &t[b + 1..];
+    if tail.len() > 3 {
+        return None;
+    }
+    let mut kinds = [Kind::Other; 3];
+    for (k, x) in kinds.iter_mut().zip(tail) {
+        *k = x.kind;
+    }
+    let rest = &kinds[..tail.len()];
+    let ok = match rest {
+        [Kind::Kw(Kw::Insert), Kind::Kw(Kw::Into)]
+        | [Kind::Kw(Kw::Insert), Kind::Kw(Kw::Into), Kind::Word]
+        | [Kind::Kw(Kw::Update), Kind::Word]
+        | [Kind::Kw(Kw::Set), Kind::Var]
+        | [Kind::Kw(Kw::Delete), Kind::Kw(Kw::From)]
+        | [Kind::Kw(Kw::Delete), Kind::Kw(Kw::From), Kind::Word]
+        | [Kind::Kw(Kw::Drop | Kw::Alter | Kw::Create | Kw::Truncate), Kind::Kw(Kw::ObjectType)]
+        | [Kind::Kw(Kw::Drop | Kw::Alter | Kw::Create | Kw::Truncate), Kind::Kw(Kw::ObjectType), Kind::Word] => {
+            t.len() == b + 1 + rest.len()
+        }
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    let _ = value;
+    hit("sqli.stacked", FRAGMENT, t[b].start, t[t.len() - 1].end)
+}
+
+/// A quote break followed by a list of literals: the rest of a VALUES
+/// row or a select list the attacker pads to the right width
+/// (`', 2, 1`, `'', '', '', 13`). Two or more further items; scores 5.
+fn value_list(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || s.end_comment.is_some() || t.len() < 3 {
+        return None;
+    }
+    // `'', '` reads as one string with a doubled quote: emptied strings.
+    let brk = text(value, &t[0]);
+    if !brk.iter().all(|&c| matches!(c, b'\'' | b'"' | b',' | b' ')) {
+        return None;
+    }
+    let mut items = brk.iter().filter(|&&c| c == b',').count();
+    for pair in t[1..].chunks(2) {
+        match pair {
+            [c, v] if c.kind == Kind::Comma && matches!(v.kind, Kind::Num | Kind::Str) => {
+                items += 1
+            }
+            _ => return None,
+        }
+    }
+    if items < 2 {
+        return None;
+    }
+    hit("sqli.union", 5, t[0].start, t[t.len() - 1].end)
+}
+
+/// A quote break ending the statement: `admin';`, `x';#`, or opening a
+/// stacked SELECT cut short (`';SELECT P`).
+fn break_statement_end(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || t.get(1)?.kind != Kind::Semi {
+        return None;
+    }
+    let commented = s.end_comment.as_ref().is_none_or(|c| truncates(c, value));
+    let ok = match &t[2..] {
+        [] => commented,
+        [k, w] => {
+            k.kind == Kind::Kw(Kw::Select)
+                && matches!(w.kind, Kind::Word | Kind::Num)
+                && s.end_comment.is_none()
+        }
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    hit("sqli.stacked", FRAGMENT, t[0].start, t[t.len() - 1].end)
 }
 
 #[cfg(test)]

@@ -180,3 +180,24 @@ fn random_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+#[ignore]
+fn explain_request() {
+    let Ok(v) = std::env::var("SQLI_BODY") else {
+        return;
+    };
+    let req = crate::Request::builder()
+        .method("POST")
+        .uri("/post")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(v.as_bytes())
+        .build();
+    println!("{:?}", crate::analyze(&req));
+    let c = Ctx {
+        part: Part::Body,
+        key: false,
+        sensitivity: Sensitivity::Default,
+    };
+    println!("{:?}", detect(v.as_bytes(), &c));
+}
