@@ -275,7 +275,7 @@ fn quote(b: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::json::testkit::{cases, show};
+    use super::super::testkit::{cases, show};
     use super::*;
 
     fn render(raw: &[u8]) -> Vec<String> {
@@ -357,7 +357,7 @@ mod tests {
             b"ff",
             b",",
         ];
-        for raw in super::super::json::testkit::random_inputs(&alphabet, 20_000, 30) {
+        for raw in super::super::testkit::random_inputs(&alphabet, 20_000, 30) {
             if let Ok(req) = parse(&raw) {
                 assert!(req.body().len() <= raw.len());
             }

@@ -15,6 +15,8 @@ pub(crate) mod http1;
 pub(crate) mod json;
 pub(crate) mod multipart;
 pub(crate) mod path;
+#[cfg(test)]
+mod testkit;
 pub(crate) mod urlencoded;
 pub(crate) mod xml;
 

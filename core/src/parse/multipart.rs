@@ -352,7 +352,7 @@ fn looks_textual(content: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::json::testkit::{cases, render, sink};
+    use super::super::testkit::{cases, render, sink};
     use super::*;
     use crate::parse::Inputs;
     use crate::verdict::Part;
@@ -499,7 +499,7 @@ mod tests {
             max_inputs: 50,
             ..Limits::default()
         };
-        for body in super::super::json::testkit::random_inputs(&alphabet, 20_000, 40) {
+        for body in super::super::testkit::random_inputs(&alphabet, 20_000, 40) {
             let (_, inputs) = run(&body, b"b", &limits);
             assert!(inputs.items.len() <= 50);
             let _ = boundary(&body);

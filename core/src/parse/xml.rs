@@ -496,7 +496,7 @@ fn declaration_end(body: &[u8], mut p: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::super::json::testkit::{cases, render, sink};
+    use super::super::testkit::{render, sink};
     use super::*;
     use crate::parse::Inputs;
     use crate::verdict::Part;
@@ -510,23 +510,11 @@ mod tests {
 
     #[test]
     fn parse_xml_data_file() {
-        let limits = Limits {
-            max_json_depth: 4,
-            ..Limits::default()
-        };
-        let all = cases(include_str!("../../testdata/parse/xml.txt"));
-        assert!(all.len() > 10);
-        for case in all {
-            let (ok, inputs) = run(&case.input, &limits);
-            let mut got = render(&inputs);
-            if !ok {
-                got.push("returns false".into());
-            }
-            if inputs.depth_limited {
-                got.push("depth limited".into());
-            }
-            assert_eq!(got, case.expected, "case: {}", case.title);
-        }
+        super::super::testkit::check_data_file(
+            include_str!("../../testdata/parse/xml.txt"),
+            Part::Xml,
+            parse,
+        );
     }
 
     #[test]
@@ -612,7 +600,7 @@ mod tests {
             max_inputs: 50,
             ..Limits::default()
         };
-        for body in super::super::json::testkit::random_inputs(&alphabet, 20_000, 40) {
+        for body in super::super::testkit::random_inputs(&alphabet, 20_000, 40) {
             let (_, inputs) = run(&body, &limits);
             assert!(inputs.items.len() <= 50);
             let _ = looks_like(&body);
