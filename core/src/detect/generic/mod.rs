@@ -43,8 +43,6 @@ pub(crate) mod cases;
 
 mod request;
 mod session;
-// Called by the engine once per request (see `check_request`).
-#[allow(unused_imports)]
 pub(crate) use request::check_request;
 
 /// Anchors: every rule starts at one of these (case-insensitive).

@@ -343,8 +343,6 @@ fn chunked(v: &[u8]) -> Option<Hit> {
 }
 
 mod request;
-// Called by the engine once per request (see `check_request`).
-#[allow(unused_imports)]
 pub(crate) use request::check_request;
 
 #[cfg(test)]
