@@ -179,7 +179,11 @@ impl Run<'_, '_> {
             key: input.key,
             sensitivity: self.engine.config.sensitivity,
         };
+        let mask = detect::byte_mask(value);
         for &class in &self.engine.classes {
+            if !detect::may_fire(class, mask, &ctx) {
+                continue;
+            }
             let Some(hit) = detect::run(class, value, &ctx) else {
                 continue;
             };
