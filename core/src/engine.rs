@@ -69,6 +69,7 @@ impl Engine {
             path: req.path(),
             findings: Vec::new(),
             depth_limited: false,
+            memo: Memo::with_capacity(inputs.items.len()),
         };
         let mut i = 0;
         while i < inputs.items.len() {
@@ -110,6 +111,46 @@ struct Run<'e, 'r> {
     path: &'r [u8],
     findings: Vec<Finding>,
     depth_limited: bool,
+    memo: Memo,
+}
+
+/// Bytes of values remembered per analysis; past this, values are judged
+/// without being remembered.
+const MEMO_BYTES: usize = 64 * 1024;
+
+/// What the detectors answered for values already judged in this analysis:
+/// a value repeated under another name (`items/0/note`, `items/1/note`, a
+/// key on every object of an array) is judged once, and its findings are
+/// recorded again under each name. Detectors are pure functions of the
+/// value and its context (part, key), so this changes no verdict.
+struct Memo {
+    /// Hash of (part, key, value) to entry; a colliding entry is not
+    /// replaced, the value is simply judged again.
+    index: detect::FastMap<u64, usize>,
+    entries: Vec<MemoEntry>,
+    bytes: Vec<u8>,
+}
+
+struct MemoEntry {
+    part: Part,
+    key: bool,
+    value: std::ops::Range<usize>,
+    hits: Vec<(AttackClass, detect::Hit)>,
+}
+
+impl Memo {
+    fn with_capacity(n: usize) -> Memo {
+        Memo {
+            index: detect::FastMap::with_capacity_and_hasher(n, Default::default()),
+            entries: Vec::with_capacity(n),
+            bytes: Vec::new(),
+        }
+    }
+
+    fn hash(part: Part, key: bool, value: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        std::hash::BuildHasherDefault::<detect::FastHasher>::default().hash_one((part, key, value))
+    }
 }
 
 impl Run<'_, '_> {
@@ -179,16 +220,62 @@ impl Run<'_, '_> {
             key: input.key,
             sensitivity: self.engine.config.sensitivity,
         };
+        let hash = Memo::hash(input.part, input.key, value);
+        let seen = self.memo.index.get(&hash).copied();
+        if let Some(i) = seen {
+            let e = &self.memo.entries[i];
+            if e.part == input.part
+                && e.key == input.key
+                && self.memo.bytes[e.value.clone()] == *value
+            {
+                if !e.hits.is_empty() {
+                    let hits = e.hits.clone();
+                    for (class, hit) in &hits {
+                        self.record(input, *class, hit, chain, value);
+                    }
+                }
+                return;
+            }
+        }
+        let mask = detect::byte_mask(value);
+        let mut hits = Vec::new();
         for &class in &self.engine.classes {
+            if !detect::may_fire(class, mask, &ctx) {
+                continue;
+            }
             let Some(hit) = detect::run(class, value, &ctx) else {
                 continue;
             };
-            let mut name = String::from_utf8_lossy(&input.name).into_owned();
-            if input.part == Part::Header {
-                name.make_ascii_lowercase();
-            }
-            self.add(class, &hit, input.part, name, input.key, chain, value);
+            self.record(input, class, &hit, chain, value);
+            hits.push((class, hit));
         }
+        if seen.is_none() && self.memo.bytes.len() + value.len() <= MEMO_BYTES {
+            let start = self.memo.bytes.len();
+            self.memo.bytes.extend_from_slice(value);
+            self.memo.index.insert(hash, self.memo.entries.len());
+            self.memo.entries.push(MemoEntry {
+                part: input.part,
+                key: input.key,
+                value: start..self.memo.bytes.len(),
+                hits,
+            });
+        }
+    }
+
+    /// Records one detector hit on `value` of `input`.
+    fn record(
+        &mut self,
+        input: &Input<'_>,
+        class: AttackClass,
+        hit: &detect::Hit,
+        chain: Chain,
+        value: &[u8],
+    ) {
+        let mut name = String::from_utf8_lossy(&input.name).into_owned();
+        if input.part == Part::Header {
+            name.make_ascii_lowercase();
+        }
+        self.add(class, hit, input.part, name, input.key, chain, value);
     }
 
     /// Records a finding unless excluded, a duplicate (same rule at the same

@@ -25,6 +25,49 @@ pub(crate) mod url;
 pub(crate) mod xss;
 pub(crate) mod xxe;
 
+/// A small, fast, non-keyed hasher for the compiled lookup tables (keys are
+/// short words from files shipped with the engine, never attacker-chosen
+/// table contents, so SipHash's flooding resistance buys nothing here).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+const FAST_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl std::hash::Hasher for FastHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(FAST_SEED);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(FAST_SEED);
+        }
+        self.0 = h;
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(FAST_SEED);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // Mix the high bits down: hashbrown takes its control bits from the top.
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+/// A `HashMap` with [`FastHasher`].
+pub(crate) type FastMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+
 /// What a detector knows about the value it judges.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Ctx {
@@ -44,6 +87,113 @@ pub(crate) struct Hit {
     pub score: u32,
     /// Where in the value the evidence lies.
     pub span: Range<usize>,
+}
+
+/// Byte classes of the engine-level prefilter: bit `k` of a value's mask is
+/// set when the value holds a byte of class `k`. One pass per value; each
+/// detector's own fast reject needs at least one of some of these bytes, so
+/// a class whose needs are absent is not run at all.
+pub(crate) mod bytes {
+    pub const RPAREN: u32 = 1 << 0;
+    pub const COLON: u32 = 1 << 1;
+    pub const LBRACE: u32 = 1 << 2;
+    pub const LT: u32 = 1 << 3;
+    pub const HASH: u32 = 1 << 4;
+    pub const AT: u32 = 1 << 5;
+    pub const LBRACKET: u32 = 1 << 6;
+    pub const DOLLAR: u32 = 1 << 7;
+    pub const DOT: u32 = 1 << 8;
+    pub const SEMI: u32 = 1 << 9;
+    pub const PIPE: u32 = 1 << 10;
+    pub const DQUOTE: u32 = 1 << 11;
+    pub const SQUOTE: u32 = 1 << 12;
+    pub const BACKTICK: u32 = 1 << 13;
+    pub const LPAREN: u32 = 1 << 14;
+    pub const EQ: u32 = 1 << 15;
+    pub const GT: u32 = 1 << 16;
+    pub const BANG: u32 = 1 << 17;
+    pub const SLASH: u32 = 1 << 18;
+    pub const BACKSLASH: u32 = 1 << 19;
+    pub const PERCENT: u32 = 1 << 20;
+    /// A byte >= 0x80.
+    pub const HIGH: u32 = 1 << 21;
+    /// `0x` or `0X` (not a byte class: a pair, tracked by the scan).
+    pub const ZERO_X: u32 = 1 << 22;
+    /// `x` or `X`: the second byte of [`ZERO_X`].
+    pub(super) const X: u32 = 1 << 23;
+
+    pub(super) static TABLE: [u32; 256] = {
+        let mut t = [0u32; 256];
+        let mut i = 0x80;
+        while i < 256 {
+            t[i] = HIGH;
+            i += 1;
+        }
+        t[b')' as usize] = RPAREN;
+        t[b':' as usize] = COLON;
+        t[b'{' as usize] = LBRACE;
+        t[b'<' as usize] = LT;
+        t[b'#' as usize] = HASH;
+        t[b'@' as usize] = AT;
+        t[b'[' as usize] = LBRACKET;
+        t[b'$' as usize] = DOLLAR;
+        t[b'.' as usize] = DOT;
+        t[b';' as usize] = SEMI;
+        t[b'|' as usize] = PIPE;
+        t[b'"' as usize] = DQUOTE;
+        t[b'\'' as usize] = SQUOTE;
+        t[b'`' as usize] = BACKTICK;
+        t[b'(' as usize] = LPAREN;
+        t[b'=' as usize] = EQ;
+        t[b'>' as usize] = GT;
+        t[b'!' as usize] = BANG;
+        t[b'/' as usize] = SLASH;
+        t[b'\\' as usize] = BACKSLASH;
+        t[b'%' as usize] = PERCENT;
+        t[b'x' as usize] = X;
+        t[b'X' as usize] = X;
+        t
+    };
+}
+
+/// The byte classes present in `value` ([`bytes`]), in one pass.
+pub(crate) fn byte_mask(value: &[u8]) -> u32 {
+    let mut mask = 0u32;
+    let mut prev_zero = false;
+    for &b in value {
+        let c = bytes::TABLE[b as usize];
+        if prev_zero && c == bytes::X {
+            mask |= bytes::ZERO_X;
+        }
+        mask |= c;
+        prev_zero = b == b'0';
+    }
+    mask
+}
+
+/// Whether the detector for `class` can fire on a value with byte classes
+/// `mask`: false only when the detector's own fast reject would return
+/// nothing (a conservative restatement of it; `true` when in doubt).
+pub(crate) fn may_fire(class: AttackClass, mask: u32, ctx: &Ctx) -> bool {
+    use bytes::*;
+    let needs = match class {
+        // `detect` starts with `memchr(b')')?`.
+        AttackClass::Ldapi => RPAREN,
+        // A lookup or a bare `jndi:` URL: no colon, no finding.
+        AttackClass::Jndi => COLON,
+        AttackClass::Ssti => LBRACE | LT | HASH | AT | LBRACKET,
+        // An operator needs `$`; the JS arm needs one of `.;|`.
+        AttackClass::Nosqli => DOLLAR | DOT | SEMI | PIPE,
+        // Markup, quotes, a colon, a call, an assignment; a DOM access
+        // needs `.`; a comment breakout `-->` needs `>`.
+        AttackClass::Xss => LT | DQUOTE | SQUOTE | BACKTICK | COLON | LPAREN | EQ | DOT | GT,
+        // XInclude needs its namespace (`.`) or prefix (`:`); entities
+        // need `!` outside XML.
+        AttackClass::Xxe if ctx.part != Part::Xml => DOT | COLON | BANG,
+        AttackClass::PathTraversal => SLASH | BACKSLASH | DOT | COLON | PERCENT | HIGH | ZERO_X,
+        _ => return true,
+    };
+    mask & needs != 0
 }
 
 /// Runs the detector for `class` on `value`.

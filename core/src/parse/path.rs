@@ -8,6 +8,12 @@ use crate::verdict::Part;
 
 /// Emits the whole path (name empty) and each non-empty segment (name: its
 /// 1-based index). Matrix parameters (`;a=b`) stay in their segment.
+/// Names of the first path segments, without allocating.
+const SEGMENT_NAMES: [&[u8]; 16] = [
+    b"1", b"2", b"3", b"4", b"5", b"6", b"7", b"8", b"9", b"10", b"11", b"12", b"13", b"14", b"15",
+    b"16",
+];
+
 pub(crate) fn parse<'a>(path: &'a [u8], out: &mut Inputs<'a>) {
     let mut push = |name: Cow<'a, [u8]>, value: &'a [u8]| {
         out.push(Input {
@@ -29,7 +35,11 @@ pub(crate) fn parse<'a>(path: &'a [u8], out: &mut Inputs<'a>) {
         return;
     }
     for (i, seg) in segments.enumerate() {
-        if !push(Cow::Owned((i + 1).to_string().into_bytes()), seg) {
+        let name = match SEGMENT_NAMES.get(i) {
+            Some(&n) => Cow::Borrowed(n),
+            None => Cow::Owned((i + 1).to_string().into_bytes()),
+        };
+        if !push(name, seg) {
             return;
         }
     }

@@ -91,10 +91,19 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
         key: true,
         sensitivity: Sensitivity::Default,
     };
+    // A name repeated (a key on every object of an array) is judged once:
+    // the detector is a pure function of the name.
+    let mut judged: std::collections::HashSet<
+        &[u8],
+        std::hash::BuildHasherDefault<crate::detect::FastHasher>,
+    > = std::collections::HashSet::default();
     for (i, p) in params.iter().enumerate() {
-        let pp = super::detect(&p.name, &ctx).filter(|h| h.rule == "generic.prototype_pollution");
-        if pp.is_some() {
-            return pp;
+        if judged.insert(p.name.as_slice()) {
+            let pp =
+                super::detect(&p.name, &ctx).filter(|h| h.rule == "generic.prototype_pollution");
+            if pp.is_some() {
+                return pp;
+            }
         }
         // JSON `{"constructor": {"prototype": {...}}}`: two keys in a row.
         let next = params.get(i + 1).map(|n| n.name.as_slice());

@@ -155,6 +155,15 @@ struct Tables {
     /// Per core: the keyword and the bit offset of the keyword's
     /// start before the core's first character (`6 * c0 - 8 * align`).
     b64_meta: Vec<(&'static [u8], usize)>,
+    /// The shortest base64 core: a value without a run of this many
+    /// base64 (or base64url) characters holds no core.
+    b64_min: usize,
+    /// Raw Java serialization magic.
+    magic: memchr::memmem::Finder<'static>,
+    /// The hex magic's second half.
+    hex_0005: memchr::memmem::Finder<'static>,
+    /// The OGNL `%{` opener.
+    pct_brace: memchr::memmem::Finder<'static>,
 }
 
 fn tables() -> &'static Tables {
@@ -218,11 +227,16 @@ fn tables() -> &'static Tables {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&cores)
             .expect("base64 cores build");
+        let b64_min = cores.iter().map(Vec::len).min().unwrap_or(0);
         Tables {
             classes,
             tiers,
             b64,
             b64_meta,
+            b64_min,
+            magic: memchr::memmem::Finder::new(&[0xAC, 0xED, 0x00, 0x05]).into_owned(),
+            hex_0005: memchr::memmem::Finder::new(b"0005").into_owned(),
+            pct_brace: memchr::memmem::Finder::new(b"%{").into_owned(),
         }
     })
 }
@@ -346,14 +360,15 @@ fn b64_value(b: u8) -> Option<u64> {
 /// Java serialization magic at the start of a token.
 fn deserialization(value: &[u8], best: &mut Best) {
     // Raw stream bytes: `AC ED` is never UTF-8 text followed by `00 05`.
-    if let Some(p) = memchr::memmem::find(value, &[0xAC, 0xED, 0x00, 0x05]) {
+    let tb = tables();
+    if let Some(p) = tb.magic.find(value) {
         best.offer("java.deserialization", 10, p..p + 4);
         return;
     }
     let token_start = |t: usize| t == 0 || !is_b64(value[t - 1]);
     // Hex: `aced0005` at the start of a token.
     let mut from = 0;
-    while let Some(p) = memchr::memmem::find(&value[from..], b"0005") {
+    while let Some(p) = tb.hex_0005.find(&value[from..]) {
         let at = from + p;
         from = at + 4;
         if at >= 4 && value[at - 4..at].eq_ignore_ascii_case(b"aced") && token_start(at - 4) {
@@ -411,6 +426,11 @@ fn base64_keywords(value: &[u8], best: &mut Best) {
         return;
     }
     let t = tables();
+    // Every core is made of base64 or base64url characters: without a run
+    // of them as long as the shortest core, nothing can match.
+    if !has_b64_run(value, t.b64_min) {
+        return;
+    }
     for m in t.b64.find_iter(value).take(64) {
         let (kw, lead) = t.b64_meta[m.pattern().as_usize()];
         let run_start = value[..m.start()]
@@ -431,6 +451,22 @@ fn base64_keywords(value: &[u8], best: &mut Best) {
             return;
         }
     }
+}
+
+/// Whether `value` has `min` consecutive base64 or base64url characters.
+fn has_b64_run(value: &[u8], min: usize) -> bool {
+    let mut run = 0;
+    for &b in value {
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_') {
+            run += 1;
+            if run >= min {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    min == 0
 }
 
 /// The byte of the bit stream of base64 `run` starting at bit `bit`.
@@ -810,7 +846,8 @@ fn ognl(value: &[u8], best: &mut Best) {
     }
     // `%{` followed by an OGNL expression.
     let mut from = 0;
-    while let Some(p) = memchr::memmem::find(&value[from..], b"%{") {
+    let tb = tables();
+    while let Some(p) = tb.pct_brace.find(&value[from..]) {
         let at = from + p;
         from = at + 2;
         let next = value[at + 2..].iter().find(|b| !b.is_ascii_whitespace());

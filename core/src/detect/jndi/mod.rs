@@ -76,7 +76,7 @@ fn detect_any(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         return None;
     }
     let mut best: Option<Hit> = None;
-    if dollar && memchr::memmem::find(value, b"{").is_some() {
+    if dollar && memchr::memchr(b'{', value).is_some() {
         best = evaluate(value, ctx);
         if best.as_ref().is_some_and(|h| h.score >= 10) {
             return best;

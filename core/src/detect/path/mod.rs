@@ -24,10 +24,9 @@
 //!   `*.sql.gz`, `*.sql.zip` ...) asked for as a path (5).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::{Ctx, Hit};
+use super::{Ctx, FastMap, Hit};
 use crate::verdict::Part;
 
 /// The list of sensitive path suffixes (see the file for its syntax).
@@ -482,8 +481,8 @@ struct Entry {
 /// by the last segment of file entries.
 struct Index {
     entries: Vec<Entry>,
-    dirs: HashMap<Vec<u8>, Vec<usize>>,
-    files: HashMap<Vec<u8>, Vec<usize>>,
+    dirs: FastMap<Vec<u8>, Vec<usize>>,
+    files: FastMap<Vec<u8>, Vec<usize>>,
 }
 
 fn index() -> &'static Index {
@@ -491,8 +490,8 @@ fn index() -> &'static Index {
     INDEX.get_or_init(|| {
         let mut ix = Index {
             entries: Vec::new(),
-            dirs: HashMap::new(),
-            files: HashMap::new(),
+            dirs: FastMap::default(),
+            files: FastMap::default(),
         };
         for line in SENSITIVE.lines() {
             let line = line.trim();

@@ -1,8 +1,9 @@
 //! The command dictionary (`core/testdata/rce/commands.txt`), sensitive
 //! paths, and glob matching against both.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use crate::detect::FastMap;
 
 const COMMANDS: &str = include_str!("../../../testdata/rce/commands.txt");
 
@@ -20,14 +21,14 @@ pub(crate) struct Cmd {
 }
 
 struct Dict {
-    map: HashMap<&'static [u8], Cmd>,
+    map: FastMap<&'static [u8], Cmd>,
     names: Vec<&'static str>,
 }
 
 fn dict() -> &'static Dict {
     static D: OnceLock<Dict> = OnceLock::new();
     D.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = FastMap::default();
         let mut names = Vec::new();
         for line in COMMANDS.lines() {
             let line = line.trim();

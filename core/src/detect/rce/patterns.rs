@@ -117,7 +117,7 @@ fn is_fname(b: u8) -> bool {
 /// `NAME(){ ... NAME | ... NAME & ... }`: a function that spawns itself.
 fn fork_bomb(v: &[u8]) -> Option<Hit> {
     let mut from = 0;
-    while let Some(p) = memchr::memmem::find(&v[from..], b"(") {
+    while let Some(p) = memchr::memchr(b'(', &v[from..]) {
         let open = from + p;
         from = open + 1;
         let j = skip_ws(v, open + 1);

@@ -41,6 +41,9 @@ mod value;
 mod tests;
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use super::{Ctx, Hit};
 use crate::config::Sensitivity;
@@ -205,16 +208,23 @@ fn style_value(value: &[u8]) -> Option<Found> {
 /// AngularJS or Vue template, `&{alert(1)};` (Netscape's script entity).
 /// A plain `{{name}}` or `${price}` calls nothing and passes.
 fn template(value: &[u8]) -> Option<Found> {
-    for (open, close, rule) in [
-        (&b"${"[..], &b"}"[..], "xss.template_literal"),
-        (b"{{", b"}}", "xss.template_injection"),
-        (b"&{", b"}", "xss.template_literal"),
-    ] {
+    type Pair = (Finder<'static>, Finder<'static>, &'static str);
+    static PAIRS: LazyLock<[Pair; 3]> = LazyLock::new(|| {
+        [
+            (&b"${"[..], &b"}"[..], "xss.template_literal"),
+            (b"{{", b"}}", "xss.template_injection"),
+            (b"&{", b"}", "xss.template_literal"),
+        ]
+        .map(|(o, c, r)| (Finder::new(o).into_owned(), Finder::new(c).into_owned(), r))
+    });
+    for (open, close, rule) in &*PAIRS {
+        let rule = *rule;
         let mut from = 0;
-        while let Some(i) = memchr::memmem::find(&value[from..], open) {
-            let start = from + i + open.len();
-            let end =
-                memchr::memmem::find(&value[start..], close).map_or(value.len(), |e| start + e);
+        while let Some(i) = open.find(&value[from..]) {
+            let start = from + i + open.needle().len();
+            let end = close
+                .find(&value[start..])
+                .map_or(value.len(), |e| start + e);
             if let Some(span) = js::hostile(value, start..end, js::Mode::Strict) {
                 return Some(Found::new(rule, 10, from + i..span.end.max(end)));
             }
@@ -247,8 +257,13 @@ fn jsfuck(value: &[u8]) -> Option<Found> {
             _ => other += 1,
         }
     }
-    let core = memchr::memmem::find(value, b"![]").is_some()
-        || memchr::memmem::find(value, b"+[]").is_some();
+    static CORES: LazyLock<[Finder<'static>; 2]> = LazyLock::new(|| {
+        [
+            Finder::new(b"![]").into_owned(),
+            Finder::new(b"+[]").into_owned(),
+        ]
+    });
+    let core = CORES[0].find(value).is_some() || CORES[1].find(value).is_some();
     (core && symbols >= 12 && other * 10 <= symbols)
         .then(|| Found::new("xss.jsfuck", 10, 0..value.len().min(64)))
 }

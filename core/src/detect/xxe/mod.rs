@@ -17,6 +17,8 @@
 //! - `xxe.xinclude`: XInclude (`xi:include`, the XInclude namespace).
 //! - `xxe.internal_entity` (weak, 3): internal entities only.
 
+use std::sync::LazyLock;
+
 use super::{Ctx, Hit};
 use crate::verdict::Part;
 
@@ -305,10 +307,19 @@ fn trim(v: &[u8]) -> &[u8] {
 /// `<xi:include`, or the XInclude namespace (as an attribute value of an
 /// XML body, or inside any value).
 fn xinclude(v: &[u8]) -> Option<Hit> {
-    let finder = |n: &[u8]| memchr::memmem::find(v, n);
-    let at = finder(b"w3.org/2001/XInclude")
-        .or_else(|| finder(b"xi:include"))
-        .or_else(|| finder(b"XI:INCLUDE"))?;
+    static FINDERS: LazyLock<[memchr::memmem::Finder<'static>; 3]> = LazyLock::new(|| {
+        [
+            b"w3.org/2001/XInclude".as_slice(),
+            b"xi:include",
+            b"XI:INCLUDE",
+        ]
+        .map(|n| memchr::memmem::Finder::new(n).into_owned())
+    });
+    let [ns, lower, upper] = &*FINDERS;
+    let at = ns
+        .find(v)
+        .or_else(|| lower.find(v))
+        .or_else(|| upper.find(v))?;
     Some(Hit {
         rule: "xxe.xinclude",
         score: 10,
