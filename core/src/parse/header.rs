@@ -7,11 +7,15 @@ use crate::decode::Chain;
 use crate::verdict::Part;
 
 /// Emits every header value by name, except `Cookie`, whose cookies are
-/// emitted one by one.
+/// emitted one by one, and negotiation headers whose value is exactly what
+/// their grammar allows (nothing in them can break out of anything).
 pub(crate) fn parse<'a>(headers: &[(&'a [u8], &'a [u8])], out: &mut Inputs<'a>) {
     for &(name, value) in headers {
         if name.eq_ignore_ascii_case(b"cookie") {
             cookie::parse(value, out);
+            continue;
+        }
+        if is_list_header(name) && is_well_formed_list(value) {
             continue;
         }
         let pushed = out.push(Input {
@@ -26,5 +30,112 @@ pub(crate) fn parse<'a>(headers: &[(&'a [u8], &'a [u8])], out: &mut Inputs<'a>) 
         if !pushed {
             return;
         }
+    }
+}
+
+/// Headers whose value is a list of `token[/token]` items with `;name=value`
+/// parameters (RFC 9110 `Accept`, `Accept-Encoding`, `Accept-Language`,
+/// `Connection`, `Cache-Control`, fetch metadata).
+fn is_list_header(name: &[u8]) -> bool {
+    const NAMES: [&[u8]; 9] = [
+        b"accept",
+        b"accept-encoding",
+        b"accept-language",
+        b"connection",
+        b"cache-control",
+        b"pragma",
+        b"upgrade-insecure-requests",
+        b"dnt",
+        b"te",
+    ];
+    NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+        || (name.len() > 10 && name[..10].eq_ignore_ascii_case(b"sec-fetch-"))
+}
+
+/// `text/html,application/xml;q=0.9, */*;q=0.8`, `en-US,en;q=0.5`,
+/// `gzip, deflate, br`, `max-age=0`: comma-separated items, each a token
+/// (or `type/subtype`) with `;name=value` parameters whose values are tokens
+/// or numbers. Spaces only around separators; tokens short; no quotes.
+fn is_well_formed_list(value: &[u8]) -> bool {
+    if value.len() > 512 {
+        return false;
+    }
+    value.split(|&b| b == b',').all(|item| {
+        let mut params = item.split(|&b| b == b';');
+        let head = params.next().unwrap_or_default().trim_ascii();
+        let head_ok = match (memchr::memchr(b'/', head), memchr::memchr(b'=', head)) {
+            (Some(slash), None) => is_token(&head[..slash]) && is_token(&head[slash + 1..]),
+            (None, Some(eq)) => is_token(&head[..eq]) && is_token(&head[eq + 1..]),
+            (None, None) => head.is_empty() || is_token(head),
+            (Some(_), Some(_)) => false,
+        };
+        // A charset parameter is left to the detectors: exotic charsets
+        // (IBM037, UTF-7) are an evasion in themselves.
+        head_ok
+            && params.all(|p| match memchr::memchr(b'=', p) {
+                Some(eq) => {
+                    let name = p[..eq].trim_ascii();
+                    is_token(name)
+                        && !name.eq_ignore_ascii_case(b"charset")
+                        && is_token(p[eq + 1..].trim_ascii())
+                }
+                None => false,
+            })
+    })
+}
+
+/// A short run of letters, digits and `-._*+`, as header tokens are in
+/// practice (RFC 9110 allows more, but nothing legitimate here needs it).
+fn is_token(t: &[u8]) -> bool {
+    !t.is_empty()
+        && t.len() <= 64
+        && t.iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'*' | b'+'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation_lists_are_recognized() {
+        for v in [
+            &b"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"[..],
+            b"en-US,en;q=0.5",
+            b"gzip, deflate, br, zstd",
+            b"keep-alive",
+            b"max-age=0",
+            b"no-cache",
+            b"*/*",
+            b"",
+        ] {
+            assert!(is_well_formed_list(v), "{}", String::from_utf8_lossy(v));
+        }
+        for v in [
+            &b"en;drop table users"[..],
+            b"en;q=1 or 1=1",
+            b"text/html' OR '1'='1",
+            b"<script>alert(1)</script>",
+            b"${jndi:ldap://x/a}",
+            b"gzip;q=0.5 sleep 5",
+            b"../../etc/passwd",
+            b"text/html; charset=IBM037",
+            b"a\r\nSet-Cookie: x=y",
+        ] {
+            assert!(!is_well_formed_list(v), "{}", String::from_utf8_lossy(v));
+        }
+    }
+
+    #[test]
+    fn well_formed_negotiation_headers_are_not_inputs() {
+        let headers: [(&[u8], &[u8]); 3] = [
+            (b"Accept", b"text/html,*/*;q=0.8"),
+            (b"Accept-Language", b"en;q=1 or 1=1"),
+            (b"User-Agent", b"curl/8.0"),
+        ];
+        let mut inputs = Inputs::new(10);
+        parse(&headers, &mut inputs);
+        let names: Vec<&[u8]> = inputs.items.iter().map(|i| &i.name[..]).collect();
+        assert_eq!(names, [&b"Accept-Language"[..], b"User-Agent"]);
     }
 }
