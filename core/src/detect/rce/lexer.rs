@@ -348,45 +348,36 @@ impl Lexer<'_> {
     /// Index of the `)` that closes a `(` whose content starts at `from`
     /// (or the end), skipping quotes and nested parentheses.
     fn matching_paren(&self, from: usize) -> usize {
-        let mut depth = 0usize;
-        let mut j = from;
-        while j < self.end {
-            match self.v[j] {
-                b'\\' => j += 1,
-                b'\'' => {
-                    j += 1;
-                    while j < self.end && self.v[j] != b'\'' {
-                        j += 1;
-                    }
-                }
-                b'(' => depth += 1,
-                b')' => {
-                    if depth == 0 {
-                        return j;
-                    }
-                    depth -= 1;
-                }
-                _ => {}
-            }
-            j += 1;
-        }
-        self.end
+        self.matching(from, b'(', b')', true)
     }
 
+    /// Index of the `}` that closes a `{` whose content starts at `from`
+    /// (or the end), skipping nested braces.
     fn matching_brace(&self, from: usize) -> usize {
+        self.matching(from, b'{', b'}', false)
+    }
+
+    /// Index of the `close` that balances an already opened `open`, with
+    /// backslash escapes skipped (and single-quoted text when `quotes`).
+    fn matching(&self, from: usize, open: u8, close: u8, quotes: bool) -> usize {
         let mut depth = 0usize;
         let mut j = from;
         while j < self.end {
-            match self.v[j] {
-                b'\\' => j += 1,
-                b'{' => depth += 1,
-                b'}' => {
-                    if depth == 0 {
-                        return j;
-                    }
-                    depth -= 1;
+            let b = self.v[j];
+            if b == b'\\' {
+                j += 1;
+            } else if quotes && b == b'\'' {
+                j += 1;
+                while j < self.end && self.v[j] != b'\'' {
+                    j += 1;
                 }
-                _ => {}
+            } else if b == open {
+                depth += 1;
+            } else if b == close {
+                if depth == 0 {
+                    return j;
+                }
+                depth -= 1;
             }
             j += 1;
         }
