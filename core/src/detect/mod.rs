@@ -121,12 +121,27 @@ pub(crate) mod bytes {
     pub const ZERO_X: u32 = 1 << 22;
     /// `x` or `X`: the second byte of [`ZERO_X`].
     pub(super) const X: u32 = 1 << 23;
+    /// Any other byte that is not a letter, a digit or `_`: space, `-`,
+    /// `,`, `&`, `+`, `*`, control bytes... A value without it nor any of
+    /// the classes above is a single word (`shop.example.com`, `price_asc`,
+    /// `42`), which most languages cannot inject anything with.
+    pub const OTHER: u32 = 1 << 24;
+
+    /// Every class but the letters that only matter as part of a pair.
+    pub const PUNCT: u32 = !(X | DOT) & ((1 << 25) - 1);
 
     pub(super) static TABLE: [u32; 256] = {
         let mut t = [0u32; 256];
-        let mut i = 0x80;
+        let mut i = 0;
         while i < 256 {
-            t[i] = HIGH;
+            let b = i as u8;
+            t[i] = if b >= 0x80 {
+                HIGH
+            } else if b.is_ascii_alphanumeric() || b == b'_' {
+                0
+            } else {
+                OTHER
+            };
             i += 1;
         }
         t[b')' as usize] = RPAREN;
@@ -191,6 +206,13 @@ pub(crate) fn may_fire(class: AttackClass, mask: u32, ctx: &Ctx) -> bool {
         // need `!` outside XML.
         AttackClass::Xxe if ctx.part != Part::Xml => DOT | COLON | BANG,
         AttackClass::PathTraversal => SLASH | BACKSLASH | DOT | COLON | PERCENT | HIGH | ZERO_X,
+        // A line break, its encodings, or markup (`<meta http-equiv>`).
+        AttackClass::Crlf => OTHER | PERCENT | BACKSLASH | HIGH | LT,
+        // Out-of-band domains need a dot; User-Agent tools are judged whole.
+        AttackClass::Scanner if ctx.part != Part::Header || ctx.key => DOT,
+        // Control bytes, `unix:` proxy targets, multipart names that break
+        // their quoting; methods and headers have checks on plain words.
+        AttackClass::Protocol if !matches!(ctx.part, Part::Method | Part::Header) => PUNCT,
         _ => return true,
     };
     mask & needs != 0
