@@ -438,7 +438,9 @@ impl<'a> Lexer<'a> {
     fn word(&mut self, p: usize) -> Option<Token> {
         let s = self.src;
         let mut i = p;
-        while i < s.len() && is_word_byte(s[i]) {
+        // A lone 0xa0 after an ASCII byte is not inside a UTF-8 letter: it
+        // is Latin-1's no-break space, a separator (`OR\xa0'1'`).
+        while i < s.len() && is_word_byte(s[i]) && !(i > p && s[i] == 0xa0 && s[i - 1] < 0x80) {
             i += 1;
         }
         let w = &s[p..i];

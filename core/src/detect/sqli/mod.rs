@@ -382,8 +382,11 @@ fn truncates(c: &Token, value: &[u8]) -> bool {
                 return true;
             }
             let dashes = rest.iter().take_while(|&&b| b == b'-').count();
+            // `--/**/` where a space would be: the comment needs no space
+            // outside MySQL, and the block comment stands for one.
             rest.get(dashes)
-                .is_none_or(|&b| b <= b' ' || matches!(b, b'+' | b'#' | b'!' | b';'))
+                .is_none_or(|&b| b <= b' ' || matches!(b, b'+' | b'#' | b'!' | b';' | 0xa0))
+                || rest[dashes..].starts_with(b"/*")
         }
         Kind::Comment(_) => true,
         _ => false,
