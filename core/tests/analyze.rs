@@ -1,6 +1,8 @@
 //! End-to-end tests of `analyze` on hand-written requests: every parser
 //! path, every decoder an attacker layers, configuration, and hostile input.
 
+mod common;
+use common::base64;
 use mirrorguard::{analyze, AttackClass, Config, Engine, Exclusion, Part, Request, Verdict};
 
 fn get(uri: &str) -> Verdict {
@@ -244,12 +246,56 @@ fn huge_body_is_truncated_at_the_limit() {
 #[test]
 fn many_query_args_are_capped() {
     let mut uri = String::from("/?");
-    for i in 0..100_000 {
+    for i in 0..1_000_000 {
         uri.push_str(&format!("a{i}=1&"));
     }
     let v = get(&uri);
     assert!(v.limits().inputs_truncated);
     assert!(!v.is_attack());
+}
+
+#[test]
+fn a_hundred_megabyte_body_is_cut_at_the_limit() {
+    let body = vec![b'x'; 100 << 20];
+    let v = post("text/plain", &body);
+    assert!(v.limits().body_truncated);
+    assert!(!v.is_attack());
+}
+
+#[test]
+fn a_multipart_with_a_hundred_thousand_parts_is_capped() {
+    let mut body = Vec::new();
+    for i in 0..100_000 {
+        body.extend_from_slice(
+            format!("--b\r\nContent-Disposition: form-data; name=\"f{i}\"\r\n\r\nv\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(b"--b--\r\n");
+    let v = post("multipart/form-data; boundary=b", &body);
+    assert!(v.limits().body_truncated || v.limits().inputs_truncated);
+    assert!(!v.is_attack());
+}
+
+#[test]
+fn pathological_base64_is_bounded() {
+    // Base64 of base64 of ... : each layer is a new input, up to the
+    // decode depth; and a megabyte that is almost base64 everywhere.
+    let mut layer = b"' OR 1=1--".to_vec();
+    for _ in 0..12 {
+        layer = base64(&layer).into_bytes();
+    }
+    let body = format!(r#"{{"data":"{}"}}"#, String::from_utf8(layer).unwrap());
+    let v = post("application/json", body.as_bytes());
+    assert!(v.limits().depth_limited);
+    let almost: Vec<u8> = b"QUJD"
+        .iter()
+        .cycle()
+        .take(1 << 20)
+        .copied()
+        .chain(*b"!")
+        .collect();
+    let v = post("text/plain", &almost);
+    let _ = v.to_json();
 }
 
 #[test]

@@ -9,6 +9,8 @@
 //! one language (upper-casing a shell command, a comment inside a path), it
 //! says which classes it applies to.
 
+mod common;
+use common::base64;
 use mirrorguard::{Config, Engine, Request};
 
 /// An owned request: what one evasion produces.
@@ -127,24 +129,6 @@ fn spaces(v: &str, sep: &str) -> String {
             out.push_str(if out.ends_with("--") { " " } else { sep });
         }
         out.push_str(part);
-    }
-    out
-}
-
-fn base64(data: &[u8]) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for c in data.chunks(3) {
-        let n = (u32::from(c[0]) << 16)
-            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*c.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= c.len() {
-                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
     }
     out
 }
