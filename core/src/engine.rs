@@ -178,7 +178,12 @@ impl Run<'_, '_> {
             return nested;
         }
         let depth = input.depth + 1;
-        if let Some(decoded) = decode::base64::decode(&app) {
+        // A whole path is no base64 text (its segments are inputs too).
+        let whole_path = input.part == Part::Path && app.first() == Some(&b'/');
+        if let Some(decoded) = (!whole_path)
+            .then(|| decode::base64::decode(&app))
+            .flatten()
+        {
             nested.push(Input {
                 part: input.part,
                 name: Cow::Owned(input.name.to_vec()),

@@ -191,6 +191,10 @@ pub(crate) fn byte_mask(value: &[u8]) -> u32 {
 /// nothing (a conservative restatement of it; `true` when in doubt).
 pub(crate) fn may_fire(class: AttackClass, mask: u32, ctx: &Ctx) -> bool {
     use bytes::*;
+    // A method is a token: anything else in it is the protocol check's.
+    if ctx.part == Part::Method {
+        return class == AttackClass::Protocol;
+    }
     let needs = match class {
         // `detect` starts with `memchr(b')')?`.
         AttackClass::Ldapi => RPAREN,

@@ -103,8 +103,9 @@ const SURE: u32 = 10;
 
 /// The folded token stream of one context.
 struct Stream {
-    toks: [Token; MAX_TOKENS],
-    len: usize,
+    /// At most `MAX_TOKENS`; a `Vec` reused across contexts, because
+    /// zeroing and moving a full array cost more than judging most values.
+    toks: Vec<Token>,
     /// More tokens followed than the cap holds.
     cut: bool,
     /// A comment running to the end of the value after the last token.
@@ -123,14 +124,8 @@ const OVERLAP: usize = 16;
 
 impl Stream {
     fn new() -> Stream {
-        let blank = Token {
-            kind: Kind::Other,
-            start: 0,
-            end: 0,
-        };
         Stream {
-            toks: [blank; MAX_TOKENS],
-            len: 0,
+            toks: Vec::new(),
             cut: false,
             end_comment: None,
             next: None,
@@ -139,12 +134,23 @@ impl Stream {
         }
     }
 
+    /// Empties the stream for another context, keeping its buffer.
+    fn reset(&mut self) {
+        let toks = std::mem::take(&mut self.toks);
+        *self = Stream::new();
+        self.toks = toks;
+        self.toks.clear();
+    }
+
+    fn len(&self) -> usize {
+        self.toks.len()
+    }
+
     /// Appends tokens from `lx` until the window is full or the value ends.
     fn fill(&mut self, lx: &mut Lexer<'_>) {
         let mut trailing = None;
         if let Some(t) = self.next.take() {
-            self.toks[self.len] = t;
-            self.len += 1;
+            self.toks.push(t);
         }
         while let Some(t) = lx.next_token() {
             if let Kind::Comment(_) = t.kind {
@@ -152,17 +158,16 @@ impl Stream {
                 trailing.get_or_insert(t);
                 continue;
             }
-            if trailing.take().is_some() && self.len > 0 {
+            if trailing.take().is_some() && !self.toks.is_empty() {
                 self.inner_comments = self.inner_comments.saturating_add(1);
             }
-            if self.len == MAX_TOKENS {
+            if self.toks.len() == MAX_TOKENS {
                 self.cut = true;
                 self.next = Some(t);
                 self.noise = lx.noise;
                 return;
             }
-            self.toks[self.len] = t;
-            self.len += 1;
+            self.toks.push(t);
         }
         self.end_comment = trailing;
         self.noise = lx.noise;
@@ -175,15 +180,14 @@ impl Stream {
         if !self.cut {
             return false;
         }
-        self.toks.copy_within(self.len - OVERLAP..self.len, 0);
-        self.len = OVERLAP;
+        self.toks.drain(..self.toks.len() - OVERLAP);
         self.cut = false;
         self.fill(lx);
         true
     }
 
     fn tokens(&self) -> &[Token] {
-        &self.toks[..self.len]
+        &self.toks
     }
 
     fn parser(&self, at: usize) -> Parser<'_> {
@@ -254,7 +258,12 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
 fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     // Fast reject: a single word or number, or words with no SQL
     // punctuation and too few tokens to hold `1 union select 1`.
-    let special = value.iter().any(|&b| sqlish_byte(b));
+    // `/` and `,` are SQL only as `/*` or between words a whitespace count
+    // already admits: alone they are path and list separators.
+    let special = value
+        .iter()
+        .any(|&b| sqlish_byte(b) && !matches!(b, b'/' | b','))
+        || memchr::memmem::find(value, b"/*").is_some();
     if !special
         && value.iter().filter(|b| b.is_ascii_whitespace()).count() < 2
         && memchr::memmem::find(value, b"::").is_none()
@@ -267,6 +276,7 @@ fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         && memchr::memchr(b'+', value).is_some()
         && !value.iter().any(|&b| b == b' ' || b == b'\t');
     let mut best: Option<Hit> = None;
+    let mut s = Stream::new();
     for start in [Start::Bare, Start::Single, Start::Double] {
         let quote = match start {
             Start::Bare => None,
@@ -277,9 +287,9 @@ fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
             continue;
         }
         let mut lx = Lexer::new(value, start).plus_as_space(plus_space);
-        let mut s = Stream::new();
+        s.reset();
         s.fill(&mut lx);
-        if s.len == 0 && quote.is_some() {
+        if s.len() == 0 && quote.is_some() {
             continue;
         }
         let mut found = judge(&s, value, start);
