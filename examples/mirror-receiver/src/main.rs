@@ -7,6 +7,7 @@
 //! a sidecar): 403 with a small JSON body on attack, 200 otherwise.
 
 mod analysis;
+mod lenient;
 mod meta;
 mod metrics;
 mod net;

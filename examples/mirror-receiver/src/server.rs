@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::analysis::{Job, Queue};
+use crate::lenient::Lenient;
 use crate::meta;
 use crate::metrics::Metrics;
 use crate::net::Cidr;
@@ -232,7 +233,7 @@ async fn accept_loop<S, F>(
                     .timer(TokioTimer::new())
                     .header_read_timeout(Duration::from_secs(30))
                     .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), make(peer));
+                    .serve_connection(TokioIo::new(Lenient::new(stream)), make(peer));
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
                     let _ = conn.await;

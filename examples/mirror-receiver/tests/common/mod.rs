@@ -77,10 +77,19 @@ pub fn connect_from(from: IpAddr, port: u16) -> TcpStream {
 }
 
 /// Sends one request (`Connection: close`) and reads the whole response.
-pub fn send(stream: TcpStream, method: &str, uri: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+pub fn send(
+    stream: TcpStream,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
     let mut stream = stream;
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let mut head = format!("{method} {uri} HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut head =
+        format!("{method} {uri} HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n");
     for (n, v) in headers {
         head.push_str(&format!("{n}: {v}\r\n"));
     }
@@ -96,7 +105,13 @@ pub fn send(stream: TcpStream, method: &str, uri: &str, headers: &[(&str, &str)]
     parse_response(&raw)
 }
 
-pub fn request(port: u16, method: &str, uri: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+pub fn request(
+    port: u16,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
     send(
         TcpStream::connect(("127.0.0.1", port)).unwrap(),
         method,
@@ -113,23 +128,40 @@ fn parse_response(raw: &[u8]) -> Response {
         .unwrap_or_else(|| panic!("no response head in {:?}", String::from_utf8_lossy(raw)));
     let head = String::from_utf8_lossy(&raw[..end]);
     let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect::<Vec<_>>();
     let mut body = raw[end + 4..].to_vec();
-    if headers.iter().any(|(n, v)| n == "transfer-encoding" && v == "chunked") {
+    if headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v == "chunked")
+    {
         body = dechunk(&body);
     }
-    Response { status, headers, body }
+    Response {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
-        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else { return out };
-        let size = usize::from_str_radix(String::from_utf8_lossy(&b[..eol]).trim(), 16).unwrap_or(0);
+        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&b[..eol]).trim(), 16).unwrap_or(0);
         if size == 0 {
             return out;
         }
@@ -167,7 +199,13 @@ impl Receiver {
             .unwrap();
         wait_for_port(metrics_port, "receiver metrics");
         wait_for_port(port, "receiver");
-        Receiver { child, port, metrics_port, output, dir }
+        Receiver {
+            child,
+            port,
+            metrics_port,
+            output,
+            dir,
+        }
     }
 
     pub fn metrics(&self) -> String {
@@ -193,7 +231,10 @@ impl Receiver {
                 assert_eq!(received, n, "requests received by the receiver");
                 return;
             }
-            assert!(Instant::now() < deadline, "receiver handled {done} of {received} (expected {n}):\n{m}");
+            assert!(
+                Instant::now() < deadline,
+                "receiver handled {done} of {received} (expected {n}):\n{m}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -231,7 +272,9 @@ pub fn metric(text: &str, name: &str) -> u64 {
 }
 
 pub fn read_lines(path: &Path) -> Vec<serde_json::Value> {
-    let Ok(f) = std::fs::File::open(path) else { return Vec::new() };
+    let Ok(f) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
     BufReader::new(f)
         .lines()
         .map(|l| serde_json::from_str(&l.unwrap()).expect("every output line is JSON"))
@@ -251,10 +294,14 @@ pub fn signal(pid: u32, sig: &str) {
 /// `MIRRORGUARD_REQUIRE_NGINX=1` (set by scripts/test-receiver.sh) turns a
 /// missing nginx into a failure.
 pub fn nginx() -> Option<PathBuf> {
-    let found = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
+    let found = [
+        "/usr/sbin/nginx",
+        "/usr/local/sbin/nginx",
+        "/usr/local/nginx/sbin/nginx",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists());
     if found.is_none() {
         assert!(
             std::env::var("MIRRORGUARD_REQUIRE_NGINX").as_deref() != Ok("1"),
@@ -416,10 +463,16 @@ fn serve_origin(stream: TcpStream) {
 
 /// The deploy config with its addresses replaced by test ports.
 pub fn deploy_config(file: &str, replacements: &[(&str, String)]) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("deploy/nginx")
+        .join(file);
     let mut text = std::fs::read_to_string(&path).unwrap();
     for (from, to) in replacements {
-        assert!(text.contains(from), "{} no longer contains `{from}`", path.display());
+        assert!(
+            text.contains(from),
+            "{} no longer contains `{from}`",
+            path.display()
+        );
         text = text.replace(from, to);
     }
     text
