@@ -32,14 +32,15 @@ start_receiver() {
   recv_pid=$!; pids+=("$recv_pid"); wait_port "$RECV"; wait_port "$METRICS"
 }
 stop_receiver() { kill -TERM "$recv_pid"; wait "$recv_pid" 2>/dev/null || true; }
+conns=32
 run_wrk() { # label url [lua args]
   local label="$1" url="$2"; shift 2
-  local out; out="$(wrk -t1 -c32 -d"${secs}s" --latency -s "$here/requests.lua" "$url" -- "$@")"
+  local out; out="$(wrk -t1 -c"$conns" -d"${secs}s" --latency -s "$here/requests.lua" "$url" -- "$@")"
   local rps p50 p99
   rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
   p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
-  local non2xx; non2xx="$(awk '/Non-2xx/ {print $4}' <<<"$out")"
+  local non2xx; non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
   printf '%-58s %10s req/s   p50 %-9s p99 %-9s %s\n' "$label" "$rps" "$p50" "$p99" "${non2xx:+non-2xx: $non2xx}"
 }
 
@@ -59,10 +60,12 @@ start_receiver --mode inline
 run_wrk "inline mode (answer after analysis), mixed: 403s are attacks" "http://127.0.0.1:$RECV" mixed
 stop_receiver
 
-echo "== client latency through nginx (1 worker; origin: nginx answering 200)"
+conns=8
+echo "== client latency through nginx (wrk -t1 -c$conns, mixed; 1 nginx worker; origin: nginx answering 200)"
 mkdir -p "$work/nginx/tmp"
 sed -e "s/127.0.0.1:8081/127.0.0.1:$RECV/" -e "s/127.0.0.1:8080/127.0.0.1:$ORIGIN/" \
-    -e "s/listen 80;/listen 127.0.0.1:$NGINX;/" "$here/../deploy/nginx/mirror.conf" > "$work/nginx/site.conf"
+    -e "s/listen 80;/listen 127.0.0.1:$NGINX;/" -e "s#/var/log/nginx/error.log#$work/nginx/error.log#" \
+    "$here/../deploy/nginx/mirror.conf" > "$work/nginx/site.conf"
 cat > "$work/nginx/nginx.conf" <<CONF
 $( [ "$(id -u)" = 0 ] && echo "user root;" )
 worker_processes 1;

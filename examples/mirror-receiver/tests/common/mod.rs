@@ -337,8 +337,10 @@ impl Nginx {
         for t in ["body", "proxy", "fastcgi", "uwsgi", "scgi"] {
             std::fs::create_dir_all(dir.join("tmp").join(t)).unwrap();
         }
-        std::fs::write(dir.join("site.conf"), site).unwrap();
         let d = dir.display();
+        // The deploy config's log path, moved into the prefix.
+        let site = site.replace("/var/log/nginx/error.log", &format!("{d}/error.log"));
+        std::fs::write(dir.join("site.conf"), site).unwrap();
         let conf = format!(
             "{user}worker_processes 1;\n\
              daemon off;\n\
