@@ -95,6 +95,7 @@ pub fn start(
     pool: Arc<Pool>,
     workers: usize,
     capacity: usize,
+    nice: i32,
 ) -> std::io::Result<(Queue, Vec<std::thread::JoinHandle<()>>)> {
     let (tx, rx) = std::sync::mpsc::sync_channel(capacity);
     pool.metrics.queue_capacity.store(capacity as u64, Relaxed);
@@ -105,7 +106,16 @@ pub fn start(
         handles.push(
             std::thread::Builder::new()
                 .name(format!("analysis-{i}"))
-                .spawn(move || work(&pool, &rx))?,
+                .spawn(move || {
+                    if nice > 0 {
+                        // Linux: a thread id names one thread here.
+                        let me = rustix::thread::gettid();
+                        if let Err(e) = rustix::process::setpriority_process(Some(me), nice) {
+                            eprintln!("mirror-receiver: nice {nice} for analysis: {e}");
+                        }
+                    }
+                    work(&pool, &rx)
+                })?,
         );
     }
     let metrics = pool.metrics.clone();

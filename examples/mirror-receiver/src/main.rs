@@ -78,8 +78,8 @@ fn run(cfg: Resolved) -> Result<(), String> {
         output,
         cfg.benign_sample_every,
     ));
-    let (queue, workers) =
-        analysis::start(pool.clone(), cfg.workers, cfg.queue).map_err(|e| e.to_string())?;
+    let (queue, workers) = analysis::start(pool.clone(), cfg.workers, cfg.queue, cfg.analysis_nice)
+        .map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cfg.io_threads)
         .thread_name("io")

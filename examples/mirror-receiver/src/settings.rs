@@ -44,6 +44,9 @@ pub struct Settings {
     pub workers: usize,
     /// Threads serving HTTP; 0 means half the cores (at least one).
     pub io_threads: usize,
+    /// Nice value added to the analysis threads, so answering the mirror
+    /// (and nginx and the origin on the same host) come first; 0 keeps it.
+    pub analysis_nice: u8,
     /// Body bytes kept per request; the rest is read and discarded.
     pub body_cap: usize,
     /// Peers whose X-Real-IP / X-Forwarded-For / Forwarded are believed.
@@ -69,6 +72,7 @@ impl Default for Settings {
             queue: 1024,
             workers: 0,
             io_threads: 0,
+            analysis_nice: 10,
             body_cap: 1 << 20,
             trusted_sources: vec!["127.0.0.0/8".into(), "::1".into()],
             output: "-".into(),
@@ -89,6 +93,7 @@ pub struct Resolved {
     pub queue: usize,
     pub workers: usize,
     pub io_threads: usize,
+    pub analysis_nice: i32,
     pub body_cap: usize,
     pub trusted: Vec<Cidr>,
     pub output: Option<PathBuf>,
@@ -154,6 +159,7 @@ impl Settings {
             queue: self.queue,
             workers,
             io_threads,
+            analysis_nice: i32::from(self.analysis_nice.min(19)),
             body_cap: self.body_cap,
             trusted,
             output,
