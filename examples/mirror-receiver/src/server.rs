@@ -56,11 +56,7 @@ async fn read_body(mut body: Incoming, cap: usize) -> (Bytes, u64, bool) {
         total += data.len() as u64;
         if buf.len() < cap {
             let take = (cap - buf.len()).min(data.len());
-            if buf.is_empty() && take == data.len() && total == data.len() as u64 {
-                buf = BytesMut::from(&data[..]);
-            } else {
-                buf.extend_from_slice(&data[..take]);
-            }
+            buf.extend_from_slice(&data[..take]);
         } else if total > (cap as u64).saturating_mul(16) {
             break;
         }
