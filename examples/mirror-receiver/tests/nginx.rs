@@ -327,14 +327,9 @@ fn clients_never_wait_for_the_receiver() {
     let receiver = Receiver::start_on(receiver_port, &[]);
     let up = median(timed(nginx.port, 40));
     receiver.wait_all_handled(40);
-    let output = receiver.output.clone();
-    let status = receiver.terminate();
+    let (status, lines) = receiver.terminate();
     assert!(status.success(), "clean exit on SIGTERM: {status}");
-    assert_eq!(
-        read_lines(&output).len(),
-        40,
-        "every attack line flushed at shutdown"
-    );
+    assert_eq!(lines.len(), 40, "every attack line flushed at shutdown");
     let stopped = median(timed(nginx.port, 40));
 
     // Deliberately slow: one worker, a queue of one, a burst of large

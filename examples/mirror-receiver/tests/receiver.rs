@@ -70,6 +70,7 @@ fn client_address_is_believed_only_from_trusted_sources() {
     assert_eq!(line["request_id"], "abc");
     // Our client sends its own Host first; the receiver reads the first.
     assert_eq!(line["host"], "shop.example");
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -157,6 +158,7 @@ fn sighup_reopens_the_output_and_benign_requests_can_be_sampled() {
     let lines = r.lines();
     assert_eq!(lines.len(), 2, "one benign request in two: {lines:?}");
     assert!(lines.iter().all(|l| l["verdict"]["attack"] == false));
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -193,7 +195,8 @@ fn health_metrics_and_config_checking() {
     );
     assert!(String::from_utf8_lossy(&ok.stdout).contains(": ok"));
 
-    let bad = temp_dir("badcfg").join("bad.toml");
+    let bad_dir = temp_dir("badcfg");
+    let bad = bad_dir.join("bad.toml");
     std::fs::write(&bad, "queue = 0\n").unwrap();
     let out = Command::new(BIN)
         .arg("--check-config")
@@ -210,6 +213,7 @@ fn health_metrics_and_config_checking() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("sensitivty"));
+    std::fs::remove_dir_all(bad_dir).unwrap();
 
     let busy = Command::new(BIN)
         .args([

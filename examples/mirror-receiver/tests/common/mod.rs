@@ -244,13 +244,13 @@ impl Receiver {
         read_lines(&self.output)
     }
 
-    /// SIGTERM, then wait for a clean exit.
-    pub fn terminate(mut self) -> std::process::ExitStatus {
+    /// SIGTERM, then wait for the exit; gives the status and the lines.
+    pub fn terminate(mut self) -> (std::process::ExitStatus, Vec<serde_json::Value>) {
         signal(self.child.id(), "TERM");
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
+                return (status, self.lines());
             }
             assert!(Instant::now() < deadline, "receiver ignored SIGTERM");
             std::thread::sleep(Duration::from_millis(20));
@@ -262,6 +262,7 @@ impl Drop for Receiver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -404,6 +405,7 @@ impl Drop for Nginx {
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
+                let _ = std::fs::remove_dir_all(&self.dir);
                 return;
             }
             std::thread::sleep(Duration::from_millis(20));
