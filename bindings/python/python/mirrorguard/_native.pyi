@@ -8,6 +8,17 @@ _Pair = Union[tuple[_Text, _Text], list[_Text]]
 _Headers = Union[Mapping[str, _Text], Mapping[bytes, _Text], Iterable[_Pair]]
 
 __version__: str
+__all__ = [
+    "__version__",
+    "ConfigError",
+    "Engine",
+    "Finding",
+    "HttpError",
+    "LimitsHit",
+    "Location",
+    "Verdict",
+    "analyze",
+]
 
 class ConfigError(ValueError):
     """An invalid engine configuration."""
@@ -22,7 +33,10 @@ class HttpError(ValueError):
 class Engine:
     """The detection engine: built once, then shared by any number of threads."""
 
-    def __init__(self, config: dict[str, Any] | str | None = None) -> None: ...
+    def __new__(cls, config: dict[str, Any] | str | None = None) -> Engine:
+        """Checks the configuration (a dict, or TOML or JSON text) and builds
+        the engine; raises ``ConfigError`` naming the field at fault."""
+
     def analyze(
         self,
         method: _Text = "GET",
