@@ -217,6 +217,12 @@ fn config_error(py: Python<'_>, e: &mirrorguard::Error) -> PyErr {
 
 /// The detection engine: configuration checked and everything compiled
 /// once, then shared by any number of threads.
+///
+/// `Engine(config=None)`: `config` is a dict, or TOML or JSON text (JSON
+/// when it starts with `{`), with the fields of mirrorguard's `Config`:
+/// `sensitivity`, `threshold`, `classes`, `limits`, `exclusions`. Unset
+/// fields keep their defaults. A bad configuration raises `ConfigError`,
+/// whose `field` names the field at fault.
 #[pyclass(frozen, module = "mirrorguard")]
 struct Engine {
     inner: mirrorguard::Engine,
@@ -250,6 +256,13 @@ impl Engine {
     }
 
     /// Analyzes one request; the GIL is released while the engine works.
+    ///
+    /// `method`, `uri` (the request target as on the wire, still
+    /// percent-encoded), header names and values, `body`, `client`,
+    /// `request_id` and `http_version` are `str` (sent as UTF-8) or bytes.
+    /// `headers` is a mapping or an iterable of `(name, value)` pairs, in
+    /// order, repeated names kept. Never fails on the request's content: a
+    /// wrong argument type raises `TypeError`, anything else gets a verdict.
     #[pyo3(
         signature = (method = None, uri = None, headers = None, body = None, client = None, request_id = None, http_version = None),
         text_signature = "(self, method='GET', uri='/', headers=None, body=b'', client=None, request_id=None, http_version=None)"
@@ -273,7 +286,9 @@ impl Engine {
         Ok(Verdict { inner })
     }
 
-    /// Parses raw HTTP/1.x request bytes and analyzes the request.
+    /// Parses raw HTTP/1.x request bytes (request line, headers, body framed
+    /// by Content-Length or chunked) and analyzes the request. Raises
+    /// `HttpError` when the bytes are not an HTTP/1.x request.
     fn analyze_raw(&self, py: Python<'_>, raw: &Bound<'_, PyAny>) -> PyResult<Verdict> {
         let raw = match bytes_arg(raw, "raw") {
             Ok(Bytes::Str(_)) | Err(_) => {
@@ -324,7 +339,8 @@ impl Engine {
     }
 }
 
-/// Analyzes a request with the default engine, built once.
+/// Analyzes a request with the default engine, built once; the arguments
+/// are those of `Engine.analyze`.
 #[pyfunction]
 #[pyo3(
     signature = (method = None, uri = None, headers = None, body = None, client = None, request_id = None, http_version = None),
@@ -372,7 +388,9 @@ impl LimitsHit {
     }
 }
 
-/// Where a finding was found.
+/// Where a finding was found: the part of the request (`query`, `header`,
+/// `json`...), the name in it (argument, header, JSON pointer), whether the
+/// finding is in the name itself (`key`), and the decoders applied.
 #[pyclass(frozen, module = "mirrorguard", get_all)]
 struct Location {
     part: &'static str,
@@ -410,7 +428,9 @@ impl Location {
     }
 }
 
-/// One reason a request looks like an attack.
+/// One reason a request looks like an attack: the attack class (`sqli`,
+/// `xss`, ...), the rule id (`sqli.tautology`), its score, where it was
+/// found and a short excerpt of the decoded input.
 #[pyclass(frozen, module = "mirrorguard", get_all)]
 struct Finding {
     attack_class: &'static str,
@@ -433,7 +453,9 @@ impl Finding {
     }
 }
 
-/// The engine's judgement of one request.
+/// The engine's judgement of one request: `is_attack`, `score` (the highest
+/// finding score), `findings`, `limits`, and `to_dict()` / `to_json()` for
+/// the JSON shape shared by every mirrorguard binding.
 #[pyclass(frozen, module = "mirrorguard")]
 struct Verdict {
     inner: mirrorguard::Verdict,

@@ -82,13 +82,15 @@ class Progress:
         if now - self.start < self.delay or now - self.last < 0.1:
             return
         self.last = now
-        frac = min(done / total, 1.0) if total > 0 else 0.0
-        width = 24
-        bar = "#" * int(frac * width)
         label = name if len(name) <= 30 else "..." + name[-27:]
-        sys.stderr.write(
-            f"\r{label} [{bar:<{width}}] {frac:4.0%} {requests:,} requests, {attacks:,} attacks\x1b[K"
-        )
+        counts = f"{requests:,} requests, {attacks:,} attacks"
+        if total > 0:
+            frac = min(done / total, 1.0)
+            width = 24
+            bar = "#" * int(frac * width)
+            sys.stderr.write(f"\r{label} [{bar:<{width}}] {frac:4.0%} {counts}\x1b[K")
+        else:  # stdin: no size to measure against
+            sys.stderr.write(f"\r{label} {counts}\x1b[K")
         sys.stderr.flush()
         self.drawn = True
 
