@@ -261,8 +261,9 @@ impl Engine {
     /// percent-encoded), header names and values, `body`, `client`,
     /// `request_id` and `http_version` are `str` (sent as UTF-8) or bytes.
     /// `headers` is a mapping or an iterable of `(name, value)` pairs, in
-    /// order, repeated names kept. Never fails on the request's content: a
-    /// wrong argument type raises `TypeError`, anything else gets a verdict.
+    /// order, repeated names kept. Whatever the request holds, the result is
+    /// a verdict: only a wrong argument type (`TypeError`) or a `str` that
+    /// cannot be encoded as UTF-8 (`UnicodeEncodeError`) raise.
     #[pyo3(
         signature = (method = None, uri = None, headers = None, body = None, client = None, request_id = None, http_version = None),
         text_signature = "(self, method='GET', uri='/', headers=None, body=b'', client=None, request_id=None, http_version=None)"
