@@ -203,3 +203,22 @@ def test_progress_bar_on_a_terminal() -> None:
     text = b"".join(chunks)
     assert re.search(rb"\rstdin [\d,]+ requests, 0 attacks\x1b\[K", text), text
     assert b"1,000 requests, 0 attacks" in text  # the summary
+
+
+def test_closed_stdout_stops_quietly(tmp_path: Path) -> None:
+    """`scan ... | head -1`: no traceback, no error message."""
+    f = tmp_path / "attacks.log"
+    line = '192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] "GET /p?id=1%27%20or%201=1-- HTTP/1.1" 200 1 "-" "x"\n'
+    f.write_text(line * 5000)  # far more output than a pipe holds
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mirrorguard", "scan", str(f)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 1
+    assert first.startswith(b'{"file":')
+    assert b"Traceback" not in err and b"Broken pipe" not in err and b"Exception" not in err

@@ -517,6 +517,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         for path in args.files:
             try:
                 scan_file(path, args.format, scanner, progress, errors)
+            except BrokenPipeError:
+                raise
             except OSError as e:
                 print(f"{prog}: {path}: {e.strerror}", file=sys.stderr)
                 failed = True
@@ -529,8 +531,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader of stdout went away (`| head`): stop quietly.
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        return 1 if scanner.totals.reported else 0
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     finally:
         scanner.close()
     t = scanner.totals
