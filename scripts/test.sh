@@ -28,6 +28,7 @@ step "tests (unit, end-to-end, golden, doc)"
 cargo test --workspace
 
 step "mirror receiver"; bash scripts/test-receiver.sh
+step "python"; bash scripts/test-python.sh
 
 step "accuracy gate"
 corpus="${MIRRORGUARD_CORPUS:-../shared/corpus}"
