@@ -236,6 +236,8 @@ pub enum Decoder {
     Nul,
     /// Values of a repeated name, joined with `,` as servers join them.
     Join,
+    /// Stray high bytes masked to seven bits, as a US-ASCII reader does.
+    SevenBit,
 }
 
 impl Decoder {
@@ -251,6 +253,7 @@ impl Decoder {
             Decoder::FullWidth => "fullwidth",
             Decoder::Nul => "nul",
             Decoder::Join => "join",
+            Decoder::SevenBit => "sevenbit",
         }
     }
 }

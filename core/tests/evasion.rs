@@ -325,6 +325,24 @@ fn evasions() -> Vec<Evasion> {
             },
         },
         Evasion {
+            name: "seven-bit markup (US-ASCII readers)",
+            applies: Applies::Only(&["xss"]),
+            benign: true,
+            make: |v| {
+                let raw: Vec<u8> = v
+                    .bytes()
+                    .map(|b| {
+                        if matches!(b, b'<' | b'>' | b'"') {
+                            b | 0x80
+                        } else {
+                            b
+                        }
+                    })
+                    .collect();
+                Owned::get(format!("q={}", pct(&raw)))
+            },
+        },
+        Evasion {
             name: "HTML entities",
             applies: Applies::Only(&["xss"]),
             benign: true,

@@ -13,6 +13,7 @@ pub(crate) mod js;
 pub(crate) mod nul;
 pub(crate) mod percent;
 pub(crate) mod plus;
+pub(crate) mod sevenbit;
 #[cfg(test)]
 mod testutil;
 pub(crate) mod utf8;
@@ -112,13 +113,14 @@ pub(crate) fn normalize<'v>(
             return (cur, false);
         }
         let mut changed = false;
-        let steps: [(Decoder, DecodeFn); 6] = [
+        let steps: [(Decoder, DecodeFn); 7] = [
             (Decoder::Percent, percent::decode),
             (Decoder::Html, html::decode),
             (Decoder::Js, js::decode),
             (Decoder::Utf8, utf8::decode),
             (Decoder::FullWidth, fullwidth::decode),
             (Decoder::Nul, nul::decode),
+            (Decoder::SevenBit, sevenbit::decode),
         ];
         for (d, f) in steps {
             let (next, c) = step(cur, chain, d, f);
