@@ -5,8 +5,8 @@ use std::ffi::c_char;
 
 use mg_core::{Config, Engine, Request};
 
-use crate::verdict::mg_verdict;
-use crate::{bytes, call, fail, mg_result, null, write_out};
+use super::verdict::mg_verdict;
+use super::{bytes, call, fail, mg_result, null, write_out};
 
 /// The detection engine: configuration checked and everything compiled
 /// once. Thread-safe: share one engine between any number of threads.
@@ -123,7 +123,7 @@ fn config_error(e: &mg_core::Error) -> mg_result {
 /// `engine` must be NULL or a pointer from `mg_engine_new` not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn mg_engine_free(engine: *mut mg_engine) {
-    crate::boundary((), || {
+    super::boundary((), || {
         if !engine.is_null() {
             // SAFETY: the caller guarantees it came from `Box::into_raw` in
             // `mg_engine_new` and was not freed.

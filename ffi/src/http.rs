@@ -4,8 +4,8 @@ use std::ffi::c_char;
 
 use mg_core::Request;
 
-use crate::engine::{mg_header, mg_request};
-use crate::{boundary, bytes, call, fail, mg_result, null, write_out};
+use super::engine::{mg_header, mg_request};
+use super::{boundary, bytes, call, fail, mg_result, null, write_out};
 
 /// A request parsed from raw HTTP/1.x bytes by `mg_parse_http1`. It owns a
 /// copy of the bytes (and the de-chunked body); `mg_http_request_view`

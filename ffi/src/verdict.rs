@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use mg_core::Verdict;
 
-use crate::{boundary, call, fail, mg_result, null, write_out};
+use super::{boundary, call, fail, mg_result, null, write_out};
 
 /// The judgement of one request, from `mg_analyze`. Owned by the caller:
 /// free it once with `mg_verdict_free`. Strings read from it stay valid
@@ -118,8 +118,8 @@ unsafe fn get<'a>(v: *const mg_verdict) -> Option<&'a Verdict> {
 /// `verdict` must be NULL or a live verdict.
 #[no_mangle]
 pub unsafe extern "C" fn mg_verdict_is_attack(verdict: *const mg_verdict) -> bool {
-    // SAFETY: the caller's guarantee.
     boundary(false, || {
+        // SAFETY: the caller's guarantee.
         unsafe { get(verdict) }.is_some_and(Verdict::is_attack)
     })
 }
@@ -130,8 +130,10 @@ pub unsafe extern "C" fn mg_verdict_is_attack(verdict: *const mg_verdict) -> boo
 /// `verdict` must be NULL or a live verdict.
 #[no_mangle]
 pub unsafe extern "C" fn mg_verdict_score(verdict: *const mg_verdict) -> u32 {
-    // SAFETY: the caller's guarantee.
-    boundary(0, || unsafe { get(verdict) }.map_or(0, Verdict::score))
+    boundary(0, || {
+        // SAFETY: the caller's guarantee.
+        unsafe { get(verdict) }.map_or(0, Verdict::score)
+    })
 }
 
 /// Number of findings, in request order. 0 for NULL.
@@ -140,8 +142,8 @@ pub unsafe extern "C" fn mg_verdict_score(verdict: *const mg_verdict) -> u32 {
 /// `verdict` must be NULL or a live verdict.
 #[no_mangle]
 pub unsafe extern "C" fn mg_verdict_finding_count(verdict: *const mg_verdict) -> usize {
-    // SAFETY: the caller's guarantee.
     boundary(0, || {
+        // SAFETY: the caller's guarantee.
         unsafe { get(verdict) }.map_or(0, |v| v.findings().len())
     })
 }
