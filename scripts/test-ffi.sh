@@ -100,6 +100,18 @@ golden=("$out/golden.fields" core/testdata/golden/verdicts.jsonl)
 "$out/test_threads" 8 50
 "$out/test_golden" "${golden[@]}"
 
+# The README's example compiles with the README's line and finds the attack.
+python3 - README.md "$out/readme_example.c" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+section = text[text.index("## From C, NGINX and Kong"):]
+open(sys.argv[2], "w").write(re.search(r"```c\n(.*?)```", section, re.S).group(1))
+EOF
+cc -Iffi/include "$out/readme_example.c" -L"$libdir" -lmirrorguard -Wl,-rpath,"$libdir" \
+  -o "$out/readme_example"
+"$out/readme_example" | tee "$out/readme_example.out"
+grep -q '^{"attack":true,"score":10,"findings":\[{"class":"sqli"' "$out/readme_example.out"
+
 step "C tests under valgrind"
 vg=(valgrind -q --error-exitcode=1 --leak-check=full --num-callers=40
   --suppressions=ffi/tests/c/valgrind.supp)
