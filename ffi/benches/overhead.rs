@@ -118,33 +118,49 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
 
-    for (label, uri) in [("benign_get", BENIGN), ("attack_get", ATTACK)] {
+    // Whole calls: `GET /` with no header (the least analysis, so the
+    // C ABI's share is largest), a browser GET, an attack with its JSON.
+    let cases: [(&str, &str, &[mg_header], usize, bool); 3] = [
+        ("minimal_get", "/", &[], 0, false),
+        ("benign_get", BENIGN, &headers, HEADERS.len(), false),
+        ("attack_get_json", ATTACK, &headers, HEADERS.len(), true),
+    ];
+    for (label, uri, c_headers, n, json) in cases {
         let mut group = c.benchmark_group(format!("overhead/{label}"));
         group.bench_function("rust", |b| {
             b.iter(|| {
-                engine
-                    .analyze(&rust_request(black_box(uri)))
-                    .findings()
-                    .len()
+                let mut r = Request::builder().uri(black_box(uri));
+                for (name, value) in &HEADERS[..n] {
+                    r = r.header(*name, *value);
+                }
+                let v = engine.analyze(&r.build());
+                if json {
+                    v.to_json().len()
+                } else {
+                    v.findings().len()
+                }
             })
         });
-        let req = c_request(uri, &headers);
+        let req = c_request(uri, c_headers);
         group.bench_function("c_abi", |b| {
-            b.iter(|| c_analyze(c_engine, black_box(&req), false))
-        });
-        group.bench_function("rust_json", |b| {
-            b.iter(|| {
-                engine
-                    .analyze(&rust_request(black_box(uri)))
-                    .to_json()
-                    .len()
-            })
-        });
-        group.bench_function("c_abi_json", |b| {
-            b.iter(|| c_analyze(c_engine, black_box(&req), true))
+            b.iter(|| c_analyze(c_engine, black_box(&req), json))
         });
         group.finish();
     }
+
+    // The conversion alone: the C request struct to the core's view,
+    // against the builder calls a Rust caller makes.
+    let mut group = c.benchmark_group("overhead/request_view_8_headers");
+    group.bench_function("rust_builder", |b| {
+        b.iter(|| rust_request(black_box(BENIGN)).headers().len())
+    });
+    let req = c_request(BENIGN, &headers);
+    group.bench_function("c_abi_to_request", |b| {
+        // SAFETY: every buffer of `req` outlives the call.
+        b.iter(|| unsafe { capi::engine::to_request(black_box(&req)) }.map(|r| r.headers().len()))
+    });
+    group.finish();
+
     // SAFETY: from mg_engine_new, freed once, no call in flight.
     unsafe { capi::engine::mg_engine_free(c_engine) };
 }

@@ -71,7 +71,9 @@ impl mg_result {
 /// The library version, such as `"0.1.0"`: a static NUL-terminated string.
 #[no_mangle]
 pub extern "C" fn mg_version() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+    boundary(c"".as_ptr(), || {
+        concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+    })
 }
 
 /// A short description of a result code: a static NUL-terminated string.
@@ -79,18 +81,20 @@ pub extern "C" fn mg_version() -> *const c_char {
 /// unknown rather than misread.
 #[no_mangle]
 pub extern "C" fn mg_result_message(result: u32) -> *const c_char {
-    let all = [
-        mg_result::MG_OK,
-        mg_result::MG_NULL_ARGUMENT,
-        mg_result::MG_INVALID_ARGUMENT,
-        mg_result::MG_INVALID_CONFIG,
-        mg_result::MG_MALFORMED_HTTP,
-        mg_result::MG_PANIC,
-    ];
-    all.into_iter()
-        .find(|r| *r as u32 == result)
-        .map_or(c"unknown result code", mg_result::message)
-        .as_ptr()
+    boundary(c"".as_ptr(), || {
+        let all = [
+            mg_result::MG_OK,
+            mg_result::MG_NULL_ARGUMENT,
+            mg_result::MG_INVALID_ARGUMENT,
+            mg_result::MG_INVALID_CONFIG,
+            mg_result::MG_MALFORMED_HTTP,
+            mg_result::MG_PANIC,
+        ];
+        all.into_iter()
+            .find(|r| *r as u32 == result)
+            .map_or(c"unknown result code", mg_result::message)
+            .as_ptr()
+    })
 }
 
 struct LastError {
