@@ -27,6 +27,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "tests (unit, end-to-end, golden, doc)"
 cargo test --workspace
 
+step "ffi"; bash scripts/test-ffi.sh
 step "mirror receiver"; bash scripts/test-receiver.sh
 step "python"; bash scripts/test-python.sh
 
