@@ -2,7 +2,7 @@
 //! that names the field; nothing a request contains is an error.
 
 use napi::bindgen_prelude::*;
-use napi::{Env, JsBuffer, JsObject, JsString, JsTypedArray, JsUnknown, TypedArrayType, ValueType};
+use napi::{Env, JsObject, JsString, JsTypedArray, JsUnknown, TypedArrayType, ValueType};
 
 /// A request copied out of JavaScript, so that it can cross to the libuv
 /// thread pool. [`OwnedRequest::view`] borrows it as a core request.
@@ -58,7 +58,7 @@ pub(crate) fn type_error(env: &Env, message: &str) -> Error {
 /// `{ method, uri, version, headers, body, client, requestId }`; `uri` is
 /// required (a forgotten or misspelt one would analyze `/` in silence).
 pub(crate) fn request_from_js(env: &Env, value: JsUnknown) -> Result<OwnedRequest> {
-    if value.get_type()? != ValueType::Object || value.is_array()? || value.is_buffer()? {
+    if value.get_type()? != ValueType::Object || value.is_array()? || value.is_typedarray()? {
         return Err(type_error(
             env,
             "request must be an object { method, uri, headers, body, client, requestId }",
@@ -97,20 +97,21 @@ pub(crate) fn request_from_js(env: &Env, value: JsUnknown) -> Result<OwnedReques
     })
 }
 
-/// A string (as UTF-8), a `Buffer` or a `Uint8Array`, copied.
+/// A string (as UTF-8) or a `Uint8Array` (a `Buffer` is one), copied.
+/// Other typed arrays and `DataView`s are type errors.
 pub(crate) fn bytes_from_js(env: &Env, value: JsUnknown, name: &str) -> Result<Vec<u8>> {
     match value.get_type()? {
         ValueType::String => Ok(value.coerce_to_string()?.into_utf8()?.take()),
-        ValueType::Object if value.is_buffer()? => {
-            let buffer = JsBuffer::try_from(value)?;
-            Ok(buffer.into_value()?.to_vec())
-        }
         ValueType::Object if value.is_typedarray()? => {
             let array = JsTypedArray::try_from(value)?.into_value()?;
-            if array.typedarray_type == TypedArrayType::Uint8 {
-                Ok(AsRef::<[u8]>::as_ref(&array).to_vec())
-            } else {
+            if array.typedarray_type != TypedArrayType::Uint8 {
                 Err(bytes_type_error(env, name))
+            } else if array.length == 0 {
+                // An empty array may have no backing store: its data pointer
+                // is null, which napi-rs would make a slice of.
+                Ok(Vec::new())
+            } else {
+                Ok(AsRef::<[u8]>::as_ref(&array).to_vec())
             }
         }
         _ => Err(bytes_type_error(env, name)),
@@ -130,7 +131,7 @@ fn bytes_type_error(env: &Env, name: &str) -> Error {
 fn headers_from_js(env: &Env, value: JsUnknown) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
     const SHAPE: &str = "request.headers must be an object of name: value, \
                          an array of [name, value] pairs or a flat [name, value, ...] array";
-    if value.get_type()? != ValueType::Object || value.is_buffer()? || value.is_typedarray()? {
+    if value.get_type()? != ValueType::Object || value.is_typedarray()? {
         return Err(type_error(env, SHAPE));
     }
     let obj: JsObject = value.coerce_to_object()?;
