@@ -27,6 +27,8 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "tests (unit, end-to-end, golden, doc)"
 cargo test --workspace
 
+step "node"; bash scripts/test-node.sh
+
 step "accuracy gate"
 corpus="${MIRRORGUARD_CORPUS:-../shared/corpus}"
 if [ -d "$corpus" ]; then
