@@ -51,23 +51,30 @@ const CASES = {
   }
 }
 
+// Each timer returns { rate: calls per wall-clock second, cpu: process CPU
+// microseconds per call (every thread: the loop, the pool, GC) }. On a busy
+// machine the CPU figure moves less than the rate.
+const cpuMicros = since => { const d = process.cpuUsage(since); return d.user + d.system }
+
 function timeSync (fn) {
   for (let i = 0; i < 2000; i++) fn() // warm up
   let n = 0
-  const end = process.hrtime.bigint() + BigInt(SECONDS * 1e9)
+  const cpu0 = process.cpuUsage()
   const start = process.hrtime.bigint()
+  const end = start + BigInt(SECONDS * 1e9)
   let now = start
   while (now < end) {
     for (let i = 0; i < 256; i++) fn()
     n += 256
     now = process.hrtime.bigint()
   }
-  return n / (Number(now - start) / 1e9)
+  return { rate: n / (Number(now - start) / 1e9), cpu: cpuMicros(cpu0) / n }
 }
 
 async function timeAsync (fn) {
   await Promise.all(Array.from({ length: 2000 }, fn)) // warm up
   let n = 0
+  const cpu0 = process.cpuUsage()
   const start = process.hrtime.bigint()
   const end = start + BigInt(SECONDS * 1e9)
   let last = start
@@ -87,12 +94,13 @@ async function timeAsync (fn) {
     }
     launch()
   })
-  return n / (Number(last - start) / 1e9)
+  return { rate: n / (Number(last - start) / 1e9), cpu: cpuMicros(cpu0) / n }
 }
 
 async function timeAsyncSerial (fn) {
   for (let i = 0; i < 500; i++) await fn()
   let n = 0
+  const cpu0 = process.cpuUsage()
   const start = process.hrtime.bigint()
   const end = start + BigInt(SECONDS * 1e9)
   let now = start
@@ -101,10 +109,10 @@ async function timeAsyncSerial (fn) {
     n++
     now = process.hrtime.bigint()
   }
-  return n / (Number(now - start) / 1e9)
+  return { rate: n / (Number(now - start) / 1e9), cpu: cpuMicros(cpu0) / n }
 }
 
-const fmt = r => `${Math.round(r).toLocaleString('en-US').padStart(9)} calls/s  ${(1e6 / r).toFixed(1).padStart(6)} µs/call`
+const fmt = ({ rate, cpu }) => `${Math.round(rate).toLocaleString('en-US').padStart(9)} calls/s  ${(1e6 / rate).toFixed(1).padStart(6)} µs/call  CPU ${cpu.toFixed(1).padStart(6)} µs/call`
 
 async function main () {
   const engine = new Engine()
