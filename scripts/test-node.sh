@@ -2,8 +2,9 @@
 # The Node module (bindings/node): installs its dev dependency (npm ci),
 # builds the addon with napi-rs into the shared target/, checks that the
 # committed index.js and index.d.ts are what `napi build` generates, then
-# runs the node --test suites (API, bad inputs, golden vectors, concurrency,
-# the examples/node middleware against a real local server).
+# type-checks test/types.ts against index.d.ts, and runs the node --test
+# suites (API, bad inputs, golden vectors, concurrency, the examples/node
+# middleware against a real local server).
 #
 # Environment:
 #   CARGO_TARGET_DIR          shared target directory (default: <repo>/target)
@@ -42,5 +43,8 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     exit 1
   fi
 fi
+
+# index.d.ts type-checks the documented uses and rejects misuses.
+npx tsc -p test
 
 node --test test/
