@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Node module (bindings/node): installs its dev dependency (npm ci),
+# The Node module (bindings/node): installs its dev dependencies (npm ci),
 # builds the addon with napi-rs into the shared target/, checks that the
 # committed index.js and index.d.ts are what `napi build` generates, then
 # type-checks test/types.ts against index.d.ts, and runs the node --test
