@@ -242,3 +242,14 @@ test('empty bodies and values in every byte form', async () => {
   }
   assert.throws(() => engine.analyzeRaw(Buffer.alloc(0)), err => err.code === 'ERR_MIRRORGUARD_HTTP')
 })
+
+test('exceptions thrown while reading the arguments propagate unchanged', () => {
+  const engine = new Engine()
+  assert.throws(() => engine.analyze({ get uri () { throw new RangeError('boom') } }), { name: 'RangeError', message: 'boom' })
+  assert.throws(() => engine.analyzeAsync({ uri: '/', headers: { get host () { throw new Error('header getter') } } }), { message: 'header getter' })
+  assert.throws(() => engine.analyze(new Proxy({}, { get () { throw new Error('proxy') } })), { message: 'proxy' })
+  const circular = {}
+  circular.self = circular
+  assert.throws(() => new Engine(circular), TypeError)
+  assert.throws(() => new Engine({ threshold: 1n }), TypeError)
+})
