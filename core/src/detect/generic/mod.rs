@@ -33,7 +33,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::{Ctx, Hit};
 use crate::config::Sensitivity;
@@ -145,6 +145,7 @@ const ANCHOR_KINDS: [Anchor; 29] = [
 
 static AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
+        .kind(Some(AhoCorasickKind::DFA))
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .build(ANCHORS)

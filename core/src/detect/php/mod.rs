@@ -28,7 +28,7 @@ pub(crate) mod lexer;
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::{Ctx, Hit};
 use crate::verdict::Part;
@@ -292,6 +292,7 @@ fn markers() -> &'static AhoCorasick {
         pats.extend(WRAPPERS);
         pats.extend(["o:", "c:"]);
         AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .build(pats)

@@ -15,7 +15,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::{Ctx, Hit};
 use crate::verdict::Part;
@@ -72,6 +72,7 @@ static TOKENS: LazyLock<Tokens> = LazyLock::new(|| {
         }
     }
     let ac = AhoCorasickBuilder::new()
+        .kind(Some(AhoCorasickKind::DFA))
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .build(&pats)
@@ -81,6 +82,7 @@ static TOKENS: LazyLock<Tokens> = LazyLock::new(|| {
 
 static OAST: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
+        .kind(Some(AhoCorasickKind::DFA))
         .ascii_case_insensitive(true)
         .build(OAST_DOMAINS)
         .expect("OAST domains compile")
