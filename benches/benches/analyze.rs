@@ -45,47 +45,128 @@ fn json_body(size: usize) -> String {
     s
 }
 
+/// A form body of about `size` bytes: the fields of a checkout page.
+fn form_body(size: usize) -> String {
+    let mut s = String::from("first_name=Jane&last_name=O%27Neil&email=jane%40example.com");
+    let mut i = 0;
+    while s.len() < size {
+        s.push_str(&format!(
+            "&note{i}=Leave+at+the+door%2C+ring+twice.&qty{i}={}",
+            i % 9
+        ));
+        i += 1;
+    }
+    s
+}
+
+/// A multipart upload: two fields and a file of `size` bytes of log text.
+fn multipart_body(size: usize) -> Vec<u8> {
+    let mut body =
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nQuarterly report\r\n\
+--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"report.txt\"\r\n\
+Content-Type: text/plain\r\n\r\n"
+            .to_vec();
+    let line = b"2024-05-01 12:00:00 INFO request served in 12 ms, status 200, bytes 5120\n";
+    while body.len() < size {
+        body.extend_from_slice(line);
+    }
+    body.extend_from_slice(b"\r\n--XyZ--\r\n");
+    body
+}
+
+/// One request shape, benign and with an attack planted in it.
+struct Shape {
+    name: &'static str,
+    content_type: &'static str,
+    benign: Vec<u8>,
+    attack: Vec<u8>,
+}
+
+fn shapes() -> Vec<Shape> {
+    let json2k = json_body(2048);
+    let json64k = json_body(64 * 1024);
+    let plant =
+        |body: &str| body.replacen("Jane O'Neil", "x' UNION SELECT password FROM users--", 1);
+    let form = form_body(2048);
+    let multipart = multipart_body(1 << 20);
+    let mut multipart_attack = multipart.clone();
+    let at = multipart_attack.len() / 2;
+    multipart_attack.splice(at..at, b"<?php system($_GET['c']); ?>".iter().copied());
+    vec![
+        Shape {
+            name: "json_post_2k",
+            content_type: "application/json",
+            attack: plant(&json2k).into_bytes(),
+            benign: json2k.into_bytes(),
+        },
+        Shape {
+            name: "json_post_64k",
+            content_type: "application/json",
+            attack: plant(&json64k).into_bytes(),
+            benign: json64k.into_bytes(),
+        },
+        Shape {
+            name: "form_post_2k",
+            content_type: "application/x-www-form-urlencoded",
+            attack: form
+                .replacen("O%27Neil", "%3Cimg+src%3Dx+onerror%3Dalert(1)%3E", 1)
+                .into_bytes(),
+            benign: form.into_bytes(),
+        },
+        Shape {
+            name: "multipart_upload_1m",
+            content_type: "multipart/form-data; boundary=XyZ",
+            benign: multipart,
+            attack: multipart_attack,
+        },
+    ]
+}
+
 fn bench(c: &mut Criterion) {
     let engine = Engine::new(Config::default()).unwrap();
     let get_uri = "/catalog/search?q=running+shoes&size=42&color=blue&sort=price_asc&page=3";
-    let json = json_body(2048);
     let attack_uri = "/catalog/item?id=1%27%20UNION%20SELECT%20username,password%20FROM%20users--&ref=%3Cscript%3Ealert(document.cookie)%3C/script%3E";
 
     let mut group = c.benchmark_group("analyze");
-    let mut get = Request::builder().uri(get_uri);
-    for (n, v) in &BROWSER_HEADERS {
-        get = get.header(*n, *v);
+    for (name, uri) in [("benign_get", get_uri), ("attack_get", attack_uri)] {
+        let mut get = Request::builder().uri(uri);
+        for (n, v) in &BROWSER_HEADERS {
+            get = get.header(*n, *v);
+        }
+        let get = get.build();
+        let size: usize = uri.len()
+            + BROWSER_HEADERS
+                .iter()
+                .map(|(n, v)| n.len() + v.len() + 4)
+                .sum::<usize>();
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_function(name, |b| b.iter(|| engine.analyze(&get)));
     }
-    let get = get.build();
-    let get_size: usize = get_uri.len()
-        + BROWSER_HEADERS
-            .iter()
-            .map(|(n, v)| n.len() + v.len() + 4)
-            .sum::<usize>();
-    group.throughput(Throughput::Bytes(get_size as u64));
-    group.bench_function("benign_get", |b| b.iter(|| engine.analyze(&get)));
-
-    let post = Request::builder()
-        .method("POST")
-        .uri("/api/v2/orders")
-        .header("Host", "api.example.com")
-        .header("Content-Type", "application/json")
-        .header(
-            "Authorization",
-            "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl",
-        )
-        .body(json.as_bytes())
-        .build();
-    group.throughput(Throughput::Bytes(json.len() as u64));
-    group.bench_function("benign_json_post_2k", |b| b.iter(|| engine.analyze(&post)));
-
-    let mut attack = Request::builder().uri(attack_uri);
-    for (n, v) in &BROWSER_HEADERS {
-        attack = attack.header(*n, *v);
+    for shape in shapes() {
+        for (kind, body) in [("benign", &shape.benign), ("attack", &shape.attack)] {
+            let req = Request::builder()
+                .method("POST")
+                .uri("/api/v2/orders")
+                .header("Host", "api.example.com")
+                .header("Content-Type", shape.content_type)
+                .header(
+                    "Authorization",
+                    "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl",
+                )
+                .body(body)
+                .build();
+            assert_eq!(
+                engine.analyze(&req).is_attack(),
+                kind == "attack",
+                "{}",
+                shape.name
+            );
+            group.throughput(Throughput::Bytes(body.len() as u64));
+            group.bench_function(format!("{kind}_{}", shape.name), |b| {
+                b.iter(|| engine.analyze(&req))
+            });
+        }
     }
-    let attack = attack.build();
-    group.throughput(Throughput::Bytes(get_size as u64));
-    group.bench_function("attack_get", |b| b.iter(|| engine.analyze(&attack)));
     group.finish();
 }
 

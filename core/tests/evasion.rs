@@ -444,6 +444,32 @@ fn evasions() -> Vec<Evasion> {
             make: |v| form_with_padding(v, 1_000_000),
         },
         Evasion {
+            name: "padding 512 KB inside an uploaded text file",
+            // A file is a document, not a value: a quote that truncates a
+            // query or a leading `|` only mean something as a whole value,
+            // so SQL and shell payloads are judged weaker there.
+            applies: Applies::Only(&[
+                "xss",
+                "php-injection",
+                "xxe",
+                "ssti",
+                "jndi",
+                "java-injection",
+                "path-traversal",
+                "ssrf",
+                "ldapi",
+            ]),
+            benign: true,
+            make: |v| {
+                let pad = "INFO request served in 12 ms\n".repeat(512 * 1024 / 29);
+                let body = format!(
+                    "--xYzZY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n\
+                     Content-Type: text/plain\r\n\r\n{pad}{v}\n\r\n--xYzZY--\r\n"
+                );
+                Owned::post("multipart/form-data; boundary=xYzZY", body.into_bytes())
+            },
+        },
+        Evasion {
             name: "multipart, quoted boundary with punctuation",
             applies: Applies::All,
             benign: true,

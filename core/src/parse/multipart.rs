@@ -19,10 +19,6 @@ use memchr::memmem;
 use super::Sink;
 use crate::config::Limits;
 
-/// Bytes of one file's content emitted; the rest of a large text upload is
-/// not judged. Plain fields are emitted whole (the body limit bounds them).
-const MAX_FILE_BYTES: usize = 256 * 1024;
-
 /// Bytes of a file looked at to decide whether it is text.
 const SNIFF_BYTES: usize = 4096;
 
@@ -257,14 +253,12 @@ fn part<'a>(part: &'a [u8], sink: &mut Sink<'_, 'a>) -> bool {
         }
     }
 
-    let value = if is_file {
-        if !looks_textual(content) {
-            return true;
-        }
-        &content[..content.len().min(MAX_FILE_BYTES)]
-    } else {
-        content
-    };
+    // A text file is judged whole, like a field: a payload padded past
+    // any fixed cap would walk around it. The body limit bounds the work.
+    if is_file && !looks_textual(content) {
+        return true;
+    }
+    let value = content;
     if !sink.emit(Cow::Borrowed(field), Cow::Borrowed(value), false) {
         return false;
     }
@@ -465,7 +459,8 @@ mod tests {
         assert!(ok);
         let names: Vec<&[u8]> = inputs.items.iter().map(|i| &*i.name).collect();
         assert_eq!(names, [&b"img.filename"[..], b"doc.filename", b"doc"]);
-        assert_eq!(inputs.items[2].value.len(), MAX_FILE_BYTES);
+        // Text files are judged whole, so padding cannot push a payload out.
+        assert_eq!(inputs.items[2].value.len(), 30_000 * 13);
     }
 
     #[test]
