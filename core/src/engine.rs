@@ -46,6 +46,7 @@ impl Engine {
     /// An invalid configuration, naming the field.
     pub fn new(config: Config) -> Result<Engine, Error> {
         config.validate()?;
+        detect::warm();
         let classes = AttackClass::ALL
             .into_iter()
             .filter(|&c| config.class_enabled(c))

@@ -222,6 +222,18 @@ pub(crate) fn may_fire(class: AttackClass, mask: u32, ctx: &Ctx) -> bool {
     mask & needs != 0
 }
 
+/// Builds every detector's lookup tables (keyword automata, dictionaries)
+/// at once: [`crate::Engine::new`] calls it, so that no request pays for
+/// them, in a debug build up to seconds.
+pub(crate) fn warm() {
+    generic::warm();
+    java::warm();
+    path::warm();
+    php::warm();
+    rce::warm();
+    scanner::warm();
+}
+
 /// Runs the detector for `class` on `value`.
 pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
     match class {

@@ -143,6 +143,11 @@ const ANCHOR_KINDS: [Anchor; 29] = [
     Anchor::Console,
 ];
 
+/// Builds this detector's tables now, so the first request does not pay.
+pub(crate) fn warm() {
+    LazyLock::force(&AC);
+}
+
 static AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .kind(Some(AhoCorasickKind::DFA))

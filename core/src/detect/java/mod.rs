@@ -166,6 +166,11 @@ struct Tables {
     pct_brace: memchr::memmem::Finder<'static>,
 }
 
+/// Builds this detector's tables now, so the first request does not pay.
+pub(crate) fn warm() {
+    tables();
+}
+
 fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {

@@ -485,6 +485,11 @@ struct Index {
     files: FastMap<Vec<u8>, Vec<usize>>,
 }
 
+/// Builds this detector's tables now, so the first request does not pay.
+pub(crate) fn warm() {
+    index();
+}
+
 fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX.get_or_init(|| {

@@ -284,6 +284,11 @@ const INI: [&str; 44] = [
     "max_input_vars",
 ];
 
+/// Builds this detector's tables now, so the first request does not pay.
+pub(crate) fn warm() {
+    markers();
+}
+
 fn markers() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {

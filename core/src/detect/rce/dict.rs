@@ -25,6 +25,10 @@ struct Dict {
     names: Vec<&'static str>,
 }
 
+pub(super) fn warm() {
+    dict();
+}
+
 fn dict() -> &'static Dict {
     static D: OnceLock<Dict> = OnceLock::new();
     D.get_or_init(|| {

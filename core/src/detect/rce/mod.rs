@@ -49,6 +49,12 @@ use lexer::{Lexed, Sep, Tok, Word};
 const MAX_DEPTH: usize = 4;
 
 /// Judges one value.
+/// Builds this detector's tables now, so the first request does not pay.
+pub(crate) fn warm() {
+    dict::warm();
+    patterns::warm();
+}
+
 pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     if !worth_lexing(value) {
         return None;

@@ -45,6 +45,10 @@ const MARKERS: [&str; 29] = [
     "processbuilder(",
 ];
 
+pub(super) fn warm() {
+    markers();
+}
+
 fn markers() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {

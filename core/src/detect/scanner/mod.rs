@@ -52,6 +52,12 @@ struct Tokens {
     versioned: Vec<bool>,
 }
 
+/// Builds this detector's tables now, so the first request does not pay.
+pub(crate) fn warm() {
+    LazyLock::force(&TOKENS);
+    LazyLock::force(&OAST);
+}
+
 static TOKENS: LazyLock<Tokens> = LazyLock::new(|| {
     let mut pats = Vec::new();
     let mut versioned = Vec::new();
