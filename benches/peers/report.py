@@ -3,6 +3,7 @@ result files in RES_DIR.
 
     python3 report.py RES_DIR PER_FILE SECS"""
 
+import glob
 import json
 import os
 import sys
@@ -83,15 +84,17 @@ def main():
         return 1e6 * secs_ / n
 
     # In-process speed on the two fixed requests.
+    # mirrorguard's accuracy binary times in wall-clock time: best of its runs.
     inproc = {}
     for k, _ in ENGINES:
-        d = load(res, "speed-" + k)
-        if not d:
-            continue
-        for f in d["files"]:
-            kind = "benign" if "benign" in f["path"] else "attack"
-            s = f["analyze_seconds"] if k == "mirrorguard" else f["cpu_seconds"]
-            inproc[(k, kind)] = 1e6 * s / f["requests"]
+        for path in sorted(glob.glob(os.path.join(res, f"speed-{k}.json")) + glob.glob(os.path.join(res, f"speed-{k}-*.json"))):
+            with open(path, encoding="utf-8") as fh:
+                d = json.load(fh)
+            for f in d["files"]:
+                kind = "benign" if "benign" in f["path"] else "attack"
+                s = f["analyze_seconds"] if k == "mirrorguard" else f["cpu_seconds"]
+                v = 1e6 * s / f["requests"]
+                inproc[(k, kind)] = min(v, inproc.get((k, kind), v))
     http = {}
     with open(os.path.join(res, "speed-http.jsonl"), encoding="utf-8") as f:
         for line in f:

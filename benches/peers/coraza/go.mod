@@ -1,6 +1,6 @@
 module mirrorguard/benches/peers/coraza
 
-go 1.26.8
+go 1.25.0
 
 require (
 	github.com/corazawaf/coraza-coreruleset/v4 v4.25.0
