@@ -8,6 +8,7 @@ requests, shared between its classes by water-filling: a class smaller than
 its fair share is kept whole, the rest is split among the larger classes
 (each drawn at random with a fixed seed, in corpus order)."""
 
+import json
 import os
 import random
 import sys
@@ -39,8 +40,6 @@ def main():
         if per_file <= 0 or len(lines) <= per_file:
             keep = lines
         else:
-            import json
-
             by_class = {}
             for i, l in enumerate(lines):
                 by_class.setdefault(json.loads(l)["class"], []).append(i)
