@@ -180,18 +180,30 @@ impl Run<'_, '_> {
         }
         let depth = input.depth + 1;
         // A whole path is no base64 text (its segments are inputs too).
+        // Base64 as the app reads the value, else under an escape layer
+        // (`\u0058\u0079Qk...`: JS escapes over base64).
         let whole_path = input.part == Part::Path && app.first() == Some(&b'/');
-        if let Some(decoded) = (!whole_path)
-            .then(|| decode::base64::decode(&app))
-            .flatten()
-        {
+        let b64 = if whole_path {
+            None
+        } else {
+            decode::base64::decode(&app)
+                .map(|d| (d, app_chain))
+                .or_else(|| {
+                    let layered = norm[..] != app[..];
+                    layered
+                        .then(|| decode::base64::decode(&norm))
+                        .flatten()
+                        .map(|d| (d, chain))
+                })
+        };
+        if let Some((decoded, under)) = b64 {
             nested.push(Input {
                 part: input.part,
                 name: Cow::Owned(input.name.to_vec()),
                 value: Cow::Owned(decoded),
                 key: input.key,
                 encoding: parse::Encoding::Plain,
-                chain: app_chain.with(Decoder::Base64),
+                chain: under.with(Decoder::Base64),
                 depth,
             });
         }

@@ -404,6 +404,23 @@ fn evasions() -> Vec<Evasion> {
             },
         },
         Evasion {
+            name: "base64 under JS escapes, in a cookie",
+            applies: Applies::All,
+            benign: true,
+            make: |v| {
+                let b64 = base64(v.as_bytes());
+                let (head, tail) = b64.split_at(2);
+                let esc: String = head
+                    .chars()
+                    .map(|c| format!("\\u{:04x}", c as u32))
+                    .collect();
+                let mut o = Owned::get("page=1".into());
+                o.headers
+                    .push(("Cookie".into(), format!("theme=dark; data={esc}{tail}")));
+                o
+            },
+        },
+        Evasion {
             name: "one layer on specials only",
             applies: Applies::All,
             benign: true,
