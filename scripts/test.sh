@@ -29,6 +29,7 @@ cargo test --workspace
 
 step "mirror receiver"; bash scripts/test-receiver.sh
 step "python"; bash scripts/test-python.sh
+step "fuzz"; bash scripts/test-fuzz.sh
 
 step "accuracy gate"
 corpus="${MIRRORGUARD_CORPUS:-../shared/corpus}"
