@@ -35,11 +35,14 @@ export RUSTC_BOOTSTRAP=1
 # No sanitizer: the engine is safe Rust (`unsafe_code = "forbid"`), so
 # AddressSanitizer would only slow the search down; overflow checks stay on
 # (debug assertions).
-cargo fuzz build -O --sanitizer none 2>&1 | grep -vE '^ *(Compiling|Finished)' || true
+mkdir -p logs
+if ! cargo fuzz build -O --sanitizer none >logs/build.log 2>&1; then
+  tail -40 logs/build.log >&2
+  exit 1
+fi
 bin="target/$(rustc -vV | sed -n 's/^host: //p')/release"
 
 python3 seeds.py ../core/testdata corpus >/dev/null
-mkdir -p logs
 failed=0
 total=0
 printf '%-16s %12s %10s %s\n' target executions exec/s result
