@@ -31,6 +31,7 @@ step "ffi"; bash scripts/test-ffi.sh
 step "mirror receiver"; bash scripts/test-receiver.sh
 step "python"; bash scripts/test-python.sh
 step "node"; bash scripts/test-node.sh
+step "fuzz"; bash scripts/test-fuzz.sh
 
 step "accuracy gate"
 corpus="${MIRRORGUARD_CORPUS:-../shared/corpus}"

@@ -33,6 +33,9 @@ mod decode;
 mod detect;
 mod engine;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod parse;
 mod request;
 mod verdict;

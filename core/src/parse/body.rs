@@ -70,8 +70,14 @@ pub(crate) fn parse_as<'a>(
         Format::Xml => Part::Xml,
         Format::Multipart | Format::Raw => raw_part,
     };
-    // Nested values keep their outer part, named by the outer name.
-    let part = if prefix.is_empty() { part } else { raw_part };
+    // Nested values keep their outer part, named by the outer name, even
+    // when that name is empty (the whole path, an unnamed part): a JSON
+    // path is not a JSON body.
+    let part = if prefix.is_empty() && depth == 0 {
+        part
+    } else {
+        raw_part
+    };
     let mut sink = Sink {
         inputs: out,
         part,

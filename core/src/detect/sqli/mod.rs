@@ -84,7 +84,7 @@
 
 mod grammar;
 mod keywords;
-mod lexer;
+pub(crate) mod lexer;
 
 use grammar::{Info, Parser};
 use keywords::{Func, Kw};

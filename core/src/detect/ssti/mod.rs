@@ -480,7 +480,7 @@ fn pairs(value: &[u8], open: &[u8], close: &[u8], mut f: impl FnMut(Range<usize>
 fn double_curly(value: &[u8], best: &mut Best) {
     pairs(value, b"{{", b"}}", |r, at| {
         let content = value[r.clone()].trim_ascii();
-        let span = at..r.end + 2;
+        let span = at..(r.end + 2).min(value.len());
         if let Some(rest) = content.strip_prefix(b"#") {
             // Handlebars block: `{{#with "s" as |string|}}` binds a string
             // literal to reach its prototype.
@@ -550,7 +550,7 @@ fn judge_statement(content: &[u8], span: Range<usize>, best: &mut Best) {
 
 fn statements(value: &[u8], best: &mut Best) {
     pairs(value, b"{%", b"%}", |r, at| {
-        judge_statement(&value[r.clone()], at..r.end + 2, best);
+        judge_statement(&value[r.clone()], at..(r.end + 2).min(value.len()), best);
         !best.done()
     });
 }
@@ -624,7 +624,7 @@ fn braced_expressions(value: &[u8], best: &mut Best) {
 fn angle_percent(value: &[u8], best: &mut Best) {
     pairs(value, b"<%", b"%>", |r, at| {
         let mut content = &value[r.clone()];
-        let span = at..r.end + 2;
+        let span = at..(r.end + 2).min(value.len());
         let mut arith = 6;
         if let Some(c) = content.strip_prefix(b"=") {
             content = c.strip_prefix(b"=").unwrap_or(c);
@@ -663,7 +663,7 @@ fn freemarker_tags(value: &[u8], best: &mut Best) {
             }
             let e = judge_expr(rest);
             if let Some((rule, s)) = score_expr(&e, 6) {
-                best.offer(rule, s, at..r.end + 1);
+                best.offer(rule, s, at..(r.end + 1).min(value.len()));
             }
             !best.done()
         });

@@ -33,8 +33,8 @@
 
 mod breakout;
 mod html;
-mod js;
-mod tokenizer;
+pub(crate) mod js;
+pub(crate) mod tokenizer;
 mod value;
 
 #[cfg(test)]
