@@ -104,6 +104,21 @@ fn pct_special(s: &[u8]) -> String {
     out
 }
 
+/// A query whose special bytes are written by `enc` and sent as they are.
+fn raw_query(v: &str, enc: impl Fn(u8) -> String) -> Owned {
+    let q: String = v
+        .bytes()
+        .map(|b| {
+            if special(b) {
+                enc(b)
+            } else {
+                (b as char).to_string()
+            }
+        })
+        .collect();
+    Owned::get(format!("q={q}"))
+}
+
 fn query(v: &str) -> Owned {
     Owned::get(format!("q={}", pct(v.as_bytes())))
 }
@@ -276,36 +291,16 @@ fn evasions() -> Vec<Evasion> {
             name: "%u encoding",
             applies: Applies::All,
             benign: true,
-            make: |v| {
-                let q: String = v
-                    .bytes()
-                    .map(|b| {
-                        if special(b) {
-                            format!("%u{:04X}", b)
-                        } else {
-                            (b as char).to_string()
-                        }
-                    })
-                    .collect();
-                Owned::get(format!("q={q}"))
-            },
+            make: |v| raw_query(v, |b| format!("%u{b:04X}")),
         },
         Evasion {
             name: "overlong UTF-8",
             applies: Applies::All,
             benign: true,
             make: |v| {
-                let q: String = v
-                    .bytes()
-                    .map(|b| {
-                        if special(b) {
-                            format!("%{:02X}%{:02X}", 0xC0 | (b >> 6), 0x80 | (b & 0x3F))
-                        } else {
-                            (b as char).to_string()
-                        }
-                    })
-                    .collect();
-                Owned::get(format!("q={q}"))
+                raw_query(v, |b| {
+                    format!("%{:02X}%{:02X}", 0xC0 | (b >> 6), 0x80 | (b & 0x3F))
+                })
             },
         },
         Evasion {

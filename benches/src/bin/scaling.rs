@@ -59,15 +59,19 @@ fn json(text: String) -> (&'static str, Vec<u8>) {
     ("application/json", text.into_bytes())
 }
 
+fn post<'a>(content_type: &'a str, body: &'a [u8]) -> Request<'a> {
+    Request::builder()
+        .method("POST")
+        .uri("/submit")
+        .header("Content-Type", content_type)
+        .body(body)
+        .build()
+}
+
 /// Median time of analyzing the case at size `n`, over `runs` runs.
 fn time(engine: &Engine, make: Make, n: usize, runs: usize) -> Duration {
     let (ct, body) = make(n);
-    let req = Request::builder()
-        .method("POST")
-        .uri("/submit")
-        .header("Content-Type", ct)
-        .body(&body)
-        .build();
+    let req = post(ct, &body);
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let t = Instant::now();
@@ -94,12 +98,7 @@ fn child(index: usize, n: usize) -> ExitCode {
     time(&engine, make, n.min(4096), 1);
     let (ct, body) = make(n);
     let before = peak_kib();
-    let req = Request::builder()
-        .method("POST")
-        .uri("/submit")
-        .header("Content-Type", ct)
-        .body(&body)
-        .build();
+    let req = post(ct, &body);
     std::hint::black_box(engine.analyze(&req));
     let added = match (before, peak_kib()) {
         (Some(b), Some(a)) => (a.saturating_sub(b)).to_string(),
