@@ -166,7 +166,8 @@ impl Run<'_, '_> {
         let (norm, limited) =
             decode::normalize(Cow::Borrowed(&app[..]), &mut chain, limits.max_decode_depth);
         self.depth_limited |= limited;
-        if norm[..] != app[..] {
+        let layered = norm[..] != app[..];
+        if layered {
             self.judge(input, &norm, chain);
         }
 
@@ -189,7 +190,6 @@ impl Run<'_, '_> {
             decode::base64::decode(&app)
                 .map(|d| (d, app_chain))
                 .or_else(|| {
-                    let layered = norm[..] != app[..];
                     layered
                         .then(|| decode::base64::decode(&norm))
                         .flatten()

@@ -89,6 +89,24 @@ pub(crate) struct Hit {
     pub span: Range<usize>,
 }
 
+/// The strongest hit so far, for detectors that try several rules.
+#[derive(Default)]
+pub(crate) struct Best(pub Option<Hit>);
+
+impl Best {
+    /// Keeps `rule` if it scores higher than what is held.
+    pub fn offer(&mut self, rule: &'static str, score: u32, span: Range<usize>) {
+        if self.0.as_ref().is_none_or(|h| h.score < score) {
+            self.0 = Some(Hit { rule, score, span });
+        }
+    }
+
+    /// An unambiguous hit is held: nothing can beat it.
+    pub fn done(&self) -> bool {
+        self.0.as_ref().is_some_and(|h| h.score >= 10)
+    }
+}
+
 /// Byte classes of the engine-level prefilter: bit `k` of a value's mask is
 /// set when the value holds a byte of class `k`. One pass per value; each
 /// detector's own fast reject needs at least one of some of these bytes, so

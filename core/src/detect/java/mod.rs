@@ -43,7 +43,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use super::{Ctx, Hit};
+use super::{Best, Ctx, Hit};
 use crate::config::Sensitivity;
 use crate::verdict::Part;
 
@@ -272,21 +272,6 @@ fn base64_core(kw: &[u8], align: usize) -> Vec<u8> {
         c += 1;
     }
     out
-}
-
-/// The strongest hit so far.
-#[derive(Default)]
-struct Best(Option<Hit>);
-
-impl Best {
-    fn offer(&mut self, rule: &'static str, score: u32, span: Range<usize>) {
-        if self.0.as_ref().is_none_or(|h| h.score < score) {
-            self.0 = Some(Hit { rule, score, span });
-        }
-    }
-    fn done(&self) -> bool {
-        self.0.as_ref().is_some_and(|h| h.score >= 10)
-    }
 }
 
 pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {

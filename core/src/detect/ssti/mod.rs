@@ -35,7 +35,7 @@
 
 use std::ops::Range;
 
-use super::{Ctx, Hit};
+use super::{Best, Ctx, Hit};
 use crate::config::Sensitivity;
 
 /// Bytes of one expression judged.
@@ -378,21 +378,6 @@ fn score_expr(e: &Expr, arith: u32) -> Option<(&'static str, u32)> {
         return Some(("ssti.call", 3));
     }
     None
-}
-
-/// The strongest hit so far.
-#[derive(Default)]
-struct Best(Option<Hit>);
-
-impl Best {
-    fn offer(&mut self, rule: &'static str, score: u32, span: Range<usize>) {
-        if self.0.as_ref().is_none_or(|h| h.score < score) {
-            self.0 = Some(Hit { rule, score, span });
-        }
-    }
-    fn done(&self) -> bool {
-        self.0.as_ref().is_some_and(|h| h.score >= 10)
-    }
 }
 
 pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
