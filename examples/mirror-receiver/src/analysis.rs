@@ -158,7 +158,6 @@ pub fn analyze(pool: &Pool, mut job: Job) {
     let verdict = pool.engine.analyze(&b.build());
     let m = &pool.metrics;
     m.observe(start.elapsed());
-    m.analyzed.fetch_add(1, Relaxed);
     let attack = verdict.is_attack();
     if attack {
         m.attack_requests.fetch_add(1, Relaxed);
@@ -179,6 +178,9 @@ pub fn analyze(pool: &Pool, mut job: Job) {
             m.output_errors.fetch_add(1, Relaxed);
         }
     }
+    // Counted once its line is out, so "analyzed" means "done" to a reader
+    // that polls the metrics and then reads the output.
+    m.analyzed.fetch_add(1, Relaxed);
     if let Some(reply) = job.reply.take() {
         let _ = reply.send(verdict);
     }
