@@ -1,6 +1,6 @@
 //! Keyword and function tables. Both are sorted static arrays of lower-case
-//! names searched with a case-insensitive binary search, so a lookup costs
-//! a few byte comparisons and no allocation. A unit test checks they stay
+//! names searched with a case-insensitive binary search behind a bit
+//! filter, so a lookup costs a few byte comparisons and no allocation. A unit test checks they stay
 //! sorted; keep them sorted by plain byte order when adding names.
 
 use std::cmp::Ordering;
@@ -362,8 +362,54 @@ fn cmp_ci(entry: &str, word: &[u8]) -> Ordering {
     e.len().cmp(&word.len())
 }
 
-fn find<T: Copy>(table: &[(&str, T)], word: &[u8]) -> Option<T> {
-    if word.len() > 24 {
+/// A 1024-bit set over (length, first byte, last byte) of a table's names,
+/// built at compile time: most words of a value are no name at all, and
+/// one bit test says so before the binary search.
+struct Filter([u64; 16]);
+
+impl Filter {
+    const fn slot(len: usize, first: u8, last: u8) -> usize {
+        (len * 997 + first.to_ascii_lowercase() as usize * 31 + last.to_ascii_lowercase() as usize)
+            % 1024
+    }
+
+    const fn new(names: &[&[u8]]) -> Filter {
+        let mut bits = [0u64; 16];
+        let mut i = 0;
+        while i < names.len() {
+            let n = names[i];
+            let slot = Filter::slot(n.len(), n[0], n[n.len() - 1]);
+            bits[slot / 64] |= 1 << (slot % 64);
+            i += 1;
+        }
+        Filter(bits)
+    }
+
+    fn may_hold(&self, word: &[u8]) -> bool {
+        let (Some(&first), Some(&last)) = (word.first(), word.last()) else {
+            return false;
+        };
+        let slot = Filter::slot(word.len(), first, last);
+        self.0[slot / 64] & (1 << (slot % 64)) != 0
+    }
+}
+
+/// The names of a `(name, value)` table, for [`Filter::new`].
+const fn names<T: Copy, const N: usize>(table: &[(&'static str, T)]) -> [&'static [u8]; N] {
+    let mut out: [&[u8]; N] = [b""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = table[i].0.as_bytes();
+        i += 1;
+    }
+    out
+}
+
+static KEYWORD_FILTER: Filter = Filter::new(&names::<Kw, { KEYWORDS.len() }>(KEYWORDS));
+static FUNCTION_FILTER: Filter = Filter::new(&names::<Func, { FUNCTIONS.len() }>(FUNCTIONS));
+
+fn find<T: Copy>(table: &[(&str, T)], filter: &Filter, word: &[u8]) -> Option<T> {
+    if word.len() > 24 || !filter.may_hold(word) {
         return None;
     }
     table
@@ -374,12 +420,12 @@ fn find<T: Copy>(table: &[(&str, T)], word: &[u8]) -> Option<T> {
 
 /// The keyword `word` spells, in any case.
 pub(crate) fn keyword(word: &[u8]) -> Option<Kw> {
-    find(KEYWORDS, word)
+    find(KEYWORDS, &KEYWORD_FILTER, word)
 }
 
 /// The function `word` names, if it is a known one.
 pub(crate) fn function(word: &[u8]) -> Option<Func> {
-    find(FUNCTIONS, word)
+    find(FUNCTIONS, &FUNCTION_FILTER, word)
 }
 
 /// Built-ins whose name, followed by `(`, is SQL and little else: an
