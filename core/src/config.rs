@@ -44,6 +44,11 @@ pub struct Limits {
     pub max_json_depth: usize,
     /// Inputs (arguments, headers, JSON values...) analyzed per request.
     pub max_inputs: usize,
+    /// Values judged benign that the engine remembers across requests
+    /// (header values, short parameters: up to 256 bytes each), so that a
+    /// repeated value skips the detectors; 0 turns the cache off. Memory:
+    /// at most this many times 256 bytes per engine.
+    pub value_cache: usize,
 }
 
 impl Default for Limits {
@@ -53,6 +58,7 @@ impl Default for Limits {
             max_decode_depth: 6,
             max_json_depth: 64,
             max_inputs: 4096,
+            value_cache: 2048,
         }
     }
 }
@@ -143,6 +149,12 @@ impl Config {
         }
         if self.limits.max_inputs == 0 {
             return bad("limits.max_inputs", "must be at least 1");
+        }
+        if self.limits.value_cache > 1 << 20 {
+            return bad(
+                "limits.value_cache",
+                "must be at most 1048576 (0 turns it off)",
+            );
         }
         for (i, e) in self.exclusions.iter().enumerate() {
             if e == &Exclusion::default() {

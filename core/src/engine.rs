@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use crate::cache::ValueCache;
 use crate::config::Config;
 use crate::decode::{self, Chain};
 use crate::detect::{self, Ctx};
@@ -37,6 +38,7 @@ const EVIDENCE_BYTES: usize = 120;
 pub struct Engine {
     config: Config,
     classes: Vec<AttackClass>,
+    benign: ValueCache,
 }
 
 impl Engine {
@@ -51,7 +53,12 @@ impl Engine {
             .into_iter()
             .filter(|&c| config.class_enabled(c))
             .collect();
-        Ok(Engine { config, classes })
+        let benign = ValueCache::new(config.limits.value_cache);
+        Ok(Engine {
+            config,
+            classes,
+            benign,
+        })
     }
 
     /// The configuration this engine was built with.
@@ -255,6 +262,14 @@ impl Run<'_, '_> {
                 return;
             }
         }
+        if seen.is_none()
+            && self
+                .engine
+                .benign
+                .is_benign(hash, input.part, input.key, value)
+        {
+            return;
+        }
         let mask = detect::byte_mask(value);
         let mut hits = Vec::new();
         for &class in &self.engine.classes {
@@ -266,6 +281,11 @@ impl Run<'_, '_> {
             };
             self.record(input, class, &hit, chain, value);
             hits.push((class, hit));
+        }
+        if hits.is_empty() {
+            self.engine
+                .benign
+                .remember(hash, input.part, input.key, value);
         }
         if seen.is_none() && self.memo.bytes.len() + value.len() <= MEMO_BYTES {
             let start = self.memo.bytes.len();

@@ -21,6 +21,7 @@ fn tight_limits() -> Limits {
         max_decode_depth: 2,
         max_json_depth: 4,
         max_inputs: 16,
+        value_cache: 4,
     }
 }
 

@@ -321,3 +321,49 @@ fn malformed_bodies_do_not_panic() {
         let _ = v.to_json();
     }
 }
+
+/// Values judged benign are remembered across requests: the verdicts of a
+/// warm engine are those of one that remembers nothing, for a value benign
+/// in one place and hostile in another too.
+#[test]
+fn remembered_values_change_no_verdict() {
+    let metadata = "169.254.169.254/latest/meta-data";
+    let (fetch, named) = (
+        format!("/fetch?url={metadata}"),
+        format!("/fetch?{metadata}=1"),
+    );
+    let requests = [
+        Request::builder()
+            .uri("/search?q=shoes&sort=price")
+            .header("X-Upstream", metadata)
+            .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64)")
+            .build(),
+        Request::builder()
+            .uri(&fetch)
+            .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64)")
+            .build(),
+        Request::builder().uri(&named).build(),
+        Request::builder()
+            .uri("/search?q=shoes&sort=price")
+            .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) sqlmap/1.7")
+            .build(),
+    ];
+    let cold = Engine::new(Config {
+        limits: mirrorguard::Limits {
+            value_cache: 0,
+            ..Default::default()
+        },
+        ..Config::default()
+    })
+    .unwrap();
+    let warm = Engine::new(Config::default()).unwrap();
+    let expected: Vec<String> = requests.iter().map(|r| cold.analyze(r).to_json()).collect();
+    assert!(!cold.analyze(&requests[0]).is_attack());
+    assert!(cold.analyze(&requests[1]).is_attack());
+    assert!(cold.analyze(&requests[3]).is_attack());
+    for round in 0..3 {
+        for (r, want) in requests.iter().zip(&expected) {
+            assert_eq!(&warm.analyze(r).to_json(), want, "round {round}");
+        }
+    }
+}

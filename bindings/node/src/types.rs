@@ -139,6 +139,9 @@ pub struct ConfigLimits {
     /// Inputs analyzed per request.
     #[napi(js_name = "max_inputs")]
     pub max_inputs: Option<u32>,
+    /// Benign values remembered across requests; 0 turns the cache off.
+    #[napi(js_name = "value_cache")]
+    pub value_cache: Option<u32>,
 }
 
 /// Drops findings: every field set must match.

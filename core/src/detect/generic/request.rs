@@ -4,6 +4,8 @@
 //! header (the Referer, for session fixation).
 // Until the engine calls `check_request`, only the tests do.
 
+use std::borrow::Cow;
+
 use super::session::session_fixation;
 use super::{Ctx, Hit};
 use crate::config::Sensitivity;
@@ -58,9 +60,9 @@ const SENSITIVE: &[&[u8]] = &[
 ];
 
 /// One argument: name, value, as the app reads them.
-struct Param {
-    name: Vec<u8>,
-    value: Vec<u8>,
+struct Param<'a> {
+    name: Cow<'a, [u8]>,
+    value: Cow<'a, [u8]>,
     /// A JSON key whose value is an object.
     object: bool,
 }
@@ -98,7 +100,7 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
         std::hash::BuildHasherDefault<crate::detect::FastHasher>,
     > = std::collections::HashSet::default();
     for (i, p) in params.iter().enumerate() {
-        if judged.insert(p.name.as_slice()) {
+        if judged.insert(&p.name) && names_prototype(&p.name) {
             let pp =
                 super::detect(&p.name, &ctx).filter(|h| h.rule == "generic.prototype_pollution");
             if pp.is_some() {
@@ -106,7 +108,7 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
             }
         }
         // JSON `{"constructor": {"prototype": {...}}}`: two keys in a row.
-        let next = params.get(i + 1).map(|n| n.name.as_slice());
+        let next = params.get(i + 1).map(|n| &n.name[..]);
         if p.object
             && p.name.eq_ignore_ascii_case(b"constructor")
             && next.is_some_and(|n| n.eq_ignore_ascii_case(b"prototype"))
@@ -119,15 +121,20 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
         }
         keep(orm_filter(p));
     }
-    let pairs: Vec<(Vec<u8>, bool)> = params
-        .iter()
-        .map(|p| (p.name.clone(), !p.value.is_empty()))
-        .collect();
-    keep(session_fixation(req, &pairs));
+    let pairs = params.iter().map(|p| (&p.name[..], !p.value.is_empty()));
+    keep(session_fixation(req, pairs));
     best
 }
 
-fn params(req: &Request<'_>) -> Vec<Param> {
+/// Whether `name` spells an anchor of a prototype path (`__proto__`,
+/// `constructor`, `prototype`): the only names the per-name check can
+/// flag, so the others skip it.
+fn names_prototype(name: &[u8]) -> bool {
+    let has = |w: &[u8]| name.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    has(b"__proto__") || has(b"constructor") || has(b"prototype")
+}
+
+fn params<'r>(req: &'r Request<'_>) -> Vec<Param<'r>> {
     let mut out = Vec::new();
     if let Some(q) = req.query() {
         urlencoded(q, &mut out);
@@ -144,7 +151,7 @@ fn params(req: &Request<'_>) -> Vec<Param> {
     out
 }
 
-fn urlencoded(s: &[u8], out: &mut Vec<Param>) {
+fn urlencoded<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
     for pair in s.split(|&b| b == b'&') {
         if pair.is_empty() {
             continue;
@@ -154,8 +161,8 @@ fn urlencoded(s: &[u8], out: &mut Vec<Param>) {
             None => (pair, &b""[..]),
         };
         out.push(Param {
-            name: decode::form(n).into_owned(),
-            value: decode::form(v).into_owned(),
+            name: decode::form(n),
+            value: decode::form(v),
             object: false,
         });
         if out.len() >= 1000 {
@@ -166,7 +173,7 @@ fn urlencoded(s: &[u8], out: &mut Vec<Param>) {
 
 /// Every JSON string followed by `:` (a key), with the string value that
 /// follows it, if any. A lexical scan: no nesting limit to hit, linear.
-fn json_keys(s: &[u8], out: &mut Vec<Param>) {
+fn json_keys<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
     let mut i = 0;
     let mut last_key: Option<usize> = None;
     while i < s.len() {
@@ -190,8 +197,8 @@ fn json_keys(s: &[u8], out: &mut Vec<Param>) {
                 o += 1;
             }
             out.push(Param {
-                name: text.to_vec(),
-                value: b"-".to_vec(),
+                name: Cow::Borrowed(text),
+                value: Cow::Borrowed(b"-"),
                 object: s.get(o) == Some(&b'{'),
             });
             last_key = Some(out.len() - 1);
@@ -199,7 +206,7 @@ fn json_keys(s: &[u8], out: &mut Vec<Param>) {
                 return;
             }
         } else if let Some(lk) = last_key.take() {
-            out[lk].value = text.to_vec();
+            out[lk].value = Cow::Borrowed(text);
         }
         i = k.max(i + 1);
     }

@@ -41,7 +41,10 @@ const STRONG: &[&[u8]] = &[b"jsessionid", b"phpsessid", b"asp.net_sessionid"];
 /// not the request's Host (10), or a servlet/PHP/ASP.NET session id sent
 /// with no Referer (5). `params` are (name, value) pairs of the query, form
 /// and JSON body.
-pub(crate) fn session_fixation(req: &Request<'_>, params: &[(Vec<u8>, bool)]) -> Option<Hit> {
+pub(crate) fn session_fixation<'a>(
+    req: &Request<'_>,
+    params: impl IntoIterator<Item = (&'a [u8], bool)>,
+) -> Option<Hit> {
     let host = req.header(b"host")?;
     let score = match req.header(b"referer") {
         Some(r) if same_site(r, host) => return None,

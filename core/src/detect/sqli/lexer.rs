@@ -487,8 +487,7 @@ impl<'a> Lexer<'a> {
         let s = self.src;
         let mut buf = [0u8; 24];
         let mut len = i - p;
-        if !s[i..].starts_with(b"/*") || len > buf.len() || keywords::keyword(&s[p..i]).is_some()
-        {
+        if !s[i..].starts_with(b"/*") || len > buf.len() || keywords::keyword(&s[p..i]).is_some() {
             return None;
         }
         buf[..len].copy_from_slice(&s[p..i]);
