@@ -6,6 +6,11 @@
 //! value), so a value once judged benign there is benign again; the engine
 //! remembers it here and skips the detectors the next time.
 //!
+//! Two kinds of entries share the table: a value the detectors passed
+//! (after any decoding), and a whole input (its raw value as it came in,
+//! with its encoding) whose every decoding passed and that held nothing
+//! nested, so that a repeated input skips decoding too.
+//!
 //! A direct-mapped table: a value hashes to one slot, a newer value evicts
 //! the older. Lookups compare the whole value, so a collision (even one an
 //! attacker builds) costs a miss, never a wrong verdict. Only benign
@@ -14,11 +19,33 @@
 
 use std::sync::Mutex;
 
+use crate::parse::Encoding;
 use crate::verdict::Part;
 
 /// Longest value remembered: header values and short parameters, where
 /// repetition is; longer values are rarely repeated byte for byte.
 pub(crate) const MAX_VALUE: usize = 256;
+
+/// Where a value was judged benign: the cache answers only for the same
+/// place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Place {
+    /// `None`: a value the detectors passed; `Some`: a whole input read
+    /// with this encoding.
+    pub input: Option<Encoding>,
+    pub part: Part,
+    /// A name, not a value.
+    pub key: bool,
+}
+
+impl Place {
+    /// The hash a slot is chosen by and checked against.
+    pub fn hash(self, value: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        std::hash::BuildHasherDefault::<crate::detect::FastHasher>::default()
+            .hash_one((self, value))
+    }
+}
 
 pub(crate) struct ValueCache {
     slots: Box<[Mutex<Slot>]>,
@@ -27,8 +54,7 @@ pub(crate) struct ValueCache {
 #[derive(Default)]
 struct Slot {
     hash: u64,
-    part: Option<Part>,
-    key: bool,
+    place: Option<Place>,
     value: Vec<u8>,
 }
 
@@ -51,16 +77,17 @@ impl ValueCache {
         (n > 0).then(|| &self.slots[hash as usize & (n - 1)])
     }
 
-    /// Whether `value` at (`part`, `key`) was judged benign before.
-    pub fn is_benign(&self, hash: u64, part: Part, key: bool, value: &[u8]) -> bool {
+    /// Whether `value` was judged benign at `place` before; `hash` is
+    /// `place.hash(value)`.
+    pub fn is_benign(&self, hash: u64, place: Place, value: &[u8]) -> bool {
         let Some(Ok(s)) = self.slot(hash).map(Mutex::try_lock) else {
             return false;
         };
-        s.hash == hash && s.part == Some(part) && s.key == key && s.value == value
+        s.hash == hash && s.place == Some(place) && s.value == value
     }
 
-    /// Remembers that `value` at (`part`, `key`) is benign.
-    pub fn remember(&self, hash: u64, part: Part, key: bool, value: &[u8]) {
+    /// Remembers that `value` is benign at `place`.
+    pub fn remember(&self, hash: u64, place: Place, value: &[u8]) {
         if value.len() > MAX_VALUE {
             return;
         }
@@ -68,8 +95,7 @@ impl ValueCache {
             return;
         };
         s.hash = hash;
-        s.part = Some(part);
-        s.key = key;
+        s.place = Some(place);
         s.value.clear();
         s.value.extend_from_slice(value);
     }
@@ -87,27 +113,58 @@ impl std::fmt::Debug for ValueCache {
 mod tests {
     use super::*;
 
+    const QUERY: Place = Place {
+        input: None,
+        part: Part::Query,
+        key: false,
+    };
+
+    fn check(c: &ValueCache, place: Place, value: &[u8]) -> bool {
+        c.is_benign(place.hash(value), place, value)
+    }
+
+    fn remember(c: &ValueCache, place: Place, value: &[u8]) {
+        c.remember(place.hash(value), place, value);
+    }
+
     #[test]
     fn remembers_exact_values_at_their_place() {
         let c = ValueCache::new(3);
         assert_eq!(c.slots.len(), 4);
-        c.remember(7, Part::Query, false, b"blue");
-        assert!(c.is_benign(7, Part::Query, false, b"blue"));
-        assert!(!c.is_benign(7, Part::Query, true, b"blue"), "a name");
-        assert!(!c.is_benign(7, Part::Header, false, b"blue"));
-        assert!(!c.is_benign(7, Part::Query, false, b"blue'"), "collision");
-        c.remember(11, Part::Query, false, b"red");
-        assert!(!c.is_benign(7, Part::Query, false, b"blue"), "evicted");
+        remember(&c, QUERY, b"blue");
+        assert!(check(&c, QUERY, b"blue"));
+        assert!(!check(&c, Place { key: true, ..QUERY }, b"blue"), "a name");
+        let header = Place {
+            part: Part::Header,
+            ..QUERY
+        };
+        assert!(!check(&c, header, b"blue"));
+        let raw = Place {
+            input: Some(Encoding::Form),
+            ..QUERY
+        };
+        assert!(!check(&c, raw, b"blue"), "a raw input");
+        // Same slot and hash, other bytes: a miss, not a false answer.
+        assert!(!c.is_benign(QUERY.hash(b"blue"), QUERY, b"blue'"));
+    }
+
+    #[test]
+    fn a_newer_value_evicts_the_older() {
+        let c = ValueCache::new(1);
+        remember(&c, QUERY, b"blue");
+        remember(&c, QUERY, b"red");
+        assert!(!check(&c, QUERY, b"blue"));
+        assert!(check(&c, QUERY, b"red"));
     }
 
     #[test]
     fn off_and_long_values_keep_nothing() {
         let off = ValueCache::new(0);
-        off.remember(1, Part::Query, false, b"x");
-        assert!(!off.is_benign(1, Part::Query, false, b"x"));
+        remember(&off, QUERY, b"x");
+        assert!(!check(&off, QUERY, b"x"));
         let c = ValueCache::new(8);
         let long = vec![b'a'; MAX_VALUE + 1];
-        c.remember(1, Part::Query, false, &long);
-        assert!(!c.is_benign(1, Part::Query, false, &long));
+        remember(&c, QUERY, &long);
+        assert!(!check(&c, QUERY, &long));
     }
 }

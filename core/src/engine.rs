@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::cache::ValueCache;
+use crate::cache::{Place, ValueCache};
 use crate::config::Config;
 use crate::decode::{self, Chain};
 use crate::detect::{self, Ctx};
@@ -77,6 +77,7 @@ impl Engine {
             path: req.path(),
             findings: Vec::new(),
             depth_limited: false,
+            hits: 0,
             memo: Memo::with_capacity(inputs.items.len()),
         };
         let mut i = 0;
@@ -119,6 +120,8 @@ struct Run<'e, 'r> {
     path: &'r [u8],
     findings: Vec<Finding>,
     depth_limited: bool,
+    /// Detector hits so far, findings or not (excluded, duplicates).
+    hits: usize,
     memo: Memo,
 }
 
@@ -132,7 +135,7 @@ const MEMO_BYTES: usize = 64 * 1024;
 /// recorded again under each name. Detectors are pure functions of the
 /// value and its context (part, key), so this changes no verdict.
 struct Memo {
-    /// Hash of (part, key, value) to entry; a colliding entry is not
+    /// [`Place::hash`] of the value to entry; a colliding entry is not
     /// replaced, the value is simply judged again.
     index: detect::FastMap<u64, usize>,
     entries: Vec<MemoEntry>,
@@ -154,11 +157,6 @@ impl Memo {
             bytes: Vec::new(),
         }
     }
-
-    fn hash(part: Part, key: bool, value: &[u8]) -> u64 {
-        use std::hash::BuildHasher;
-        std::hash::BuildHasherDefault::<detect::FastHasher>::default().hash_one((part, key, value))
-    }
 }
 
 impl Run<'_, '_> {
@@ -166,6 +164,16 @@ impl Run<'_, '_> {
     /// inputs nested inside it (JSON in a form field, base64 of anything).
     fn input(&mut self, input: &Input<'_>, count: usize) -> Vec<Input<'static>> {
         let limits = &self.engine.config.limits;
+        let place = Place {
+            input: Some(input.encoding),
+            part: input.part,
+            key: input.key,
+        };
+        let hash = place.hash(&input.value);
+        if self.engine.benign.is_benign(hash, place, &input.value) {
+            return Vec::new();
+        }
+        let hits = self.hits;
         let mut chain = input.chain;
         let app = decode::app_value(&input.value, input.encoding, &mut chain);
         let app_chain = chain;
@@ -233,6 +241,9 @@ impl Run<'_, '_> {
             self.depth_limited |= inner.depth_limited;
             nested.extend(inner.items.into_iter().map(Input::into_owned));
         }
+        if nested.is_empty() && self.hits == hits && !self.depth_limited {
+            self.engine.benign.remember(hash, place, &input.value);
+        }
         nested
     }
 
@@ -245,7 +256,12 @@ impl Run<'_, '_> {
             key: input.key,
             sensitivity: self.engine.config.sensitivity,
         };
-        let hash = Memo::hash(input.part, input.key, value);
+        let place = Place {
+            input: None,
+            part: input.part,
+            key: input.key,
+        };
+        let hash = place.hash(value);
         let seen = self.memo.index.get(&hash).copied();
         if let Some(i) = seen {
             let e = &self.memo.entries[i];
@@ -254,6 +270,7 @@ impl Run<'_, '_> {
                 && self.memo.bytes[e.value.clone()] == *value
             {
                 if !e.hits.is_empty() {
+                    self.hits += e.hits.len();
                     let hits = e.hits.clone();
                     for (class, hit) in &hits {
                         self.record(input, *class, hit, chain, value);
@@ -262,12 +279,7 @@ impl Run<'_, '_> {
                 return;
             }
         }
-        if seen.is_none()
-            && self
-                .engine
-                .benign
-                .is_benign(hash, input.part, input.key, value)
-        {
+        if seen.is_none() && self.engine.benign.is_benign(hash, place, value) {
             return;
         }
         let mask = detect::byte_mask(value);
@@ -282,10 +294,9 @@ impl Run<'_, '_> {
             self.record(input, class, &hit, chain, value);
             hits.push((class, hit));
         }
+        self.hits += hits.len();
         if hits.is_empty() {
-            self.engine
-                .benign
-                .remember(hash, input.part, input.key, value);
+            self.engine.benign.remember(hash, place, value);
         }
         if seen.is_none() && self.memo.bytes.len() + value.len() <= MEMO_BYTES {
             let start = self.memo.bytes.len();

@@ -49,6 +49,9 @@ impl Chain {
 
 /// `+` as space, then percent: how a framework reads a query or form value.
 pub(crate) fn form(input: &[u8]) -> Cow<'_, [u8]> {
+    if memchr::memchr2(b'+', b'%', input).is_none() {
+        return Cow::Borrowed(input);
+    }
     match plus::decode(input) {
         Cow::Borrowed(b) => percent::decode(b),
         Cow::Owned(o) => Cow::Owned(percent::decode(&o).into_owned()),

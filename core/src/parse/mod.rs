@@ -22,7 +22,7 @@ pub(crate) mod xml;
 
 /// How a value is still encoded when the parser hands it over, that is, what
 /// the application's framework would undo before the app reads it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Encoding {
     /// As the app reads it.
     Plain,
@@ -85,7 +85,8 @@ pub(crate) struct Inputs<'a> {
 impl<'a> Inputs<'a> {
     pub(crate) fn new(max: usize) -> Inputs<'a> {
         Inputs {
-            items: Vec::new(),
+            // A typical request has a few dozen inputs: one allocation.
+            items: Vec::with_capacity(max.min(64)),
             max,
             truncated: false,
             depth_limited: false,

@@ -51,6 +51,17 @@ pub(crate) fn parse<'a>(s: &'a [u8], part: Part, out: &mut Inputs<'a>) {
 }
 
 fn join_repeated(out: &mut Inputs<'_>, first: usize) {
+    let items = &out.items[first..];
+    // Most queries name each argument once; short ones say so without
+    // sorting (longer ones are sorted anyway, keeping this linear-ish).
+    if items.len() <= 16
+        && !items
+            .iter()
+            .enumerate()
+            .any(|(i, a)| !a.key && items[i + 1..].iter().any(|b| !b.key && b.name == a.name))
+    {
+        return;
+    }
     let values: Vec<usize> = (first..out.items.len())
         .filter(|&i| !out.items[i].key)
         .collect();

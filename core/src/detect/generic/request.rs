@@ -100,7 +100,7 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
         std::hash::BuildHasherDefault<crate::detect::FastHasher>,
     > = std::collections::HashSet::default();
     for (i, p) in params.iter().enumerate() {
-        if judged.insert(&p.name) && names_prototype(&p.name) {
+        if names_prototype(&p.name) && judged.insert(&p.name) {
             let pp =
                 super::detect(&p.name, &ctx).filter(|h| h.rule == "generic.prototype_pollution");
             if pp.is_some() {
@@ -135,7 +135,7 @@ fn names_prototype(name: &[u8]) -> bool {
 }
 
 fn params<'r>(req: &'r Request<'_>) -> Vec<Param<'r>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(16);
     if let Some(q) = req.query() {
         urlencoded(q, &mut out);
     }
@@ -160,9 +160,17 @@ fn urlencoded<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
             Some(eq) => (&pair[..eq], &pair[eq + 1..]),
             None => (pair, &b""[..]),
         };
+        let name = decode::form(n);
+        // Only a lookup's value is read further (decoding never empties a
+        // value): the others stay as sent.
+        let value = if has_dunder(&name) {
+            decode::form(v)
+        } else {
+            Cow::Borrowed(v)
+        };
         out.push(Param {
-            name: decode::form(n),
-            value: decode::form(v),
+            name,
+            value,
             object: false,
         });
         if out.len() >= 1000 {
@@ -214,6 +222,10 @@ fn json_keys<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
 
 fn orm_filter(p: &Param) -> Option<Hit> {
     let name = &p.name;
+    // A lookup is `field__lookup`: most names have no `__` at all.
+    if !has_dunder(name) {
+        return None;
+    }
     let parts: Vec<&[u8]> = split_dunder(name);
     if parts.len() < 2 || parts.iter().any(|s| s.is_empty()) {
         return None;
@@ -241,6 +253,10 @@ fn orm_filter(p: &Param) -> Option<Hit> {
         score,
         span: 0..name.len(),
     })
+}
+
+fn has_dunder(name: &[u8]) -> bool {
+    name.windows(2).any(|w| w == b"__")
 }
 
 /// `a__b__c` -> [a, b, c]; `__x` and `x__` keep their empty parts.
