@@ -113,7 +113,7 @@ export interface ConfigLimits {
   max_json_depth?: number
   /** Inputs analyzed per request. */
   max_inputs?: number
-  /** Benign values remembered across requests; 0 turns the cache off. */
+  /** Benign inputs remembered across requests; 0 turns the cache off. */
   value_cache?: number
 }
 /** Drops findings: every field set must match. */

@@ -1,15 +1,11 @@
-//! Values judged benign, remembered across requests.
+//! Inputs judged benign, remembered across requests.
 //!
 //! Mirrored traffic repeats itself: the same `User-Agent`, `Accept`,
 //! `Referer`, cookie names and parameter values arrive thousands of times.
-//! Detectors are pure functions of a value and its place (part, name or
-//! value), so a value once judged benign there is benign again; the engine
-//! remembers it here and skips the detectors the next time.
-//!
-//! Two kinds of entries share the table: a value the detectors passed
-//! (after any decoding), and a whole input (its raw value as it came in,
-//! with its encoding) whose every decoding passed and that held nothing
-//! nested, so that a repeated input skips decoding too.
+//! Decoders and detectors are pure functions of an input's raw value, its
+//! encoding and its place (part, name or value), so an input whose every
+//! decoding passed and that held nothing nested is benign again the next
+//! time; the engine remembers it here and skips decoding and detection.
 //!
 //! A direct-mapped table: a value hashes to one slot, a newer value evicts
 //! the older. Lookups compare the whole value, so a collision (even one an
@@ -26,13 +22,10 @@ use crate::verdict::Part;
 /// repetition is; longer values are rarely repeated byte for byte.
 pub(crate) const MAX_VALUE: usize = 256;
 
-/// Where a value was judged benign: the cache answers only for the same
-/// place.
+/// Where and how an input was read: the cache answers only for the same.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Place {
-    /// `None`: a value the detectors passed; `Some`: a whole input read
-    /// with this encoding.
-    pub input: Option<Encoding>,
+    pub encoding: Encoding,
     pub part: Part,
     /// A name, not a value.
     pub key: bool,
@@ -74,7 +67,9 @@ impl ValueCache {
 
     fn slot(&self, hash: u64) -> Option<&Mutex<Slot>> {
         let n = self.slots.len();
-        (n > 0).then(|| &self.slots[hash as usize & (n - 1)])
+        // The high bits: the hasher multiplies, so they are the mixed ones.
+        let bits = n.trailing_zeros();
+        (n > 0).then(|| &self.slots[(hash.checked_shr(64 - bits).unwrap_or(0)) as usize])
     }
 
     /// Whether `value` was judged benign at `place` before; `hash` is
@@ -114,7 +109,7 @@ mod tests {
     use super::*;
 
     const QUERY: Place = Place {
-        input: None,
+        encoding: Encoding::Form,
         part: Part::Query,
         key: false,
     };
@@ -139,11 +134,11 @@ mod tests {
             ..QUERY
         };
         assert!(!check(&c, header, b"blue"));
-        let raw = Place {
-            input: Some(Encoding::Form),
+        let plain = Place {
+            encoding: Encoding::Plain,
             ..QUERY
         };
-        assert!(!check(&c, raw, b"blue"), "a raw input");
+        assert!(!check(&c, plain, b"blue"), "read otherwise");
         // Same slot and hash, other bytes: a miss, not a false answer.
         assert!(!c.is_benign(QUERY.hash(b"blue"), QUERY, b"blue'"));
     }

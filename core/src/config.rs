@@ -44,10 +44,10 @@ pub struct Limits {
     pub max_json_depth: usize,
     /// Inputs (arguments, headers, JSON values...) analyzed per request.
     pub max_inputs: usize,
-    /// Values judged benign that the engine remembers across requests
+    /// Inputs judged benign that the engine remembers across requests
     /// (header values, short parameters: up to 256 bytes each), so that a
-    /// repeated value skips the detectors; 0 turns the cache off. Memory:
-    /// at most this many times 256 bytes per engine.
+    /// repeated input skips decoding and detection; 0 turns the cache off.
+    /// Memory: at most about 300 bytes per slot, per engine.
     pub value_cache: usize,
 }
 
@@ -58,7 +58,7 @@ impl Default for Limits {
             max_decode_depth: 6,
             max_json_depth: 64,
             max_inputs: 4096,
-            value_cache: 2048,
+            value_cache: 4096,
         }
     }
 }

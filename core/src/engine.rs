@@ -135,7 +135,7 @@ const MEMO_BYTES: usize = 64 * 1024;
 /// recorded again under each name. Detectors are pure functions of the
 /// value and its context (part, key), so this changes no verdict.
 struct Memo {
-    /// [`Place::hash`] of the value to entry; a colliding entry is not
+    /// Hash of (part, key, value) to entry; a colliding entry is not
     /// replaced, the value is simply judged again.
     index: detect::FastMap<u64, usize>,
     entries: Vec<MemoEntry>,
@@ -157,6 +157,11 @@ impl Memo {
             bytes: Vec::new(),
         }
     }
+
+    fn hash(part: Part, key: bool, value: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        std::hash::BuildHasherDefault::<detect::FastHasher>::default().hash_one((part, key, value))
+    }
 }
 
 impl Run<'_, '_> {
@@ -165,7 +170,7 @@ impl Run<'_, '_> {
     fn input(&mut self, input: &Input<'_>, count: usize) -> Vec<Input<'static>> {
         let limits = &self.engine.config.limits;
         let place = Place {
-            input: Some(input.encoding),
+            encoding: input.encoding,
             part: input.part,
             key: input.key,
         };
@@ -256,12 +261,7 @@ impl Run<'_, '_> {
             key: input.key,
             sensitivity: self.engine.config.sensitivity,
         };
-        let place = Place {
-            input: None,
-            part: input.part,
-            key: input.key,
-        };
-        let hash = place.hash(value);
+        let hash = Memo::hash(input.part, input.key, value);
         let seen = self.memo.index.get(&hash).copied();
         if let Some(i) = seen {
             let e = &self.memo.entries[i];
@@ -279,9 +279,6 @@ impl Run<'_, '_> {
                 return;
             }
         }
-        if seen.is_none() && self.engine.benign.is_benign(hash, place, value) {
-            return;
-        }
         let mask = detect::byte_mask(value);
         let mut hits = Vec::new();
         for &class in &self.engine.classes {
@@ -295,9 +292,6 @@ impl Run<'_, '_> {
             hits.push((class, hit));
         }
         self.hits += hits.len();
-        if hits.is_empty() {
-            self.engine.benign.remember(hash, place, value);
-        }
         if seen.is_none() && self.memo.bytes.len() + value.len() <= MEMO_BYTES {
             let start = self.memo.bytes.len();
             self.memo.bytes.extend_from_slice(value);

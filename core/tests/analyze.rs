@@ -322,8 +322,8 @@ fn malformed_bodies_do_not_panic() {
     }
 }
 
-/// Values judged benign are remembered across requests: the verdicts of a
-/// warm engine are those of one that remembers nothing, for a value benign
+/// Inputs judged benign are remembered across requests: the verdicts of a
+/// warm engine are those of one that remembers nothing, for an input benign
 /// in one place and hostile in another too.
 #[test]
 fn remembered_values_change_no_verdict() {

@@ -139,7 +139,7 @@ pub struct ConfigLimits {
     /// Inputs analyzed per request.
     #[napi(js_name = "max_inputs")]
     pub max_inputs: Option<u32>,
-    /// Benign values remembered across requests; 0 turns the cache off.
+    /// Benign inputs remembered across requests; 0 turns the cache off.
     #[napi(js_name = "value_cache")]
     pub value_cache: Option<u32>,
 }

@@ -210,7 +210,7 @@ def test_config_forms() -> None:
         "max_decode_depth": 6,
         "max_json_depth": 64,
         "max_inputs": 100,
-        "value_cache": 2048,
+        "value_cache": 4096,
     }
     assert Engine(None).config == Engine().config == Engine({}).config == Engine("").config
 

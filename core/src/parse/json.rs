@@ -11,14 +11,43 @@
 //!
 //! Keys are emitted (as keys, named by their own pointer) unless made only
 //! of `[A-Za-z0-9_.-]`; strings with escapes decoded (lone surrogates become
-//! U+FFFD, bytes that are not UTF-8 are kept); numbers as their text;
-//! `true`, `false` and `null` not at all. Containers past the depth limit
+//! U+FFFD, bytes that are not UTF-8 are kept); number-like tokens as their
+//! text (`1--`), well-formed numbers, `true`, `false` and `null` not at all:
+//! they hold nothing to judge. Containers past the depth limit
 //! are skipped by a bracket-counting scan and flagged on the sink.
 
 use std::borrow::Cow;
 
 use super::Sink;
 use crate::config::Limits;
+
+/// `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`, the JSON number grammar.
+fn well_formed_number(t: &[u8]) -> bool {
+    let digits = |i: usize| t[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut i = usize::from(t.first() == Some(&b'-'));
+    match digits(i) {
+        0 => return false,
+        n if n > 1 && t[i] == b'0' => return false,
+        n => i += n,
+    }
+    if t.get(i) == Some(&b'.') {
+        match digits(i + 1) {
+            0 => return false,
+            n => i += 1 + n,
+        }
+    }
+    if matches!(t.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(t.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        match digits(i) {
+            0 => return false,
+            n => i += n,
+        }
+    }
+    i == t.len()
+}
 
 /// Cheap check that `t` starts like a JSON object or array.
 pub(crate) fn looks_like(t: &[u8]) -> bool {
@@ -154,7 +183,9 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
                         p = end;
                         parsed = true;
                         value_done(&mut stack);
-                        if !sink.emit(Cow::Owned(path.clone()), Cow::Borrowed(number), false) {
+                        if !well_formed_number(number)
+                            && !sink.emit(Cow::Owned(path.clone()), Cow::Borrowed(number), false)
+                        {
                             return true;
                         }
                         continue;
@@ -420,7 +451,7 @@ mod tests {
 
     #[test]
     fn parse_json_borrows_unless_escaped() {
-        let body = br#"{"a":"plain","b":"it\u0027s","c":12.5e3}"#;
+        let body = br#"{"a":"plain","b":"it\u0027s","c":12.5e3--}"#;
         let (_, inputs) = run(body, &Limits::default());
         let values: Vec<bool> = inputs
             .items
@@ -429,6 +460,21 @@ mod tests {
             .collect();
         assert_eq!(values, [true, false, true]);
         assert_eq!(&*inputs.items[1].value, b"it's");
+    }
+
+    #[test]
+    fn well_formed_numbers_hold_nothing_to_judge() {
+        for n in ["0", "-1", "12.5", "1e9", "-0.5E-3", "6.02e+23"] {
+            assert!(well_formed_number(n.as_bytes()), "{n}");
+        }
+        for n in [
+            "01", "1.", ".5", "1e", "--1", "1--", "1-1", "+1", "-", "1e5e5",
+        ] {
+            assert!(!well_formed_number(n.as_bytes()), "{n}");
+        }
+        let (_, inputs) = run(br#"{"a":12.5,"b":1--,"c":[3,-4e2]}"#, &Limits::default());
+        let values: Vec<&[u8]> = inputs.items.iter().map(|i| &i.value[..]).collect();
+        assert_eq!(values, [&b"1--"[..]]);
     }
 
     #[test]

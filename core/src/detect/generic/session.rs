@@ -52,10 +52,10 @@ pub(crate) fn session_fixation<'a>(
         None => 5,
     };
     for (name, has_value) in params {
-        if !has_value || !is_session_name(name) {
-            continue;
-        }
-        if score == 5 && !is_strong(name) {
+        // Without a Referer only the strong names count: they are few, so
+        // asking about them first spares most names the longer list.
+        let named = (score == 10 || is_strong(name)) && is_session_name(name);
+        if !has_value || !named {
             continue;
         }
         return Some(Hit {
