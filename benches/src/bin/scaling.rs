@@ -45,6 +45,13 @@ const CASES: &[(&str, Make)] = &[
         s.push('!');
         ("text/plain", s.into_bytes())
     }),
+    (
+        "shell variable of many words, expanded again and again",
+        |n| {
+            let s = format!("a=\"{}\";{}", "x ".repeat(200), "$a ".repeat(n / 3));
+            ("text/plain", s.into_bytes())
+        },
+    ),
 ];
 
 fn form(value: &str) -> (&'static str, Vec<u8>) {

@@ -184,15 +184,20 @@ fn urlencoded<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
 fn json_keys<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
     let mut i = 0;
     let mut last_key: Option<usize> = None;
-    while i < s.len() {
-        if s[i] != b'"' {
-            i += 1;
-            continue;
-        }
+    while let Some(q) = memchr::memchr(b'"', &s[i..]) {
+        i += q;
         let start = i + 1;
         let mut j = start;
-        while j < s.len() && s[j] != b'"' {
-            j += if s[j] == b'\\' { 2 } else { 1 };
+        while let Some(e) = s.get(j..).and_then(|t| memchr::memchr2(b'"', b'\\', t)) {
+            j += e;
+            if s[j] == b'"' {
+                break;
+            }
+            j += 2;
+        }
+        if s.get(j) != Some(&b'"') {
+            // Unterminated: the string runs to the end.
+            j = j.max(s.len());
         }
         let text = &s[start..j.min(s.len())];
         let mut k = j + 1;

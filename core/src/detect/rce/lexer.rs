@@ -28,6 +28,14 @@ const MAX_BRACE_WORDS: usize = 16;
 /// Variables remembered per command line.
 const MAX_VARS: usize = 16;
 
+/// Tokens one lexing can produce, at most: every token holds at least one
+/// byte of the input or of an expansion, and expansions add at most the
+/// input's length plus one word (see `Lexer::budget`).
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn max_tokens(len: usize) -> usize {
+    2 * len + MAX_WORD + 2
+}
+
 /// A command separator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Sep {
@@ -106,6 +114,7 @@ pub(crate) fn lex(
         out: Lexed::default(),
         vars: Vec::new(),
         cmd_pos: true,
+        budget: range.len() + MAX_WORD,
     };
     lx.run(in_quote);
     lx.out
@@ -120,6 +129,10 @@ struct Lexer<'a> {
     vars: Vec<(Vec<u8>, Vec<u8>)>,
     /// The next word is in command position (assignments are recorded).
     cmd_pos: bool,
+    /// Bytes variable expansions may still add. Without a bound,
+    /// `a="x x ...";$a $a $a...` grows quadratically: each reference
+    /// (two bytes) would copy and split a whole word.
+    budget: usize,
 }
 
 /// A word being built.
@@ -580,11 +593,15 @@ impl Lexer<'_> {
         }
     }
 
-    fn lookup(&self, name: &[u8]) -> Option<Vec<u8>> {
-        if let Some((_, v)) = self.vars.iter().rev().find(|(n, _)| n == name) {
-            return Some(v.clone());
-        }
-        env_value(name).map(<[u8]>::to_vec)
+    /// The value of variable `name`, charged to the expansion budget;
+    /// past the budget, variables read as unset.
+    fn lookup(&mut self, name: &[u8]) -> Option<Vec<u8>> {
+        let v = match self.vars.iter().rev().find(|(n, _)| n == name) {
+            Some((_, v)) => v.clone(),
+            None => env_value(name)?.to_vec(),
+        };
+        self.budget = self.budget.checked_sub(v.len())?;
+        Some(v)
     }
 
     fn ansi_c(&mut self, w: &mut Building) {
@@ -994,5 +1011,15 @@ mod tests {
             let _ = lex(v.as_bytes(), 0..v.len(), None, false);
             let _ = lex(v.as_bytes(), 0..v.len(), Some(b'\''), true);
         }
+    }
+
+    #[test]
+    fn expansions_are_bounded_by_the_input() {
+        // Each two-byte `$a` would otherwise add 100 words.
+        let v = format!("a=\"{}\";{}", "x ".repeat(100), "$a ".repeat(1000));
+        let out = lex(v.as_bytes(), 0..v.len(), None, false);
+        assert!(out.toks.len() <= max_tokens(v.len()), "{}", out.toks.len());
+        assert!(out.toks.len() > 1000, "early references still expand");
+        assert!(render("a=\"cat /etc/passwd\";$a").ends_with(" cat /etc/passwd"));
     }
 }
