@@ -175,7 +175,7 @@ impl Run<'_, '_> {
             key: input.key,
         };
         let hash = place.hash(&input.value);
-        if self.engine.benign.is_benign(hash, place, &input.value) {
+        if hash.is_some_and(|h| self.engine.benign.is_benign(h, place, &input.value)) {
             return Vec::new();
         }
         let hits = self.hits;
@@ -246,8 +246,10 @@ impl Run<'_, '_> {
             self.depth_limited |= inner.depth_limited;
             nested.extend(inner.items.into_iter().map(Input::into_owned));
         }
-        if nested.is_empty() && self.hits == hits && !self.depth_limited {
-            self.engine.benign.remember(hash, place, &input.value);
+        if let Some(h) = hash {
+            if nested.is_empty() && self.hits == hits && !self.depth_limited {
+                self.engine.benign.remember(h, place, &input.value);
+            }
         }
         nested
     }

@@ -184,7 +184,8 @@ fn urlencoded<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
 fn json_keys<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
     let mut i = 0;
     let mut last_key: Option<usize> = None;
-    while let Some(q) = memchr::memchr(b'"', &s[i..]) {
+    // `i` may step past the end (an escape as the last byte): `get` ends the scan.
+    while let Some(q) = s.get(i..).and_then(|t| memchr::memchr(b'"', t)) {
         i += q;
         let start = i + 1;
         let mut j = start;
