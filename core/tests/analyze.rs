@@ -93,6 +93,20 @@ fn locations_name_the_input() {
     );
     assert_eq!(first(&v).location.part, Part::Header);
     assert_eq!(first(&v).location.name, "x-custom-thing");
+
+    // The referring page's query is read argument by argument, as
+    // analytics and log viewers read it.
+    let referer = |url: &str| analyze(&Request::builder().header("Referer", url).build());
+    let v = referer("https://shop.example/find?lang=en&q=x%3Buname%20-a%3Bid&page=2");
+    assert!(
+        v.findings().iter().any(|f| f.class == AttackClass::Rce
+            && f.location.part == Part::Header
+            && f.location.name == "referer?q"),
+        "{}",
+        v.to_json()
+    );
+    let v = referer("https://www.google.com/search?q=select+your+union+rep%2C+or+drop+us+a+line");
+    assert!(!v.is_attack(), "{}", v.to_json());
 }
 
 #[test]

@@ -2,13 +2,15 @@
 
 use std::borrow::Cow;
 
-use super::{cookie, Encoding, Input, Inputs};
+use super::{cookie, urlencoded, Encoding, Input, Inputs};
 use crate::decode::Chain;
 use crate::verdict::Part;
 
 /// Emits every header value by name, except `Cookie`, whose cookies are
 /// emitted one by one, and negotiation headers whose value is exactly what
-/// their grammar allows (nothing in them can break out of anything).
+/// their grammar allows (nothing in them can break out of anything). The
+/// query arguments of a URL-valued header (`Referer`, `X-Original-URL`...)
+/// are emitted too, named `<header>?<argument>`.
 pub(crate) fn parse<'a>(headers: &[(&'a [u8], &'a [u8])], out: &mut Inputs<'a>) {
     for &(name, value) in headers {
         if name.eq_ignore_ascii_case(b"cookie") {
@@ -30,6 +32,47 @@ pub(crate) fn parse<'a>(headers: &[(&'a [u8], &'a [u8])], out: &mut Inputs<'a>) 
         if !pushed {
             return;
         }
+        if is_url_header(name) {
+            url_query(name, value, out);
+            if out.truncated {
+                return;
+            }
+        }
+    }
+}
+
+/// Headers holding a URL or request target that apps parse again:
+/// analytics and logs read the referring page's query, and frameworks
+/// route by the rewrite headers (`X-Original-URL` is IIS's and Symfony's).
+fn is_url_header(name: &[u8]) -> bool {
+    const NAMES: [&[u8]; 5] = [
+        b"referer",
+        b"x-original-url",
+        b"x-rewrite-url",
+        b"x-original-uri",
+        b"x-forwarded-uri",
+    ];
+    NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Emits the query arguments of the URL in header `name` as its own query
+/// string would be read: the attack in `Referer: https://a/?q=';DROP...`
+/// is a query value of that page, which the whole header hides among a
+/// scheme, a host and its other arguments.
+fn url_query<'a>(name: &[u8], value: &'a [u8], out: &mut Inputs<'a>) {
+    let Some(q) = memchr::memchr(b'?', value) else {
+        return;
+    };
+    let query = &value[q + 1..];
+    let query = &query[..memchr::memchr(b'#', query).unwrap_or(query.len())];
+    let first = out.items.len();
+    urlencoded::parse(query, Part::Header, out);
+    for input in &mut out.items[first..] {
+        let mut n = Vec::with_capacity(name.len() + 1 + input.name.len());
+        n.extend_from_slice(name);
+        n.push(b'?');
+        n.extend_from_slice(&input.name);
+        input.name = Cow::Owned(n);
     }
 }
 
@@ -137,5 +180,47 @@ mod tests {
         parse(&headers, &mut inputs);
         let names: Vec<&[u8]> = inputs.items.iter().map(|i| &i.name[..]).collect();
         assert_eq!(names, [&b"Accept-Language"[..], b"User-Agent"]);
+    }
+
+    #[test]
+    fn url_headers_emit_their_query_arguments() {
+        let headers: [(&[u8], &[u8]); 3] = [
+            (b"Referer", b"https://shop.example/find?q=a%27b&page=2#top"),
+            (b"Origin", b"https://shop.example?x=1"),
+            (b"X-Original-URL", b"/admin?id=1"),
+        ];
+        let mut inputs = Inputs::new(10);
+        parse(&headers, &mut inputs);
+        let got: Vec<(&[u8], &[u8], Part, Encoding)> = inputs
+            .items
+            .iter()
+            .map(|i| (&i.name[..], &i.value[..], i.part, i.encoding))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    &b"Referer"[..],
+                    &b"https://shop.example/find?q=a%27b&page=2#top"[..],
+                    Part::Header,
+                    Encoding::Plain
+                ),
+                (b"Referer?q", b"a%27b", Part::Header, Encoding::Form),
+                (b"Referer?page", b"2", Part::Header, Encoding::Form),
+                (
+                    b"Origin",
+                    b"https://shop.example?x=1",
+                    Part::Header,
+                    Encoding::Plain
+                ),
+                (
+                    b"X-Original-URL",
+                    b"/admin?id=1",
+                    Part::Header,
+                    Encoding::Plain
+                ),
+                (b"X-Original-URL?id", b"1", Part::Header, Encoding::Form),
+            ]
+        );
     }
 }
