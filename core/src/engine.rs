@@ -323,8 +323,9 @@ impl Run<'_, '_> {
         self.add(class, hit, input.part, name, input.key, chain, value);
     }
 
-    /// Records a finding unless excluded, a duplicate (same rule at the same
-    /// place, seen through another decoding), or past the cap.
+    /// Records a finding unless excluded or past the cap. A duplicate (same
+    /// rule at the same place, seen through another decoding) replaces the
+    /// finding it repeats only when it scores higher.
     #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
@@ -359,14 +360,18 @@ impl Run<'_, '_> {
         if self.excluded(&finding) {
             return;
         }
-        let duplicate = self.findings.iter().any(|f| {
+        let duplicate = self.findings.iter_mut().find(|f| {
             f.class == finding.class
                 && f.rule == finding.rule
                 && f.location.part == finding.location.part
                 && f.location.name == finding.location.name
         });
-        if !duplicate {
-            self.findings.push(finding);
+        match duplicate {
+            // The decoded reading can be the stronger one (`1 &gt; 1` is
+            // weak as written, a tautology once decoded): keep the best.
+            Some(f) if finding.score > f.score => *f = finding,
+            Some(_) => {}
+            None => self.findings.push(finding),
         }
     }
 

@@ -49,6 +49,10 @@ pub(crate) enum Kw {
     Use,
     Show,
     Copy,
+    /// MySQL `REPLACE [INTO] t ...`: INSERT that overwrites.
+    Replace,
+    /// MSSQL `PRINT expr`.
+    Print,
     Load,
     Begin,
     If,
@@ -86,6 +90,9 @@ pub(crate) enum Kw {
     For,
     With,
     Asc,
+    /// The second word of a type name: `double precision`, `character
+    /// varying`.
+    TypeTail,
     Other,
 }
 
@@ -167,9 +174,12 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("order", Kw::Order),
     ("outer", Kw::Join),
     ("outfile", Kw::Outfile),
+    ("precision", Kw::TypeTail),
     ("primary", Kw::Other),
+    ("print", Kw::Print),
     ("procedure", Kw::Procedure),
     ("regexp", Kw::WordOp),
+    ("replace", Kw::Replace),
     ("right", Kw::Join),
     ("rlike", Kw::WordOp),
     ("schema", Kw::ObjectType),
@@ -193,6 +203,7 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("user", Kw::ObjectType),
     ("using", Kw::Using),
     ("values", Kw::Values),
+    ("varying", Kw::TypeTail),
     ("view", Kw::ObjectType),
     ("waitfor", Kw::Waitfor),
     ("when", Kw::When),
@@ -223,6 +234,7 @@ const FUNCTIONS: &[(&str, Func)] = &[
     ("abs", Func::Known),
     ("aes_decrypt", Func::Known),
     ("aes_encrypt", Func::Known),
+    ("analyse", Func::Known),
     ("ascii", Func::Known),
     ("benchmark", Func::Blind),
     ("bin", Func::Known),
@@ -270,13 +282,21 @@ const FUNCTIONS: &[(&str, Func)] = &[
     ("instr", Func::Known),
     ("is_srvrolemember", Func::Known),
     ("isnull", Func::Known),
+    ("json", Func::Known),
+    ("json_build_object", Func::Known),
     ("json_extract", Func::Known),
     ("json_keys", Func::Error),
+    ("json_valid", Func::Known),
     ("lcase", Func::Known),
     ("left", Func::Known),
     ("length", Func::Known),
+    ("likelihood", Func::Known),
     ("linestring", Func::Error),
+    ("lo_export", Func::System),
+    ("lo_from_bytea", Func::System),
+    ("lo_get", Func::System),
     ("lo_import", Func::System),
+    ("lo_put", Func::System),
     ("load_file", Func::System),
     ("locate", Func::Known),
     ("lower", Func::Known),
@@ -328,6 +348,7 @@ const FUNCTIONS: &[(&str, Func)] = &[
     ("substring", Func::Known),
     ("substring_index", Func::Known),
     ("sys_context", Func::Known),
+    ("sysdate", Func::Known),
     ("system_user", Func::Known),
     ("to_char", Func::Known),
     ("trim", Func::Known),
@@ -458,6 +479,10 @@ const SQL_SPECIFIC: &[&str] = &[
     "hex",
     "ifnull",
     "is_srvrolemember",
+    "json_build_object",
+    "likelihood",
+    "lo_export",
+    "lo_get",
     "load_file",
     "make_set",
     "mid",
@@ -477,6 +502,7 @@ const SQL_SPECIFIC: &[&str] = &[
     "substring",
     "substring_index",
     "sys_context",
+    "sysdate",
     "system_user",
     "uncompress",
     "unhex",
@@ -523,11 +549,13 @@ pub(crate) fn schema(word: &[u8]) -> bool {
 
 /// Procedures and names only MSSQL and Oracle injections spell out.
 const SYSTEM_NAMES: &[&str] = &[
+    "msdasql",
     "openrowset",
     "sp_executesql",
     "sp_makewebtask",
     "sp_oacreate",
     "sp_password",
+    "sqloledb",
     "utl_http",
     "utl_inaddr",
     "xp_cmdshell",
@@ -542,8 +570,8 @@ pub(crate) fn system_name(word: &[u8]) -> bool {
 
 /// PostgreSQL type names a `::` cast targets.
 const SQL_TYPES: &[&str] = &[
-    "bigint", "bool", "boolean", "bytea", "float", "int", "int2", "int4", "int8", "integer",
-    "json", "jsonb", "numeric", "oid", "regclass", "smallint", "text", "varchar",
+    "bigint", "bool", "boolean", "bytea", "double", "float", "int", "int2", "int4", "int8",
+    "integer", "json", "jsonb", "numeric", "oid", "regclass", "smallint", "text", "varchar",
 ];
 
 /// Whether `word` is a type a PostgreSQL `::` cast names.

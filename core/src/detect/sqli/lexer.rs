@@ -17,6 +17,8 @@ pub(crate) enum Start {
     Single,
     /// Inside `"..."`.
     Double,
+    /// Inside MySQL's `` `...` ``: a column or table name the app quotes.
+    Backtick,
 }
 
 /// Operator families; the decision needs no finer distinction.
@@ -31,8 +33,11 @@ pub(crate) enum Op {
     /// `&&` and `||` (OR in MySQL, concatenation elsewhere: either way an
     /// operator joining two expressions).
     Logic,
-    /// `!` and `~`.
+    /// `!`.
     Unary,
+    /// `~`: bitwise NOT before an operand, PostgreSQL's regex match
+    /// between two (`email ~ '^a'`).
+    Match,
     /// PostgreSQL `::type`.
     Cast,
 }
@@ -67,6 +72,10 @@ pub(crate) enum Kind {
     Op(Op),
     LParen,
     RParen,
+    /// `[` glued to a name or `)`: a PostgreSQL subscript or `ARRAY[...]`.
+    LBracket,
+    /// The `]` closing a subscript.
+    RBracket,
     Comma,
     Semi,
     Dot,
@@ -110,6 +119,8 @@ impl Kind {
             Kind::Op(_) => 'o',
             Kind::LParen => '(',
             Kind::RParen => ')',
+            Kind::LBracket => '[',
+            Kind::RBracket => ']',
             Kind::Comma => ',',
             Kind::Semi => ';',
             Kind::Dot => '.',
@@ -142,6 +153,17 @@ pub(crate) struct Lexer<'a> {
     plus_space: bool,
     /// MySQL `1.e` glued to `(`, `)`, `,` or `.` read as whitespace so far.
     pub(crate) noise: u16,
+    /// MySQL `/*!...` comments met: syntax only MySQL reads.
+    pub(crate) exec_comments: u16,
+    /// A backslash escapes the quote in the break string, as MySQL reads
+    /// it (`foo\''or'1`): the break ends at the first unescaped quote.
+    backslash: bool,
+    /// The last token emitted, and where it ended: `[` glued to a name is a
+    /// subscript, not an MSSQL `[name]`.
+    prev: Option<(Kind, usize)>,
+    /// Open subscripts and ODBC `{fn ...}` escapes.
+    brackets: u16,
+    braces: u16,
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -163,7 +185,19 @@ impl<'a> Lexer<'a> {
             start,
             plus_space: false,
             noise: 0,
+            exec_comments: 0,
+            backslash: false,
+            prev: None,
+            brackets: 0,
+            braces: 0,
         }
+    }
+
+    /// Reads `\` as escaping a quote in the break string (MySQL's
+    /// default), for values that hold `\'`.
+    pub(crate) fn backslash_escapes(mut self, on: bool) -> Lexer<'a> {
+        self.backslash = on;
+        self
     }
 
     /// MySQL reads a number written `1.e` (no exponent digits) directly
@@ -207,6 +241,9 @@ impl<'a> Lexer<'a> {
 
     fn tok(&mut self, kind: Kind, start: usize, end: usize) -> Option<Token> {
         self.pos = end;
+        if !matches!(kind, Kind::Comment(_)) {
+            self.prev = Some((kind, end));
+        }
         Some(Token { kind, start, end })
     }
 
@@ -249,7 +286,12 @@ impl<'a> Lexer<'a> {
     /// doubling) still closes the string everywhere else.
     fn break_string(&mut self, quote: u8) -> Option<Token> {
         self.start = Start::Bare;
-        let end = self.string_end_with(0, quote, false)?;
+        let end = if quote == b'`' {
+            // An identifier has no escapes but a doubled backtick.
+            self.string_end_with(0, quote, false)?
+        } else {
+            self.string_end_with(0, quote, self.backslash)?
+        };
         self.tok(Kind::Str, 0, end)
     }
 
@@ -258,6 +300,7 @@ impl<'a> Lexer<'a> {
         match self.start {
             Start::Single => return self.break_string(b'\''),
             Start::Double => return self.break_string(b'"'),
+            Start::Backtick => return self.break_string(b'`'),
             Start::Bare => {}
         }
         let src = self.src;
@@ -291,7 +334,20 @@ impl<'a> Lexer<'a> {
                 Some(off) => self.tok(Kind::Word, p, p + off + 2),
                 None => self.tok(Kind::Other, p, src.len()),
             },
+            b'[' if self.subscript_at(p) => {
+                self.brackets += 1;
+                self.tok(Kind::LBracket, p, p + 1)
+            }
+            b']' if self.brackets > 0 => {
+                self.brackets -= 1;
+                self.tok(Kind::RBracket, p, p + 1)
+            }
             b'[' => self.bracket(p),
+            b'{' => self.odbc_escape(p),
+            b'}' if self.braces > 0 => {
+                self.braces -= 1;
+                self.tok(Kind::RParen, p, p + 1)
+            }
             b'(' => self.tok(Kind::LParen, p, p + 1),
             b')' => self.tok(Kind::RParen, p, p + 1),
             b',' => self.tok(Kind::Comma, p, p + 1),
@@ -310,12 +366,56 @@ impl<'a> Lexer<'a> {
             b'@' if matches!(n, b'>' | b'?') || (n == b'@' && !is_word_byte(self.at(p + 2))) => {
                 self.tok(Kind::Op(Op::Cmp), p, p + 2)
             }
+            // PostgreSQL's `@` between operands (contained in), or before
+            // one (absolute value): a lone `@` names no variable.
+            b'@' if p + 1 == src.len() || is_space(n) => self.tok(Kind::Op(Op::Cmp), p, p + 1),
             b'@' => self.variable(p),
             b'0'..=b'9' => self.number(p),
             b'$' if n == b'$' || n.is_ascii_alphabetic() || n == b'_' => self.dollar(p),
             _ if is_word_byte(c) => self.word(p),
             _ => self.operator(p),
         }
+    }
+
+    /// `[` right after a name, `)` or `]` (`arr[1]`, `f(x)[1]`), or after
+    /// `ARRAY` (`array ['a','b']`): a PostgreSQL subscript or array. After
+    /// a keyword it stays MSSQL's quoted name (`select[name]from[t]`).
+    fn subscript_at(&self, p: usize) -> bool {
+        let Some((kind, end)) = self.prev else {
+            return false;
+        };
+        match kind {
+            Kind::Word => {
+                let glued = end == p && !matches!(self.src[end - 1], b']' | b'`');
+                let array = end >= 5
+                    && self.src[end - 5..end].eq_ignore_ascii_case(b"array")
+                    && (end == 5 || !is_word_byte(self.src[end - 6]));
+                glued || array
+            }
+            Kind::RParen | Kind::RBracket => end == p,
+            _ => false,
+        }
+    }
+
+    /// MySQL's ODBC escape `{identifier expr}` (`{fn concat(a,b)}`, `{d
+    /// '2001-01-01'}`, and any other name): it reads as `(expr)`. The name
+    /// must be followed by a space, which templates (`{name}`) and JSON
+    /// (`{"a":1}`) never are.
+    fn odbc_escape(&mut self, p: usize) -> Option<Token> {
+        let s = self.src;
+        let mut i = p + 1;
+        while self.space_at(i) {
+            i += 1;
+        }
+        let name = i;
+        while i < s.len() && i - name < 16 && s[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i == name || !s[name].is_ascii_alphabetic() || !self.space_at(i) {
+            return self.tok(Kind::Other, p, p + 1);
+        }
+        self.braces += 1;
+        self.tok(Kind::LParen, p, i)
     }
 
     fn bracket(&mut self, p: usize) -> Option<Token> {
@@ -349,6 +449,7 @@ impl<'a> Lexer<'a> {
                 digits += 1;
             }
             self.exec_comment = true;
+            self.exec_comments = self.exec_comments.saturating_add(1);
             self.pos = i;
             return self.next_token();
         }
@@ -491,7 +592,9 @@ impl<'a> Lexer<'a> {
             return None;
         }
         buf[..len].copy_from_slice(&s[p..i]);
-        let mut glued = false;
+        // The longest run of halves that spells a name: `DR/**/OP/*x*/t`
+        // is DROP, then a comment, then `t`.
+        let mut best = None;
         while s[i..].starts_with(b"/*") && !s[i..].starts_with(b"/*!") {
             // Only short comments glue halves; the bound keeps the scan
             // linear on values full of unclosed `/*`.
@@ -507,16 +610,13 @@ impl<'a> Lexer<'a> {
             buf[len..len + j - close].copy_from_slice(&s[close..j]);
             len += j - close;
             i = j;
-            glued = true;
+            let w = &buf[..len];
+            if keywords::keyword(w).is_some() || keywords::function(w).is_some() {
+                best = Some((len, i));
+            }
         }
-        if !glued {
-            return None;
-        }
-        let w = &buf[..len];
-        if keywords::keyword(w).is_none() && keywords::function(w).is_none() {
-            return None;
-        }
-        let kind = self.classify(w, i);
+        let (len, i) = best?;
+        let kind = self.classify(&buf[..len], i);
         self.tok(kind, p, i)
     }
 
@@ -538,8 +638,11 @@ impl<'a> Lexer<'a> {
                 return Kind::Func(f);
             }
             return match kw {
+                // `function(foo)::text`, `table(x)`: an object type is
+                // grammar only after DROP or CREATE, never before `(`.
+                // `print(x)`, `replace(` without a known meaning: calls.
+                Some(Kw::ObjectType | Kw::Print | Kw::Replace) | None => Kind::Func(Func::Unknown),
                 Some(k) => Kind::Kw(k),
-                None => Kind::Func(Func::Unknown),
             };
         }
         match kw {
@@ -560,12 +663,21 @@ impl<'a> Lexer<'a> {
             b"->" if self.at(p + 2) == b'>' => (Op::Cmp, 3),
             b"->" | b"<@" | b"?|" | b"?&" => (Op::Cmp, 2),
             b"||" | b"&&" => (Op::Logic, 2),
+            // PostgreSQL regex and LIKE operators: ~* !~ !~* ~~ !~~ (~~*).
+            b"!~" | b"~~" | b"~*" => {
+                let mut len = 2;
+                while len < 4 && matches!(self.at(p + len), b'~' | b'*') {
+                    len += 1;
+                }
+                (Op::Cmp, len)
+            }
             b"::" => (Op::Cast, 2),
             _ => match c {
                 b'=' | b'<' | b'>' => (Op::Cmp, 1),
                 b'+' | b'-' => (Op::Sign, 1),
                 b'*' | b'/' | b'%' | b'&' | b'|' | b'^' => (Op::Arith, 1),
-                b'!' | b'~' => (Op::Unary, 1),
+                b'!' => (Op::Unary, 1),
+                b'~' => (Op::Match, 1),
                 // PostgreSQL `jsonb ? 'key'`.
                 b'?' => (Op::Cmp, 1),
                 _ => return self.tok(Kind::Other, p, p + 1),

@@ -1,15 +1,19 @@
 //! SQL injection.
 //!
 //! The value is lexed as SQL in each context the app may have put it in:
-//! as-is (a number, a clause), inside `'...'` and inside `"..."`. In a quoted
-//! context the first token is the string the attacker closes (the break).
-//! Comments used as whitespace are folded away; what follows the break must
-//! then read as valid SQL that changes the query, which prose with an
-//! apostrophe or a keyword never does.
+//! as-is (a number, a clause), inside `'...'`, `"..."` and `` `...` ``, and
+//! the quoted ones again with MySQL's backslash escapes when the value holds
+//! `\'` or `\"`. In a quoted context the first token is the string the
+//! attacker closes (the break). A value with typographic quotes (`’`, `‘`,
+//! `“`...) is read a second time with them as ASCII quotes, which best-fit
+//! charset conversion makes them. Comments used as whitespace are folded
+//! away; what follows the break must then read as valid SQL that changes
+//! the query, which prose with an apostrophe or a keyword never does.
 //!
 //! Rules (stable ids), score 10 unless said otherwise:
 //! - `sqli.tautology`: break, OR/XOR/`||`, an expression reaching a clean end
-//!   (`' OR 1=1--`, `' or 'a'='a`, `1 or true`, `' or 1`).
+//!   (`' OR 1=1--`, `' or 'a'='a`, `1 or true`, `' or 1`); a list holding a
+//!   literal compared with itself (`b,1=1`, `'x', '1'='1'`).
 //! - `sqli.boolean`: the same with AND/`&&` (`' AND 1=2`, `1 and 1=1`).
 //!   A bare number joined to a bare operand (`5 and 6`) scores 3.
 //! - `sqli.operator_chain`: break followed by an operator and an expression
@@ -17,10 +21,14 @@
 //!   that reopens the app's string (`' - '`); a lone comparison after a
 //!   quote break (`x' = 'y'`) scores 4.
 //! - `sqli.union`: UNION [ALL|DISTINCT] SELECT after a value, or with a
-//!   select list that cannot be prose; a bare `1 union` scores 4.
+//!   select list that cannot be prose; a bare `1 union` scores 4. The same
+//!   for INTERSECT / EXCEPT / MINUS, also opening a value (`except select
+//!   1,2`), and with a VALUES row (`except values(1,2)`: 6 opening a value).
 //! - `sqli.stacked`: a statement after `;` or straight after a break
 //!   (`; DROP TABLE t`, `; exec xp_cmdshell`, `;DECLARE @x`, `1 update t
-//!   set`, `;IF 1=1 ...`), or a value that is such a statement.
+//!   set`, `;IF 1=1 ...`, `;REPLACE t (a) VALUES ...`, `;PRINT @@version`),
+//!   or a value that is such a statement; a stacked SELECT cut off inside a
+//!   CASE or subquery (`;SELECT (CASE`).
 //! - `sqli.comment_truncation`: a break, optional `)`, then a comment
 //!   swallowing the rest of the query (`admin'--`, `admin')#`, `' /*`);
 //!   4 when the broken-out text holds spaces (prose with a stray quote).
@@ -29,9 +37,14 @@
 //! - `sqli.expression`: a value that is by itself a subquery or query with
 //!   code in it (`(select id from users limit 1)`, `( 1 OR @a ) --`,
 //!   `ascii(substring(version(),1,1))`, `f(pw)::int`, `1=1`); a plain
-//!   `select a from b where c = 1` (how some APIs take queries) scores 4.
+//!   `select a from b where c = 1` (how some APIs take queries) scores 4,
+//!   unless it carries an evasion (a `/*!` comment, mixed-case keywords, a
+//!   hex string `0x726f6f74`). `IN (SELECT ... WHERE <condition>)`.
 //! - `sqli.blind`: time delays with numeric arguments: SLEEP, BENCHMARK,
-//!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...'.
+//!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...';
+//!   also pasted right after a quote break, alone or joined by `.` (`x'
+//!   sleep(10) '`, `x'.sleep(9).'`); BENCHMARK with a count first, whatever
+//!   its other arguments.
 //! - `sqli.error_based`: EXTRACTVALUE, UPDATEXML, GTID_SUBSET, XMLTYPE...
 //!   called where an expression goes.
 //! - `sqli.system`: file, command and network access (LOAD_FILE, INTO
@@ -44,36 +57,56 @@
 //!   value or ending a select list (`concat(`, `db_name (`, `select
 //!   1,user(`); generic names shared with spreadsheets, CSS and other
 //!   languages (`count(`, `abs(`, `max(`, `round(`, `md5(`) score 4.
-//!   Closed calls (`abs(x)`, `calc(...)`, `rgba(...)`) are not fragments.
+//!   Closed calls (`abs(x)`, `calc(...)`, `rgba(...)`) are not fragments,
+//!   except after a leading comma (`, find_in_set('2', c)`). A keyword or
+//!   function split from its `(` by a comment (`IN/**/(`); `select
+//!   pg_sleep`, a delay function named without its call.
 //! - `sqli.schema`: a system catalog after FROM/JOIN or qualified in a
 //!   query (`FROM information_schema.tables`: 10); a value that is only a
 //!   catalog name (`information_schema`, `pg_catalog`, `sysobjects`): 5.
 //!   Plain database names (`msdb`, `tempdb`, `mysql.db`) are not flagged:
 //!   file and host names look the same.
-//! - `sqli.system`: a value that is only a system procedure name
-//!   (`xp_cmdshell`, `sp_executesql`, `utl_http`): 5.
+//! - `sqli.system`: a value that is only a system procedure or OLE DB
+//!   provider name (`xp_cmdshell`, `sp_executesql`, `utl_http`,
+//!   `msdasql`), bare or quoted: 5. Quoted catalog names likewise.
 //! - `sqli.tautology`: a connective, an operand and a dangling operator, a
 //!   `(` or the app's quote at the end (`' or 1=`, `xor 'b' >`, `AND
 //!   5512=(`, `or name = '`, `and 1=1'`); 6 after a quote break of a single
 //!   value, 5 at the start of an unquoted value, where a bare word operand
 //!   must look like code (`backend_layout!=`), not prose (`and more >`).
-//! - `sqli.clause`: `) AS alias FROM` (a leading `)` or a quoted alias),
-//!   `FROM` a dotted/backticked table or a subquery up to a final LIMIT,
-//!   `HAVING COUNT(x) > 5`.
+//! - `sqli.clause`: `) AS alias FROM` (a leading `)` or a quoted alias,
+//!   which may run on into the app's text), the same after a quote break
+//!   (`` ` AS `uid` FROM ``), `FROM` a dotted/backticked table or a
+//!   subquery up to a final LIMIT, or `FROM t WHERE a = b;`, `HAVING
+//!   COUNT(x) > 5`, MySQL's `procedure analyse(`.
 //! - `sqli.stacked`: a quote break then `;` and the end or a comment
-//!   (`admin';`, `x';#`), or `;SELECT word`; a leading `;` and a statement
+//!   (`admin';`, `x';#`), `;SELECT word` or `;print'`; a leading `;` and a statement
 //!   head (`; insert into`, `;update t`, `;SET @v`, `;drop table t`);
 //!   `DROP name` with a truncating or splitting comment.
 //! - `sqli.expression`: a PostgreSQL cast to a SQL type (`password::int`,
-//!   `1+session_user::text`); a SELECT cut off mid-expression holding a
+//!   `1+session_user::text`), also of a parenthesized call after the app's
+//!   text (`...(f(x)::jsonb)::int`); a SELECT cut off mid-expression holding a
 //!   subquery, CASE or SQL-specific call (`SELECT 'a'||(SELECT (CASE`), or a
-//!   subquery opened where a value goes (`in ( select * from`); MySQL's
-//!   `1.e(` scientific-notation noise next to SQL built-ins (10).
+//!   subquery opened where a value goes (`in ( select * from`, `@v :=
+//!   (select`); MySQL's `1.e(` scientific-notation noise next to SQL
+//!   built-ins (10). `) WHEN 1 THEN`: a CASE branch after the app's `)`.
+//!   Literals compared by SQL's operators alone, with a single-quoted
+//!   string: a chain (`'{"a":1}' > '$.a' = 1`) or a pattern match other
+//!   than a plain LIKE (`'1' not regexp '2'`). `IN (1, 2)` and `VALUES
+//!   ('a', 'b')` over two or more literals: 5.
 //! - `sqli.union` (5): a quote break followed by two or more literals
-//!   (`', 2, 1`), the padding of a VALUES row or select list.
+//!   (`', 2, 1`), the padding of a VALUES row or select list. After a value
+//!   (6): a UNION cut off inside its next keyword or comment (`'UNION A`,
+//!   `' union/`), or ending at its quantifier (`2 union all`); `UnIoN
+//!   SeLeCt` alone in mixed case (6).
+//! - `sqli.operator_chain` (6): a comparison after a quote break that ends
+//!   the statement (`x'glob 1;`).
 //!
 //! The lexer reads MySQL's `1.e` before `(`, `)`, `,` or `.` as whitespace,
-//! as the server does (`1.e(ascii 1.e(substring(...` is `(ascii(substring(`).
+//! as the server does (`1.e(ascii 1.e(substring(...` is `(ascii(substring(`),
+//! MySQL's ODBC escape `{if expr}` as `(expr)`, PostgreSQL's `ARRAY[...]`
+//! and subscripts, `~` and `@` as operators between operands, and SQLite's
+//! `IS [NOT]` with any operand.
 //!
 //! Values longer than the token window are read in overlapping windows for
 //! the rules that hold anywhere (UNION, `;` statements, delay and error
@@ -117,6 +150,8 @@ struct Stream {
     inner_comments: u16,
     /// MySQL `1.e` numbers read as whitespace (`1.e(ascii 1.e(...`).
     noise: u16,
+    /// MySQL `/*!...` comments: syntax no prose and no other language has.
+    exec_comments: u16,
 }
 
 /// Tokens carried over when the window slides.
@@ -131,6 +166,7 @@ impl Stream {
             next: None,
             inner_comments: 0,
             noise: 0,
+            exec_comments: 0,
         }
     }
 
@@ -165,12 +201,14 @@ impl Stream {
                 self.cut = true;
                 self.next = Some(t);
                 self.noise = lx.noise;
+                self.exec_comments = lx.exec_comments;
                 return;
             }
             self.toks.push(t);
         }
         self.end_comment = trailing;
         self.noise = lx.noise;
+        self.exec_comments = lx.exec_comments;
     }
 
     /// Moves the window on past a cut, keeping a few tokens of context, so
@@ -256,6 +294,71 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
 }
 
 fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+    let hit = detect_contexts(value, ctx);
+    if hit.as_ref().is_some_and(|h| h.score >= SURE) {
+        return hit;
+    }
+    // Typographic quotes (`1’ OR ’1’=’1`) reach the database as `'` where
+    // the app or driver converts to a legacy charset (best-fit mapping,
+    // iconv //TRANSLIT) after escaping: read them as ASCII quotes too. The
+    // copy keeps every byte offset, so spans still point into `value`.
+    let mut buf = [0u8; 1024];
+    let mut heap = Vec::new();
+    let Some(folded) = fold_quotes(value, &mut buf, &mut heap) else {
+        return hit;
+    };
+    stronger(hit, detect_contexts(folded, ctx))
+}
+
+/// Typographic quotes and their UTF-8 encodings, each with the ASCII quote
+/// best-fit conversions turn it into.
+const LOOKALIKE_QUOTES: [(&[u8], u8); 8] = [
+    ("\u{2018}".as_bytes(), b'\''),
+    ("\u{2019}".as_bytes(), b'\''),
+    ("\u{201B}".as_bytes(), b'\''),
+    ("\u{2032}".as_bytes(), b'\''),
+    ("\u{02BC}".as_bytes(), b'\''),
+    ("\u{00B4}".as_bytes(), b'\''),
+    ("\u{201C}".as_bytes(), b'"'),
+    ("\u{201D}".as_bytes(), b'"'),
+];
+
+/// `value` with look-alike quotes replaced by ASCII ones, padded with NUL
+/// (whitespace to the lexer) to the same length; `None` when it has none.
+/// Short values fold into `buf`, longer ones into `heap`.
+fn fold_quotes<'b>(value: &[u8], buf: &'b mut [u8], heap: &'b mut Vec<u8>) -> Option<&'b [u8]> {
+    // Every look-alike starts with one of these bytes.
+    let first = memchr::memchr3(0xe2, 0xca, 0xc2, value)?;
+    let lookalike_at = |i: usize| {
+        LOOKALIKE_QUOTES
+            .iter()
+            .find(|(enc, _)| value[i..].starts_with(enc))
+    };
+    let mut i = first;
+    while lookalike_at(i).is_none() {
+        i += 1 + memchr::memchr3(0xe2, 0xca, 0xc2, &value[i + 1..])?;
+    }
+    let out: &mut [u8] = if value.len() <= buf.len() {
+        let out = &mut buf[..value.len()];
+        out.copy_from_slice(value);
+        out
+    } else {
+        heap.extend_from_slice(value);
+        &mut heap[..]
+    };
+    while i < value.len() {
+        if let Some((enc, ascii)) = lookalike_at(i) {
+            out[i] = *ascii;
+            out[i + 1..i + enc.len()].fill(0);
+            i += enc.len();
+        } else {
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+fn detect_contexts(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     // Fast reject: a single word or number, or words with no SQL
     // punctuation and too few tokens to hold `1 union select 1`.
     // `/` and `,` are SQL only as `/*` or between words a whitespace count
@@ -267,6 +370,7 @@ fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     if !special
         && value.iter().filter(|b| b.is_ascii_whitespace()).count() < 2
         && memchr::memmem::find(value, b"::").is_none()
+        && !hex_literal_in(value)
     {
         return lone_name(value, ctx);
     }
@@ -277,16 +381,34 @@ fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         && !value.iter().any(|&b| b == b' ' || b == b'\t');
     let mut best: Option<Hit> = None;
     let mut s = Stream::new();
-    for start in [Start::Bare, Start::Single, Start::Double] {
+    // The quoted contexts a second time with MySQL's backslash escapes,
+    // for values that escape a quote (`foo\''or'1`): where the app does
+    // not double quotes, `\'` stays inside the string and the next quote
+    // is the break.
+    let contexts = [
+        (Start::Bare, false),
+        (Start::Single, false),
+        (Start::Double, false),
+        (Start::Backtick, false),
+        (Start::Single, true),
+        (Start::Double, true),
+    ];
+    for (start, backslash) in contexts {
         let quote = match start {
             Start::Bare => None,
             Start::Single => Some(b'\''),
             Start::Double => Some(b'"'),
+            Start::Backtick => Some(b'`'),
         };
         if quote.is_some_and(|q| memchr::memchr(q, value).is_none()) {
             continue;
         }
-        let mut lx = Lexer::new(value, start).plus_as_space(plus_space);
+        if backslash && quote.is_some_and(|q| memchr::memmem::find(value, &[b'\\', q]).is_none()) {
+            continue;
+        }
+        let mut lx = Lexer::new(value, start)
+            .plus_as_space(plus_space)
+            .backslash_escapes(backslash);
         s.reset();
         s.fill(&mut lx);
         if s.len() == 0 && quote.is_some() {
@@ -361,7 +483,7 @@ fn bare_break(t: &[Token]) -> Option<(usize, bool)> {
         Kind::Word if signs == 0 => Some((1, true)),
         Kind::RParen
         | Kind::Semi
-        | Kind::Kw(Kw::And | Kw::Or | Kw::Xor | Kw::Union)
+        | Kind::Kw(Kw::And | Kw::Or | Kw::Xor | Kw::Union | Kw::SetOp)
         | Kind::Op(Op::Logic) => Some((0, false)),
         _ => None,
     }
@@ -414,6 +536,7 @@ fn tail_ok(t: &[Token], value: &[u8], start: Start) -> bool {
         Start::Bare => return false,
         Start::Single => b'\'',
         Start::Double => b'"',
+        Start::Backtick => b'`',
     };
     value[last.start..]
         .iter()
@@ -452,6 +575,11 @@ fn clean_end(p: &mut Parser<'_>) -> bool {
         ),
         _ => false,
     }
+}
+
+/// Whether `;` at `at` is the value's last token.
+fn ends_statement(t: &[Token], at: usize) -> bool {
+    at + 1 == t.len() && t[at].kind == Kind::Semi
 }
 
 /// Span end: the last token consumed, or the trailing comment when the
@@ -585,6 +713,9 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             let reopens = reopens(t, value, b, here, p.i, start);
             let score = if strong || reopens || (commented && quoted) {
                 SURE
+            } else if quoted && info.cmp > 0 && ends_statement(t, p.i) {
+                // `'glob 1;`: the comparison ends the statement.
+                FRAGMENT
             } else if quoted && info.cmp > 0 {
                 4
             } else {
@@ -592,7 +723,9 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             };
             hit("sqli.operator_chain", score, from, span_end(s, &p))
         }
-        Kind::Kw(Kw::Union | Kw::SetOp) => union_at(s, here, (b > 0 && !weak) || closers > 0),
+        Kind::Kw(Kw::Union | Kw::SetOp) => {
+            union_at(s, value, here, (b > 0 && !weak) || closers > 0)
+        }
         Kind::Semi => stacked_at(s, value, here),
         // MSSQL runs `1 update t set ...` / `x'exec ...` without `;`.
         Kind::Kw(
@@ -651,8 +784,34 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             }
             hit("sqli.clause", SURE, from, span_end(s, &p))
         }
+        Kind::Func(Func::Blind) | Kind::Dot if quoted && value_like_break(t, value) => {
+            delay_after_break(s, here, from)
+        }
         _ => None,
     }
+}
+
+/// A delay call with a numeric argument pasted right after a quote break,
+/// alone or joined by `.` (`x' sleep(10) '`, `x'.sleep(12).'`): scanners
+/// send it to find any context that evaluates it, SQL's included. A
+/// number as the first argument is what a delay takes and prose does not
+/// put in parentheses after a quote.
+fn delay_after_break(s: &Stream, at: usize, from: usize) -> Option<Hit> {
+    let t = s.tokens();
+    let at = at + usize::from(t[at].kind == Kind::Dot);
+    let call = t.get(at..at + 3)?;
+    if call[0].kind != Kind::Func(Func::Blind)
+        || call[1].kind != Kind::LParen
+        || call[2].kind != Kind::Num
+    {
+        return None;
+    }
+    let mut p = s.parser(at);
+    if !p.operand() {
+        return None;
+    }
+    let info = p.info;
+    special_calls(&info, from, span_end(s, &p))
 }
 
 /// A value that is by itself a query or an expression with a subquery or
@@ -683,13 +842,21 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
             let grouped = t[items..p.i]
                 .iter()
                 .any(|t| matches!(t.kind, Kind::Kw(Kw::Group | Kw::Having | Kw::Union)));
+            // Evasions no API query needs: MySQL-only `/*!` comments,
+            // keywords in mixed case, strings spelled in hex (`0x616263`).
+            let evasive = s.exec_comments > 0
+                || t[..p.i].iter().any(|x| {
+                    (matches!(x.kind, Kind::Kw(_)) && odd_case(text(value, x)))
+                        || (x.kind == Kind::Num && hex_text(text(value, x)))
+                });
             let sure = p.info.calls > 0
                 || p.info.subqueries > 0
                 || p.info.vars > 0
                 || commented
                 || first > 0
                 || grouped
-                || s.inner_comments > 0;
+                || s.inner_comments > 0
+                || evasive;
             if let Some(h) = special_calls(&p.info, t[first].start, span_end(s, &p)) {
                 return Some(h);
             }
@@ -700,6 +867,9 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
                 return hit("sqli.expression", score, t[first].start, span_end(s, &p));
             }
         }
+    }
+    if let Some(h) = list_tautology(s, value) {
+        return Some(h);
     }
     let mut p = s.parser(0);
     if !p.expr() || !clean_end(&mut p) || !p.at_end() {
@@ -733,6 +903,61 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
         return hit("sqli.expression", SURE, t[0].start, span_end(s, &p));
     }
     None
+}
+
+/// Whether a `0x` literal starts somewhere in `value` (`select 0x6162`).
+fn hex_literal_in(value: &[u8]) -> bool {
+    memchr::memmem::find_iter(value, b"0x").any(|i| i == 0 || !is_word(value[i - 1]))
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// A hex literal spelling printable text (`0x616263` is `'abc'`): how
+/// injections write strings without quotes. Ids and colors are no text.
+fn hex_text(num: &[u8]) -> bool {
+    let Some(digits) = num.strip_prefix(b"0x").or_else(|| num.strip_prefix(b"0X")) else {
+        return false;
+    };
+    digits.len() >= 4
+        && digits.len() % 2 == 0
+        && digits.chunks(2).all(|pair| {
+            let hi = char::from(pair[0]).to_digit(16).unwrap_or(0);
+            let lo = char::from(pair[1]).to_digit(16).unwrap_or(0);
+            (0x20..0x7f).contains(&(hi * 16 + lo))
+        })
+}
+
+/// A list of values holding a comparison of a literal with itself
+/// (`b,1=1`, `'admin', '1'='1'`): the tautology padded into a VALUES row
+/// or select list.
+fn list_tautology(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || !t.iter().any(|x| x.kind == Kind::Comma) {
+        return None;
+    }
+    let mut p = s.parser(0);
+    let mut found = false;
+    loop {
+        let at = p.i;
+        if !p.expr() {
+            return None;
+        }
+        if let [a, op, b] = &t[at..p.i] {
+            found |= op.kind == Kind::Op(Op::Cmp)
+                && matches!(a.kind, Kind::Num | Kind::Str)
+                && a.kind == b.kind
+                && text(value, a) == text(value, b);
+        }
+        if !p.eat(Kind::Comma) {
+            break;
+        }
+    }
+    if !found || !p.at_end() {
+        return None;
+    }
+    hit("sqli.tautology", SURE, t[0].start, t[t.len() - 1].end)
 }
 
 /// `FROM` in `t[from..end]` names a table the way SQL does: a (qualified)
@@ -825,11 +1050,13 @@ fn select_is_code(t: &[Token], first: usize, end: usize) -> bool {
 
 /// `UNION [ALL|DISTINCT] [(] SELECT items` at `at`. `after_value`: the
 /// UNION follows a value (a number, a string, `)`), the usual injection.
-fn union_at(s: &Stream, at: usize, after_value: bool) -> Option<Hit> {
+fn union_at(s: &Stream, value: &[u8], at: usize, after_value: bool) -> Option<Hit> {
     let t = s.tokens();
     let mut p = s.parser(at + 1);
+    let mut quantified = false;
     while matches!(p.peek(), Some(Kind::Kw(Kw::All | Kw::Distinct))) {
         p.i += 1;
+        quantified = true;
     }
     while p.eat(Kind::LParen) {}
     if p.at_end() && after_value && !s.cut {
@@ -839,21 +1066,54 @@ fn union_at(s: &Stream, at: usize, after_value: bool) -> Option<Hit> {
             at >= 2 && t[at - 2].kind == Kind::Op(Op::Sign) && t[at - 1].kind == Kind::Num;
         let score = if s.end_comment.is_some() || negated {
             SURE
+        } else if quantified {
+            // `2 union all`: the set quantifier is SQL's, not prose's.
+            FRAGMENT
         } else {
             4
         };
-        return hit("sqli.union", score, t[at].start, t[at].end);
+        return hit("sqli.union", score, t[at].start, t[p.i - 1].end);
+    }
+    if after_value && !s.cut && p.i + 1 == t.len() && s.end_comment.is_none() {
+        // `'UNION A`, `" union SEL`, `' union/`: cut off inside the next
+        // keyword or the comment that would follow.
+        let last = &t[p.i];
+        let cut_word = last.kind == Kind::Word && {
+            let w = text(value, last);
+            [&b"select"[..], b"all", b"distinct"]
+                .iter()
+                .any(|k| w.len() < k.len() && k[..w.len()].eq_ignore_ascii_case(w))
+        };
+        let cut_comment = last.kind == Kind::Op(Op::Arith) && text(value, last) == b"/";
+        if cut_word || cut_comment {
+            return hit("sqli.union", FRAGMENT, t[at].start, last.end);
+        }
+    }
+    // PostgreSQL / SQLite `EXCEPT VALUES (1,2)`: a row constructor in
+    // place of the SELECT.
+    if p.peek() == Some(Kind::Kw(Kw::Values)) && p.peek_at(1) == Some(Kind::LParen) {
+        p.i += 1;
+        if !p.operand() || !clean_end(&mut p) {
+            return None;
+        }
+        let score = if after_value { SURE } else { FRAGMENT };
+        return hit("sqli.union", score, t[at].start, span_end(s, &p));
     }
     if !p.eat_kw(Kw::Select) {
         return None;
     }
     let first = p.i;
     if !p.select_items() {
-        return if after_value {
-            hit("sqli.union", SURE, t[at].start, t[first - 1].end)
-        } else {
-            None
-        };
+        if after_value {
+            return hit("sqli.union", SURE, t[at].start, t[first - 1].end);
+        }
+        // `UnIoN SeLeCt`: a bare UNION SELECT in the mixed case that
+        // evades case-sensitive filters, which no prose uses.
+        let odd = odd_case(text(value, &t[at])) || odd_case(text(value, &t[first - 1]));
+        if p.at_end() && !s.cut && odd {
+            return hit("sqli.union", FRAGMENT, t[at].start, t[first - 1].end);
+        }
+        return None;
     }
     if !after_value && !select_is_code(t, first, p.i) {
         return None;
@@ -901,7 +1161,14 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
     let ok = match kw {
         Kw::Select => {
             let first = p.i;
-            p.select_items() && clean_end(&mut p) && select_is_code(t, first, p.i)
+            let whole = p.select_items() && clean_end(&mut p) && select_is_code(t, first, p.i);
+            // `;SELECT (CASE WHEN (1=1`: a stacked query cut off inside a
+            // CASE or subquery, the opening of sqlmap's payloads.
+            whole || {
+                p = s.parser(first);
+                p.cut = true;
+                p.select_items() && p.at_end() && (p.info.cases > 0 || p.info.subqueries > 0)
+            }
         }
         Kw::Drop | Kw::Create | Kw::Alter => {
             p.eat_kw(Kw::ObjectType)
@@ -938,6 +1205,29 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
                 }
         }
         Kw::Update => p.eat(Kind::Word) && p.eat_kw(Kw::Set),
+        // MySQL `REPLACE [INTO] t [(a, b)] VALUES ...`. "Replace" is a
+        // common word: the table must be followed by the row's source.
+        Kw::Replace => {
+            p.eat_kw(Kw::Into);
+            let named = p.eat(Kind::Word) && {
+                while p.peek() == Some(Kind::Dot) && p.peek_at(1) == Some(Kind::Word) {
+                    p.i += 2;
+                }
+                if p.eat(Kind::LParen) {
+                    let mut ok = p.eat(Kind::Word);
+                    while ok && p.eat(Kind::Comma) {
+                        ok = p.eat(Kind::Word);
+                    }
+                    ok && p.eat(Kind::RParen)
+                } else {
+                    true
+                }
+            };
+            named && matches!(p.peek(), Some(Kind::Kw(Kw::Values | Kw::Select | Kw::Set)))
+        }
+        // MSSQL `PRINT @@version`: a server variable printed into the
+        // response.
+        Kw::Print => p.peek() == Some(Kind::Var) && value[t[at + 1].start..].starts_with(b"@@"),
         Kw::Truncate => {
             p.eat_kw(Kw::ObjectType);
             p.eat(Kind::Word) && (p.at_end() || p.eat(Kind::Semi))
@@ -1060,7 +1350,7 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
                     t[k - 1].kind,
                     Kind::Num | Kind::Str | Kind::RParen | Kind::Var | Kind::Kw(Kw::Literal)
                 );
-                union_at(s, k, after_value)
+                union_at(s, value, k, after_value)
             }
             Kind::Semi => stacked_at(s, value, k),
             Kind::Kw(Kw::Waitfor) => waitfor_at(s, k),
@@ -1111,18 +1401,28 @@ fn lone_name(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         return None;
     }
     let off = value.len() - value.trim_ascii_start().len();
-    // `FROM information_schema.`: a table read from a catalog.
-    if let Some(sp) = v.iter().position(u8::is_ascii_whitespace) {
+    let found = if let Some(sp) = v.iter().position(u8::is_ascii_whitespace) {
         let (head, tail) = (&v[..sp], v[sp..].trim_ascii());
-        let tail = tail.strip_suffix(b".").unwrap_or(tail);
+        // `UnIoN SeLeCt`: the pair in the mixed case that evades
+        // case-sensitive filters; no prose writes words so.
+        let union_select =
+            head.eq_ignore_ascii_case(b"union") && tail.eq_ignore_ascii_case(b"select");
+        // `select pg_sleep`: a delay function named with an underscore,
+        // as no prose writes it, its call cut off.
+        let delay = keywords::function(tail) == Some(Func::Blind) && tail.contains(&b'_');
+        let catalog = tail.strip_suffix(b".").unwrap_or(tail);
         let from = head.eq_ignore_ascii_case(b"from") || head.eq_ignore_ascii_case(b"join");
-        if from && keywords::schema(tail) {
-            let off = value.len() - value.trim_ascii_start().len();
+        if from && keywords::schema(catalog) {
+            // `FROM information_schema.`: a table read from a catalog.
             return hit("sqli.schema", SURE, off, off + v.len());
+        } else if union_select && (odd_case(head) || odd_case(tail)) {
+            hit("sqli.union", FRAGMENT, off, off + v.len())
+        } else if head.eq_ignore_ascii_case(b"select") && delay {
+            hit("sqli.function", FRAGMENT, off, off + v.len())
+        } else {
+            None
         }
-        return None;
-    }
-    let found = if keywords::schema(v) {
+    } else if keywords::schema(v) {
         hit("sqli.schema", 5, off, off + v.len())
     } else if keywords::system_name(v) {
         hit("sqli.system", 5, off, off + v.len())
@@ -1140,6 +1440,17 @@ fn lone_name(value: &[u8], ctx: &Ctx) -> Option<Hit> {
 
 fn text<'v>(value: &'v [u8], t: &Token) -> &'v [u8] {
     &value[t.start..t.end]
+}
+
+/// A keyword in alternating case (`UnIoN`, `sElEcT`, `uNION`): the
+/// evasion of case-sensitive filters. Prose writes words lower, upper or
+/// capitalized.
+fn odd_case(word: &[u8]) -> bool {
+    let letters = || word.iter().filter(|b| b.is_ascii_alphabetic());
+    let upper = letters().filter(|b| b.is_ascii_uppercase()).count();
+    let lower = letters().filter(|b| b.is_ascii_lowercase()).count();
+    let capitalized = word.first().is_some_and(u8::is_ascii_uppercase) && upper == 1;
+    upper > 0 && lower > 0 && !capitalized
 }
 
 /// Whether the broken-out string of a quoted start reads as one value
@@ -1174,6 +1485,11 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
             truncated_select(s, value),
             having_call(s),
             drop_evasion(s, value),
+            literal_tuple(s),
+            when_then(s),
+            literal_compare(s, value),
+            quoted_name(s, value),
+            select_delay_name(s, value),
         ] {
             best = stronger(best, h);
         }
@@ -1186,6 +1502,7 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
             best = stronger(best, dangling(s, value, 1, start));
             best = stronger(best, break_statement_end(s, value));
             best = stronger(best, stacked_head(s, value, 1));
+            best = stronger(best, alias_after_break(s, value));
         }
         best = stronger(best, value_list(s, value));
     }
@@ -1246,8 +1563,19 @@ fn noise_call(s: &Stream, value: &[u8]) -> Option<Hit> {
 fn call_opener(s: &Stream, value: &[u8]) -> Option<Hit> {
     let t = s.tokens();
     let n = t.len();
-    if s.cut || n < 2 || t[n - 1].kind != Kind::LParen || s.end_comment.is_some() {
+    if s.cut || n < 2 || s.end_comment.is_some() {
         return None;
+    }
+    if t[0].kind == Kind::Comma {
+        return listed_call(s, value);
+    }
+    if t[n - 1].kind != Kind::LParen {
+        return None;
+    }
+    // `IN/**/(`, `concat/**/(`: a comment where the space would be, the
+    // filter evasion no prose and no other language writes.
+    if n == 2 && s.inner_comments > 0 && matches!(t[0].kind, Kind::Kw(_) | Kind::Func(_)) {
+        return hit("sqli.function", FRAGMENT, t[0].start, t[1].end);
     }
     let Kind::Func(f) = t[n - 2].kind else {
         return None;
@@ -1256,7 +1584,13 @@ fn call_opener(s: &Stream, value: &[u8]) -> Option<Hit> {
         return None;
     }
     let name = text(value, &t[n - 2]);
+    // `select 1,user(`, and MySQL's `procedure analyse(`.
     let select = n > 2 && t[0].kind == Kind::Kw(Kw::Select);
+    let procedure =
+        n == 3 && t[0].kind == Kind::Kw(Kw::Procedure) && name.eq_ignore_ascii_case(b"analyse");
+    if procedure {
+        return hit("sqli.clause", FRAGMENT, t[0].start, t[n - 1].end);
+    }
     if n > 2 && !select {
         return None;
     }
@@ -1266,6 +1600,22 @@ fn call_opener(s: &Stream, value: &[u8]) -> Option<Hit> {
         4
     };
     hit("sqli.function", score, t[0].start, t[n - 1].end)
+}
+
+/// `, FIND_IN_SET('22', col)`: a list continued with a call of a
+/// SQL-specific built-in, closed or not: the tail of a select list or
+/// ORDER BY the app's query opened. Prose does not start with a comma.
+fn listed_call(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    let f = t.get(1)?;
+    if !matches!(f.kind, Kind::Func(_)) || !keywords::sql_specific(text(value, f)) {
+        return None;
+    }
+    let mut p = s.parser(1);
+    if !p.expr() || !p.at_end() {
+        return None;
+    }
+    hit("sqli.function", FRAGMENT, t[0].start, t[t.len() - 1].end)
 }
 
 /// `) AS alias FROM`: the end of a select list, closing the app's
@@ -1308,10 +1658,10 @@ fn alias_from(s: &Stream, value: &[u8]) -> Option<Hit> {
             j += 2;
         }
     }
-    if j != t.len() {
+    // After a quoted alias the table may run on into the app's text.
+    if j != t.len() && !(quoted_alias && j > i + 3) {
         return None;
     }
-    let _ = value;
     hit("sqli.clause", FRAGMENT, t[0].start, t[j - 1].end)
 }
 
@@ -1325,14 +1675,23 @@ fn truncated_select(s: &Stream, value: &[u8]) -> Option<Hit> {
         return None;
     }
     // `in ( select * from`, `(CONVERT(INT,(SELECT`: a subquery opened
-    // where a value goes.
-    let mut i = usize::from(matches!(t.first()?.kind, Kind::Kw(Kw::In | Kw::Exists)));
-    let opened = i > 0 || t[0].kind == Kind::LParen;
+    // where a value goes; `@x = (SELECT`: assigned to a variable.
+    let lead = if t.first()?.kind == Kind::Var && t.get(1)?.kind == Kind::Op(Op::Cmp) {
+        2
+    } else {
+        0
+    };
+    let membership = matches!(t.get(lead)?.kind, Kind::Kw(Kw::In | Kw::Exists));
+    let mut i = lead + usize::from(membership);
+    let opened = i > lead || t[lead].kind == Kind::LParen;
+    if lead > 0 && !opened {
+        return None;
+    }
     if opened {
         while t.get(i).is_some_and(|x| x.kind == Kind::LParen) {
             i += 1;
         }
-        if i == 0 || t.get(i - 1)?.kind != Kind::LParen {
+        if i == lead || t.get(i - 1)?.kind != Kind::LParen {
             return None;
         }
     }
@@ -1345,19 +1704,219 @@ fn truncated_select(s: &Stream, value: &[u8]) -> Option<Hit> {
         }
         return hit("sqli.expression", FRAGMENT, t[0].start, t[t.len() - 1].end);
     }
-    if !p.eat_kw(Kw::Select) || !p.select_items() || !p.at_end() {
+    if !p.eat_kw(Kw::Select) || !p.select_items() {
+        return None;
+    }
+    // `in (select id from t where x)`: the whole subquery, closed.
+    let mut closed = false;
+    while opened && p.eat(Kind::RParen) {
+        closed = true;
+    }
+    if !p.at_end() {
         return None;
     }
     let from = t[i..].iter().any(|x| x.kind == Kind::Kw(Kw::From));
+    // A WHERE that compares: prose in parentheses ("in (select one from
+    // the list)") has the words but no condition.
+    let condition = t[i..]
+        .iter()
+        .position(|x| x.kind == Kind::Kw(Kw::Where))
+        .is_some_and(|w| {
+            t[i + w..].iter().any(|x| {
+                matches!(
+                    x.kind,
+                    Kind::Op(Op::Cmp)
+                        | Kind::Kw(Kw::Is | Kw::In | Kw::WordOp | Kw::Between | Kw::NotNull)
+                )
+            })
+        });
+    if closed && from && condition && membership {
+        return hit("sqli.expression", SURE, t[0].start, t[t.len() - 1].end);
+    }
     let specific = t
         .iter()
         .any(|x| matches!(x.kind, Kind::Func(_)) && keywords::sql_specific(text(value, x)));
     let case = t.iter().any(|x| x.kind == Kind::Kw(Kw::Case));
-    let evidence = p.info.subqueries > 0 || case || specific || (opened && from);
+    // A variable assigned a subquery is evidence by itself.
+    let evidence = p.info.subqueries > 0 || case || specific || (opened && from) || lead > 0;
     if !evidence {
         return None;
     }
     hit("sqli.expression", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// `IN (815914, 815913)`, `VALUES ('10.0.0.1', 'x')`: a membership test
+/// or a row over two or more literals and nothing else, the tail of
+/// `WHERE id IN (...)` or of an INSERT. Scores 5.
+fn literal_tuple(s: &Stream) -> Option<Hit> {
+    let t = s.tokens();
+    let values = match t.first()?.kind {
+        Kind::Kw(Kw::In) => false,
+        Kind::Kw(Kw::Values) => true,
+        _ => return None,
+    };
+    if s.cut || s.end_comment.is_some() {
+        return None;
+    }
+    let mut i = 1;
+    loop {
+        if t.get(i)?.kind != Kind::LParen {
+            return None;
+        }
+        i += 1;
+        let mut items = 0;
+        loop {
+            if t.get(i).is_some_and(|x| x.kind == Kind::Op(Op::Sign)) {
+                i += 1;
+            }
+            if !matches!(t.get(i)?.kind, Kind::Num | Kind::Str) {
+                return None;
+            }
+            items += 1;
+            i += 1;
+            match t.get(i)?.kind {
+                Kind::Comma => i += 1,
+                Kind::RParen => break,
+                _ => return None,
+            }
+        }
+        i += 1;
+        if items < 2 {
+            return None;
+        }
+        // More rows: `VALUES (1, 'a'), (2, 'b')`.
+        if values && t.get(i).is_some_and(|x| x.kind == Kind::Comma) {
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    if i != t.len() {
+        return None;
+    }
+    hit("sqli.expression", 5, t[0].start, t[i - 1].end)
+}
+
+/// `) WHEN 234 THEN`: a CASE branch after the app's parenthesis, cut
+/// before its result or ending with one.
+fn when_then(s: &Stream) -> Option<Hit> {
+    let t = s.tokens();
+    let mut i = 0;
+    while t.get(i).is_some_and(|x| x.kind == Kind::RParen) {
+        i += 1;
+    }
+    if i == 0 || s.cut || t.get(i)?.kind != Kind::Kw(Kw::When) {
+        return None;
+    }
+    let mut p = s.parser(i + 1);
+    if !p.expr() || !p.eat_kw(Kw::Then) || !(p.at_end() || (p.expr() && p.at_end())) {
+        return None;
+    }
+    // The condition is code: a literal or a comparison, not a word
+    // (") when ready then").
+    let code = t[i + 1..]
+        .iter()
+        .take_while(|x| x.kind != Kind::Kw(Kw::Then))
+        .any(|x| matches!(x.kind, Kind::Num | Kind::Str | Kind::Op(Op::Cmp)));
+    if !code {
+        return None;
+    }
+    hit("sqli.expression", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// A value that only compares literals with SQL's operators: a chain
+/// (`'{"a":2}' < '$.c' = 7`) or a pattern match (`'1' not regexp '2'`).
+/// Both hold a single-quoted string; a plain `'a' like 'b'` could be a
+/// quotation and is left alone.
+fn literal_compare(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || s.end_comment.is_some() || t.len() < 3 {
+        return None;
+    }
+    let literal_only = t.iter().all(|x| {
+        matches!(
+            x.kind,
+            Kind::Num | Kind::Str | Kind::Op(Op::Cmp) | Kind::Kw(Kw::WordOp | Kw::Not)
+        )
+    });
+    let quoted = t
+        .iter()
+        .any(|x| x.kind == Kind::Str && value[x.start] == b'\'');
+    if !literal_only || !quoted {
+        return None;
+    }
+    let mut p = s.parser(0);
+    if !p.expr() || !p.at_end() {
+        return None;
+    }
+    let word = t.iter().find(|x| x.kind == Kind::Kw(Kw::WordOp));
+    let negated = t.iter().any(|x| x.kind == Kind::Kw(Kw::Not));
+    let pattern = word.is_some_and(|w| negated || !text(value, w).eq_ignore_ascii_case(b"like"));
+    if !(p.info.cmp >= 2 || pattern) {
+        return None;
+    }
+    hit("sqli.expression", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// `'msdasql'`, `"information_schema"`: a value that is one quoted
+/// system name (see `lone_name`). Scores 5.
+fn quoted_name(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let [t] = s.tokens() else {
+        return None;
+    };
+    let inner = text(value, t);
+    if t.kind != Kind::Str || inner.len() < 3 || inner[0] != inner[inner.len() - 1] {
+        return None;
+    }
+    let name = &inner[1..inner.len() - 1];
+    let rule = if keywords::system_name(name) {
+        "sqli.system"
+    } else if keywords::schema(name) {
+        "sqli.schema"
+    } else {
+        return None;
+    };
+    hit(rule, 5, t.start, t.end)
+}
+
+/// `select pg_sleep`: a SELECT of a delay function named with an
+/// underscore, as no prose writes it, its call cut off.
+fn select_delay_name(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let [k, w] = s.tokens() else {
+        return None;
+    };
+    let name = text(value, w);
+    let delay = keywords::function(name) == Some(Func::Blind) && name.contains(&b'_');
+    if s.cut || k.kind != Kind::Kw(Kw::Select) || w.kind != Kind::Word || !delay {
+        return None;
+    }
+    hit("sqli.function", FRAGMENT, k.start, w.end)
+}
+
+/// A quote break, then `AS alias FROM [table]` (`` ` AS `uid` from ``,
+/// `x' AS y FROM t`): the app's column closed, renamed, and the query
+/// pointed at another table.
+fn alias_after_break(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || t.len() < 4 || t[1].kind != Kind::Kw(Kw::As) {
+        return None;
+    }
+    if !matches!(t[2].kind, Kind::Word | Kind::Str) || t[3].kind != Kind::Kw(Kw::From) {
+        return None;
+    }
+    let mut j = 4;
+    if t.get(j).is_some_and(|x| x.kind == Kind::Word) {
+        j += 1;
+        while j + 1 < t.len() && t[j].kind == Kind::Dot && t[j + 1].kind == Kind::Word {
+            j += 2;
+        }
+    }
+    // A quoted alias, or a table named: "x' as well from" is prose.
+    let quoted_alias = t[2].kind == Kind::Str || matches!(value[t[2].start], b'`' | b'[' | b'"');
+    if j != t.len() || !(quoted_alias || j > 4) {
+        return None;
+    }
+    hit("sqli.clause", FRAGMENT, t[0].start, t[j - 1].end)
 }
 
 /// `HAVING COUNT(x) > 5`: a HAVING clause over an aggregate call, the
@@ -1414,10 +1973,12 @@ fn from_clause(s: &Stream, value: &[u8]) -> Option<Hit> {
     if s.cut {
         return None;
     }
-    while end > 1 && matches!(t[end - 1].kind, Kind::Num | Kind::Comma) {
+    // Or the statement ended by `;` (`FROM t WHERE name="x";`).
+    let semi = t[end - 1].kind == Kind::Semi;
+    while !semi && end > 1 && matches!(t[end - 1].kind, Kind::Num | Kind::Comma) {
         end -= 1;
     }
-    if t[end - 1].kind != Kind::Kw(Kw::Limit) {
+    if !semi && t[end - 1].kind != Kind::Kw(Kw::Limit) {
         return None;
     }
     let mut p = s.parser(1);
@@ -1456,7 +2017,8 @@ fn from_clause(s: &Stream, value: &[u8]) -> Option<Hit> {
     }
     // A subquery's own clauses run on to the final LIMIT.
     let reached = p.i == end - 1 || (p.at_end() && p.info.subqueries > 0);
-    if !reached || !(code || (clause && p.info.cmp > 0)) {
+    let compared = clause && p.info.cmp > 0;
+    if !reached || !(compared || (code && !semi)) {
         return None;
     }
     hit("sqli.clause", FRAGMENT, t[0].start, t[t.len() - 1].end)
@@ -1476,8 +2038,32 @@ fn typed_cast(s: &Stream, value: &[u8]) -> Option<Hit> {
         return None;
     }
     let mut p = s.parser(0);
-    if !p.expr() || !clean_end(&mut p) || !p.at_end() {
-        return None;
+    if !(p.expr() && clean_end(&mut p) && p.at_end()) {
+        // `...(f(x)::jsonb)::int`: the cast of a parenthesized
+        // expression, the error-based primitive, after text of the app's.
+        let close = t
+            .windows(2)
+            .rposition(|w| w[0].kind == Kind::RParen && w[1].kind == Kind::Op(Op::Cast))?;
+        let mut depth = 0usize;
+        let mut open = close;
+        loop {
+            match t[open].kind {
+                Kind::RParen => depth += 1,
+                Kind::LParen => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                break;
+            }
+            open = open.checked_sub(1)?;
+        }
+        if open > 0 && matches!(t[open - 1].kind, Kind::Func(_)) {
+            open -= 1;
+        }
+        p = s.parser(open);
+        if open == 0 || !(p.expr() && clean_end(&mut p) && p.at_end()) || p.info.calls == 0 {
+            return None;
+        }
     }
     hit("sqli.expression", FRAGMENT, t[0].start, span_end(s, &p))
 }
@@ -1629,9 +2215,12 @@ fn break_statement_end(s: &Stream, value: &[u8]) -> Option<Hit> {
     let ok = match &t[2..] {
         [] => commented,
         [k, w] => {
-            k.kind == Kind::Kw(Kw::Select)
-                && matches!(w.kind, Kind::Word | Kind::Num)
-                && s.end_comment.is_none()
+            let select = k.kind == Kind::Kw(Kw::Select) && matches!(w.kind, Kind::Word | Kind::Num);
+            // MSSQL `';print'`: a statement printing a string, the app's
+            // quote closing it.
+            let print =
+                k.kind == Kind::Kw(Kw::Print) && matches!(w.kind, Kind::Str | Kind::StrOpen);
+            (select || print) && s.end_comment.is_none()
         }
         _ => false,
     };
