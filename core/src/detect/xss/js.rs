@@ -8,7 +8,8 @@
 //! `alert`1``, `(alert)(1)`, `top['al'+'ert'](1)`, `a=alert,a(1)`,
 //! `alert.call(null,1)`, `[].constructor.constructor(...)()`; or a read or
 //! write of a sensitive property (`document.cookie`, `location=...`,
-//! `x.innerHTML=...`).
+//! `x.innerHTML=...`, `navigation.navigate`); or a global's member named
+//! in escapes (`self["\x24"]`).
 
 use std::ops::Range;
 
@@ -135,7 +136,16 @@ pub(crate) fn is_trigger(word: &[u8]) -> bool {
     is_callable(word)
         || is_in(GLOBALS, word)
         || is_in(SENSITIVE, word)
-        || is_in(&[b"document", b"innerhtml", b"outerhtml", b"srcdoc"], word)
+        || is_in(
+            &[
+                b"document",
+                b"innerhtml",
+                b"outerhtml",
+                b"srcdoc",
+                b"navigation",
+            ],
+            word,
+        )
 }
 
 fn is_in(set: &[&[u8]], name: &[u8]) -> bool {
@@ -272,6 +282,12 @@ fn str_content(src: &[u8], span: &Range<usize>, out: &mut Vec<u8>) {
     }
 }
 
+/// Whether a string token holds a `\x` or `\u` escape.
+fn has_escape(text: &[u8]) -> bool {
+    text.windows(2)
+        .any(|w| w[0] == b'\\' && matches!(w[1], b'x' | b'u'))
+}
+
 /// A callee waiting to see whether it is called.
 #[derive(Clone, Debug)]
 struct Pending {
@@ -301,6 +317,9 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
     // Folding of `'al'+'ert'` inside `[...]`.
     let mut folded: Vec<u8> = Vec::new();
     let mut bracket: Option<(usize, bool)> = None; // (start, only strings and `+`)
+                                                   // A string inside `[...]` spelled with `\x`/`\u` escapes.
+    let mut escaped_index = false;
+    let mut window_index = false;
     let mut global_index = false;
     let mut member_of: Option<Range<usize>> = None;
     let mut sens: Option<(usize, bool)> = None;
@@ -342,9 +361,14 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                 if let Some(obj) = member_of.take() {
                     let obj_name = &src[obj.clone()];
                     let document = obj_name.eq_ignore_ascii_case(b"document");
+                    // `navigation.navigate(url)` (the Navigation API) goes
+                    // wherever `location=` goes, `javascript:` URLs included.
+                    let navigate = obj_name.eq_ignore_ascii_case(b"navigation")
+                        && text.eq_ignore_ascii_case(b"navigate");
                     if after_dot
                         && ((document || is_in(GLOBALS, obj_name)) && is_in(SENSITIVE, text)
-                            || document && is_in(DOCUMENT, text))
+                            || document && is_in(DOCUMENT, text)
+                            || navigate)
                     {
                         return Some(obj.start..tok.span.end);
                     }
@@ -397,7 +421,15 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                     || prev.as_ref().is_some_and(|p| {
                         p.kind == Kind::Ident && is_in(GLOBALS, &src[p.span.clone()])
                     });
+                // `this[...]` and `content[...]` are globals only sometimes.
+                window_index = prev.as_ref().is_some_and(|p| {
+                    let name = &src[p.span.clone()];
+                    p.kind == Kind::Ident
+                        && is_in(GLOBALS, name)
+                        && !is_in(&[b"this", b"content"], name)
+                });
                 bracket = Some((tok.span.start, true));
+                escaped_index = false;
                 folded.clear();
             }
             Kind::Str => {
@@ -406,6 +438,7 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                 if !joined {
                     folded.clear();
                 }
+                escaped_index |= bracket.is_some() && has_escape(text);
                 str_content(src, &tok.span, &mut folded);
             }
             Kind::Punct(b'+') => {}
@@ -419,6 +452,11 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                             start,
                             as_value: false,
                         });
+                    } else if window_index && pure && escaped_index {
+                        // `self["\x24"]`, `top["\u0061lert"]`: a global's
+                        // member named in escapes is hidden from a reader,
+                        // which no page needs for a name it knows.
+                        return Some(start..tok.span.end);
                     } else if global_index {
                         // `top[x](1)`: whatever the index computes, calling
                         // a global's member runs a global function.
@@ -489,6 +527,10 @@ mod tests {
             "[].sort.call`${alert}1337`",
             "document /*x*/ . cookie",
             "document.body.appendChild(x)",
+            "self[\"\\x24\"]",
+            "top['\\u0061lert']",
+            "navigation.navigate('javascript:alert(1)')",
+            "Reflect.apply.call`${navigation.navigate}${navigation}${[name]}`",
         ] {
             assert!(strict(s), "{s}");
         }
@@ -505,6 +547,10 @@ mod tests {
             "x = 1",
             "function(a, b)",
             "I print things",
+            "self[\"name\"]",
+            "this[\"caf\\u00e9\"]",
+            "navigation.title",
+            "the navigation to navigate",
         ] {
             assert!(!strict(s), "{s}");
         }

@@ -13,10 +13,11 @@
 //!   (10), or a well-known handler with any value (6).
 //! - `xss.js_url`: `javascript:`, `vbscript:`, `data:text/html` (and other
 //!   active `data:` types) in a URL attribute, or as the whole value
-//!   followed by script.
+//!   followed by script or by an escape (`javascript:\u0061lert`).
 //! - `xss.dangerous_tag`: tags that embed active content (iframe, frame,
 //!   object, embed, applet, ...), `<base href>`, `<meta http-equiv>`,
-//!   `<link rel=import>`, `<style>` with script, `srcdoc` holding markup.
+//!   `<link rel=import>`, `<style>` with script or an escaped at-rule
+//!   (`@\69mport`), `srcdoc` holding markup.
 //! - `xss.style`: a `style` attribute with `expression(`, `behavior:`,
 //!   `-moz-binding`, `javascript:` or `@import`.
 //! - `xss.attr_breakout`: a quote followed by attributes that run script
@@ -28,8 +29,12 @@
 //! - `xss.comment_breakout`: a value opening with `-->` (5).
 //! - `xss.jsfuck`: script written only with `[]()!+`.
 //! - `xss.dom_sink`: a hostile call or sensitive property as the whole
-//!   value (`alert(document.cookie)`, a JSONP callback): weaker, 5 by
-//!   default.
+//!   value (`alert(document.cookie)`, a JSONP callback, `self["\x24"]`):
+//!   weaker, 5 by default.
+//!
+//! Markup written in the Latin-1 characters a US-ASCII reader folds to
+//! punctuation (`¼script¾`) is judged as the markup it folds to, under the
+//! rule the folded markup fires.
 
 mod breakout;
 mod html;
@@ -116,6 +121,9 @@ fn may_touch_dom(value: &[u8]) -> bool {
 }
 
 fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
+    if let Some(found) = seven_bit(value) {
+        return Some(found);
+    }
     if !may_fire(value) {
         if may_touch_dom(value) {
             return dom_sink(value, sensitivity);
@@ -154,6 +162,43 @@ fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
         best = dom_sink(value, sensitivity);
     }
     best
+}
+
+/// Markup spelled with the Latin-1 characters whose low seven bits are
+/// punctuation: `¼script¾` is `<script>` on a page written out in Latin-1
+/// and read by a browser as US-ASCII, which drops the high bit (the decoder
+/// `sevenbit` folds such stray bytes; this is the same text after an
+/// escape layer or the application made it a character, as `\xbc` is).
+/// Only markup that runs script counts: `¼ cup` folds to text.
+fn seven_bit(value: &[u8]) -> Option<Found> {
+    const QUARTER: &[u8] = "\u{bc}".as_bytes();
+    memchr::memmem::find(value, QUARTER)?;
+    // Folded bytes, and for each the offset in `value` it came from.
+    let mut folded = Vec::with_capacity(value.len());
+    let mut from = Vec::with_capacity(value.len() + 1);
+    let mut i = 0;
+    while i < value.len() {
+        from.push(i);
+        match value[i..] {
+            [0xC2, b @ 0xA0..=0xBF, ..] => {
+                folded.push(b & 0x7f);
+                i += 2;
+            }
+            [b, ..] => {
+                folded.push(b);
+                i += 1;
+            }
+            [] => break,
+        }
+    }
+    from.push(value.len());
+    let found = html::judge(&folded, MAX_DEPTH).filter(|f| f.score >= 10)?;
+    let at = |k: usize| from[k.min(folded.len())];
+    Some(Found::new(
+        found.rule,
+        found.score,
+        at(found.span.start)..at(found.span.end),
+    ))
 }
 
 /// A hostile call or DOM access as the whole value: what a JSONP callback
@@ -268,6 +313,13 @@ fn jsfuck(value: &[u8]) -> Option<Found> {
         .then(|| Found::new("xss.jsfuck", 10, 0..value.len().min(64)))
 }
 
+/// A script body that opens with a backslash: outside a string that is an
+/// escaped identifier (`\u0061lert(1)` runs `alert(1)`), the way to hide a
+/// name from a filter; no `javascript:` link a page writes starts so.
+fn escaped(body: &[u8]) -> bool {
+    body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'\\')
+}
+
 /// The whole value is a URL that runs script: `javascript:alert(1)` in a
 /// redirect parameter, `data:text/html,...` in an `src` parameter, or a
 /// scheme disguised with references or controls (`ja&Tab;vascript:`), which
@@ -288,7 +340,9 @@ fn url_value(value: &[u8]) -> Option<Found> {
         && trimmed[scheme.len()] == b':';
     let active = match &scheme[..] {
         b"data" => true,
-        b"javascript" if plain => js::hostile(&v, rest..v.len(), js::Mode::Strict).is_some(),
+        b"javascript" if plain => {
+            js::hostile(&v, rest..v.len(), js::Mode::Strict).is_some() || escaped(&v[rest..])
+        }
         _ => true,
     };
     active.then(|| Found::new("xss.js_url", 10, 0..value.len().min(rest + 32)))
