@@ -210,8 +210,15 @@ fn after_quote(src: &[u8], start: usize) -> Option<Found> {
             | b'~'
             | b'\n'
     );
+    // `'in alert(1)//`: the binary operators spelled as words.
+    let word_op = ["in", "instanceof"].iter().any(|w| {
+        src[p..].starts_with(w.as_bytes())
+            && !src
+                .get(p + w.len())
+                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+    });
     // `'//` after a quote is a comment, not division: not a break-out.
-    if !operator && !closers || src[p..].starts_with(b"//") {
+    if !operator && !closers && !word_op || src[p..].starts_with(b"//") {
         return None;
     }
     let end = (p + JS_WINDOW).min(src.len());

@@ -69,6 +69,8 @@ const CALLABLE: &[&[u8]] = &[
     b"showmodaldialog",
     b"insertadjacenthtml",
     b"getscript",
+    // AngularJS's scope evaluator, reachable from any template expression.
+    b"$eval",
     b"unescape",
     b"decodeuricomponent",
 ];
@@ -280,6 +282,40 @@ fn str_content(src: &[u8], span: &Range<usize>, out: &mut Vec<u8>) {
         esc = false;
         out.push(b);
     }
+}
+
+/// `x.constructor.prototype.charAt=[].join`: a write to a member of a
+/// prototype, which changes a built-in for all code after it. Inside a
+/// template expression this is the AngularJS sandbox escape (breaking
+/// `charAt` lets `$eval` compile any code); a template that shows data
+/// writes no prototypes.
+pub(crate) fn prototype_write(src: &[u8], range: Range<usize>) -> Option<Range<usize>> {
+    let end = range.end.min(src.len());
+    let src = &src[..end];
+    let lexer = Lexer {
+        src,
+        pos: range.start.min(end),
+        regex_ok: true,
+    };
+    // Tokens matched of `prototype` `.` name `=`, and where it began.
+    let mut seen = 0;
+    let mut start = 0;
+    for tok in lexer {
+        let text = &src[tok.span.clone()];
+        seen = match (seen, tok.kind) {
+            (_, Kind::Ident) if text == b"prototype" => {
+                start = tok.span.start;
+                1
+            }
+            (1, Kind::Punct(b'.')) => 2,
+            (2, Kind::Ident) => 3,
+            (3, Kind::Punct(b'=')) => 4,
+            (4, Kind::Punct(b'=')) => 0,
+            (4, _) => return Some(start..tok.span.end),
+            _ => 0,
+        };
+    }
+    None
 }
 
 /// Whether a string token holds a `\x` or `\u` escape.
@@ -530,10 +566,21 @@ mod tests {
             "self[\"\\x24\"]",
             "top['\\u0061lert']",
             "navigation.navigate('javascript:alert(1)')",
+            "$eval('x=alert(1)')",
             "Reflect.apply.call`${navigation.navigate}${navigation}${[name]}`",
         ] {
             assert!(strict(s), "{s}");
         }
+    }
+
+    #[test]
+    fn prototype_writes() {
+        let w = |s: &str| prototype_write(s.as_bytes(), 0..s.len()).is_some();
+        assert!(w("'a'.constructor.prototype.charAt=[].join"));
+        assert!(w("toString.constructor.prototype.toString=x.call"));
+        assert!(!w("a.prototype.b == c"));
+        assert!(!w("a.prototype.b === c"));
+        assert!(!w("prototype=1"));
     }
 
     #[test]

@@ -270,7 +270,12 @@ fn template(value: &[u8]) -> Option<Found> {
             let end = close
                 .find(&value[start..])
                 .map_or(value.len(), |e| start + e);
-            if let Some(span) = js::hostile(value, start..end, js::Mode::Strict) {
+            let found = js::hostile(value, start..end, js::Mode::Strict).or_else(|| {
+                (rule == "xss.template_injection")
+                    .then(|| js::prototype_write(value, start..end))
+                    .flatten()
+            });
+            if let Some(span) = found {
                 return Some(Found::new(rule, 10, from + i..span.end.max(end)));
             }
             from = end.max(start);
