@@ -12,8 +12,9 @@
 //! - `xss.event_handler`: an `on*` attribute on a tag, whose value is script
 //!   (10), or a well-known handler with any value (6).
 //! - `xss.js_url`: `javascript:`, `vbscript:`, `data:text/html` (and other
-//!   active `data:` types) in a URL attribute, or as the whole value
-//!   followed by script or by an escape (`javascript:\u0061lert`).
+//!   active `data:` types) in a URL attribute, as the whole value
+//!   followed by script or by an escape (`javascript:\u0061lert`), or as
+//!   a Markdown link's target (`[a](javascript:alert(1))`).
 //! - `xss.dangerous_tag`: tags that embed active content (iframe, frame,
 //!   object, embed, applet, ...), `<base href>`, `<meta http-equiv>`,
 //!   `<link rel=import>`, `<style>` with script or an escaped at-rule
@@ -21,11 +22,13 @@
 //! - `xss.style`: a `style` attribute with `expression(`, `behavior:`,
 //!   `-moz-binding`, `javascript:` or `@import`.
 //! - `xss.attr_breakout`: a quote followed by attributes that run script
-//!   (`" onmouseover=alert(1) x="`), without a new tag.
-//! - `xss.js_breakout`: a quote, an operator and a hostile call
-//!   (`';alert(1)//`, `"-alert(1)-"`), or `</script>`.
+//!   (`" onmouseover=alert(1) x="`), without a new tag; or that hijack the
+//!   form (`" formaction=//evil`, 6; 5 without a target).
+//! - `xss.js_breakout`: a quote, an operator (`in` and `instanceof` too)
+//!   and a hostile call (`';alert(1)//`, `"-alert(1)-"`), or `</script>`.
 //! - `xss.template_literal`, `xss.template_injection`: a hostile call
-//!   inside `${...}`, `&{...}` or `{{...}}`.
+//!   inside `${...}`, `&{...}` or `{{...}}`, or a prototype write inside
+//!   `{{...}}` (the AngularJS sandbox escape).
 //! - `xss.comment_breakout`: a value opening with `-->` (5).
 //! - `xss.jsfuck`: script written only with `[]()!+`.
 //! - `xss.dom_sink`: a hostile call or sensitive property as the whole
@@ -136,7 +139,7 @@ fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
     if has(b'<') && consider(html::judge(value, MAX_DEPTH)) {
         return best;
     }
-    if has(b':') && consider(url_value(value)) {
+    if has(b':') && (consider(url_value(value)) || consider(markdown_link(value))) {
         return best;
     }
     let quoted = has(b'"') || has(b'\'') || has(b'`');
@@ -323,6 +326,52 @@ fn jsfuck(value: &[u8]) -> Option<Found> {
 /// name from a filter; no `javascript:` link a page writes starts so.
 fn escaped(body: &[u8]) -> bool {
     body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'\\')
+}
+
+/// `[text](javascript:alert(1))`, `![x](data:text/html;base64,...)`: a
+/// Markdown link or image whose target is a URL that runs script, judged
+/// as a whole-value URL; the renderer writes it into `href` or `src`.
+fn markdown_link(value: &[u8]) -> Option<Found> {
+    static OPEN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"](").into_owned());
+    // Targets read, and bytes of each: a link's payload is short, and a
+    // value of many links stays linear.
+    const TARGETS: usize = 32;
+    const TARGET_BYTES: usize = 256;
+    let mut from = 0;
+    let mut tried = 0;
+    while let Some(i) = OPEN.find(&value[from..]) {
+        let start = from + i + 2;
+        from = start;
+        // The target ends at the link's `)` or a space before its title;
+        // `alert(1)` inside it has its own parentheses, so take the line.
+        let end = value[start..]
+            .iter()
+            .take(TARGET_BYTES)
+            .position(|&b| b == b'\n')
+            .map_or((start + TARGET_BYTES).min(value.len()), |e| start + e);
+        let target = &value[start..end];
+        let scripted = value::scheme(&value::decode_refs(target)).is_some_and(|(s, _)| {
+            matches!(
+                &s[..],
+                b"javascript" | b"vbscript" | b"livescript" | b"data"
+            )
+        });
+        if !scripted {
+            continue;
+        }
+        if let Some(f) = url_value(target) {
+            return Some(Found::new(
+                f.rule,
+                f.score,
+                start + f.span.start..start + f.span.end,
+            ));
+        }
+        tried += 1;
+        if tried == TARGETS {
+            break;
+        }
+    }
+    None
 }
 
 /// The whole value is a URL that runs script: `javascript:alert(1)` in a
