@@ -352,9 +352,12 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
     let mut prev2: Option<Tok> = None;
     // Folding of `'al'+'ert'` inside `[...]`.
     let mut folded: Vec<u8> = Vec::new();
-    let mut bracket: Option<(usize, bool)> = None; // (start, only strings and `+`)
-                                                   // A string inside `[...]` spelled with `\x`/`\u` escapes.
+    // (start, only strings and `+`)
+    let mut bracket: Option<(usize, bool)> = None;
+    // A string inside `[...]` spelled with `\x`/`\u` escapes.
     let mut escaped_index = false;
+    // `navigation.navigate` seen at this offset; `true` once `(` followed.
+    let mut navigate: Option<(usize, bool)> = None;
     let mut window_index = false;
     let mut global_index = false;
     let mut member_of: Option<Range<usize>> = None;
@@ -368,6 +371,29 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
             Some((s, false)) if tok.kind == Kind::Punct(b'=') => sens = Some((s, true)),
             Some((s, true)) if tok.kind != Kind::Punct(b'=') => return Some(s..tok.span.end),
             _ => {}
+        }
+        // `navigation.navigate` (the Navigation API) goes wherever
+        // `location=` goes, `javascript:` URLs included; but React
+        // Navigation's `navigation.navigate('Home')` is everyday app code.
+        // So it counts taken as a value (`${navigation.navigate}`, a
+        // callback) or given a script URL or `name` (the window's name, the
+        // classic carrier of a payload from another site).
+        if let Some((s, called)) = navigate.take() {
+            let hostile = match tok.kind {
+                Kind::Punct(b'(') if !called => {
+                    navigate = Some((s, true));
+                    false
+                }
+                Kind::Punct(b',' | b')' | b'}' | b';' | b']') | Kind::Template if !called => true,
+                Kind::Str | Kind::Template if called => {
+                    super::value::contains(text, b"javascript:")
+                }
+                Kind::Ident if called => text == b"name",
+                _ => false,
+            };
+            if hostile {
+                return Some(s..tok.span.end);
+            }
         }
         if let Some(pd) = pending.clone() {
             match tok.kind {
@@ -397,16 +423,17 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                 if let Some(obj) = member_of.take() {
                     let obj_name = &src[obj.clone()];
                     let document = obj_name.eq_ignore_ascii_case(b"document");
-                    // `navigation.navigate(url)` (the Navigation API) goes
-                    // wherever `location=` goes, `javascript:` URLs included.
-                    let navigate = obj_name.eq_ignore_ascii_case(b"navigation")
-                        && text.eq_ignore_ascii_case(b"navigate");
                     if after_dot
                         && ((document || is_in(GLOBALS, obj_name)) && is_in(SENSITIVE, text)
-                            || document && is_in(DOCUMENT, text)
-                            || navigate)
+                            || document && is_in(DOCUMENT, text))
                     {
                         return Some(obj.start..tok.span.end);
+                    }
+                    if after_dot
+                        && obj_name.eq_ignore_ascii_case(b"navigation")
+                        && text.eq_ignore_ascii_case(b"navigate")
+                    {
+                        navigate = Some((obj.start, false));
                     }
                 }
                 if is_callable(text) && !(mode == Mode::Bare && is_in(WORDY, text)) {
@@ -597,6 +624,10 @@ mod tests {
             "self[\"name\"]",
             "this[\"caf\\u00e9\"]",
             "navigation.title",
+            "navigation.navigate('Details')",
+            "() => navigation.navigate('Profile', { id: 1 })",
+            "navigation.navigate(route.name)",
+            "navigation.navigate",
             "the navigation to navigate",
         ] {
             assert!(!strict(s), "{s}");
