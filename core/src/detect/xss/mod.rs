@@ -275,7 +275,10 @@ fn template(value: &[u8]) -> Option<Found> {
                 .map_or(value.len(), |e| start + e);
             let found = js::hostile(value, start..end, js::Mode::Strict).or_else(|| {
                 (rule == "xss.template_injection")
-                    .then(|| js::prototype_write(value, start..end))
+                    .then(|| {
+                        js::prototype_write(value, start..end)
+                            .or_else(|| scope_eval(value, start..end))
+                    })
                     .flatten()
             });
             if let Some(span) = found {
@@ -285,6 +288,18 @@ fn template(value: &[u8]) -> Option<Found> {
         }
     }
     None
+}
+
+/// `{{$eval('alert(1)')}}`: AngularJS's scope evaluator compiles its
+/// string argument as an expression, so the string is script: judged as
+/// such, not as a string.
+fn scope_eval(value: &[u8], range: Range<usize>) -> Option<Range<usize>> {
+    let at = range.start + value::find(&value[range.clone()], b"$eval(")?;
+    let mut arg = at + b"$eval(".len();
+    while arg < range.end && (value[arg].is_ascii_whitespace() || b"'\"`".contains(&value[arg])) {
+        arg += 1;
+    }
+    js::hostile(value, arg..range.end, js::Mode::Strict).map(|s| at..s.end)
 }
 
 /// `-->` opening the value: it closes the HTML comment the value was
