@@ -36,8 +36,9 @@
 //!   weaker, 5 by default.
 //!
 //! Markup written in the Latin-1 characters a US-ASCII reader folds to
-//! punctuation (`¼script¾`) is judged as the markup it folds to, under the
-//! rule the folded markup fires.
+//! punctuation (`¼script¾`), or split by the ISO-2022-JP escapes a
+//! decoder drops (`<scr ESC ( B ipt>`), is judged as the markup a browser
+//! reading the page in that charset sees, under the rule that markup fires.
 
 mod breakout;
 mod html;
@@ -127,6 +128,14 @@ fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
     if let Some(found) = seven_bit(value) {
         return Some(found);
     }
+    if let Some(found) = iso2022(value, sensitivity) {
+        return Some(found);
+    }
+    judge_plain(value, sensitivity)
+}
+
+/// [`judge`] without re-reading the value in another charset.
+fn judge_plain(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
     if !may_fire(value) {
         if may_touch_dom(value) {
             return dom_sink(value, sensitivity);
@@ -202,6 +211,38 @@ fn seven_bit(value: &[u8]) -> Option<Found> {
         found.score,
         at(found.span.start)..at(found.span.end),
     ))
+}
+
+/// The value as an ISO-2022-JP decoder reads it: the escape sequences that
+/// switch character sets (`ESC ( B`, `ESC ( J`, `ESC $ @`, `ESC $ B`) are
+/// dropped, so `<scr\x1b(Bipt>` is `<script>` on a page a browser decodes
+/// as ISO-2022-JP (one without a declared charset can be detected as it).
+/// Text has no reason to switch to ASCII inside a word; only a value that
+/// holds such a sequence is read again.
+fn iso2022(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
+    memchr::memchr(0x1b, value)?;
+    let mut out = Vec::with_capacity(value.len());
+    let mut i = 0;
+    let mut dropped = false;
+    while i < value.len() {
+        let seq = match value[i..] {
+            [0x1b, b'(', b'B' | b'J', ..] | [0x1b, b'$', b'@' | b'B', ..] => 3,
+            _ => 0,
+        };
+        if seq > 0 {
+            dropped = true;
+            i += seq;
+        } else {
+            out.push(value[i]);
+            i += 1;
+        }
+    }
+    if !dropped {
+        return None;
+    }
+    // One pass: a decoder drops each sequence once.
+    let found = judge_plain(&out, sensitivity)?;
+    Some(Found::new(found.rule, found.score, 0..value.len().min(64)))
 }
 
 /// A hostile call or DOM access as the whole value: what a JSONP callback
