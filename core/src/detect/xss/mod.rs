@@ -406,11 +406,21 @@ fn markdown_link(value: &[u8]) -> Option<Found> {
             .position(|&b| b == b'\n')
             .map_or((start + TARGET_BYTES).min(value.len()), |e| start + e);
         let target = &value[start..end];
-        let scripted = value::scheme(&value::decode_refs(target)).is_some_and(|(s, _)| {
-            matches!(
-                &s[..],
-                b"javascript" | b"vbscript" | b"livescript" | b"data"
-            )
+        // `![alt](data:image/svg+xml;base64,...)` is an image: rendered as
+        // a picture, never as a page (as `<img src>` is judged).
+        let image = || {
+            value[..start - 2]
+                .iter()
+                .rev()
+                .take(TARGET_BYTES)
+                .position(|&b| b == b'[')
+                .is_some_and(|k| start - 2 - k >= 2 && value[start - 2 - k - 2] == b'!')
+        };
+        // A scheme, even spelled in references, is in the first bytes.
+        let head = value::decode_refs(&target[..target.len().min(128)]);
+        let scripted = value::scheme(&head).is_some_and(|(s, _)| {
+            matches!(&s[..], b"javascript" | b"vbscript" | b"livescript")
+                || &s[..] == b"data" && !image()
         });
         if !scripted {
             continue;
