@@ -192,8 +192,8 @@ pub fn parse_body(kind: Body, bytes: &[u8]) {
 }
 
 /// The decoders, by index: percent, plus, html, js, utf8, fullwidth, nul,
-/// base64, form.
-pub const DECODERS: usize = 9;
+/// base64, utf7, form.
+pub const DECODERS: usize = 10;
 
 /// Runs decoder `which % DECODERS` on `bytes`: the output never grows the
 /// input, is borrowed exactly when nothing changed, and the pipeline
@@ -214,6 +214,7 @@ pub fn decode(which: u8, bytes: &[u8]) {
             }
             return;
         }
+        8 => decode::utf7::decode,
         _ => decode::form,
     };
     let out = f(bytes);

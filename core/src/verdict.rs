@@ -238,6 +238,8 @@ pub enum Decoder {
     Join,
     /// Stray high bytes masked to seven bits, as a US-ASCII reader does.
     SevenBit,
+    /// UTF-7 runs that spell ASCII markup or quotes (`+ADw-`).
+    Utf7,
 }
 
 impl Decoder {
@@ -254,6 +256,7 @@ impl Decoder {
             Decoder::Nul => "nul",
             Decoder::Join => "join",
             Decoder::SevenBit => "sevenbit",
+            Decoder::Utf7 => "utf7",
         }
     }
 }

@@ -16,6 +16,7 @@ pub(crate) mod plus;
 pub(crate) mod sevenbit;
 #[cfg(test)]
 mod testutil;
+pub(crate) mod utf7;
 pub(crate) mod utf8;
 
 /// The decoders applied to an input, in order; a small copyable list so the
@@ -116,8 +117,10 @@ pub(crate) fn normalize<'v>(
             return (cur, false);
         }
         let mut changed = false;
-        let steps: [(Decoder, DecodeFn); 7] = [
+        let steps: [(Decoder, DecodeFn); 8] = [
             (Decoder::Percent, percent::decode),
+            // After percent: `%2BADw-` is how UTF-7 survives a form.
+            (Decoder::Utf7, utf7::decode),
             (Decoder::Html, html::decode),
             (Decoder::Js, js::decode),
             (Decoder::Utf8, utf8::decode),
@@ -142,10 +145,12 @@ pub(crate) fn normalize<'v>(
     (cur, limited)
 }
 
-/// Cheap test: can any decoder change these bytes?
+/// Cheap test: can any decoder change these bytes? (`+A` starts every
+/// UTF-7 run of ASCII.)
 fn needs_decoding(v: &[u8]) -> bool {
     v.iter()
         .any(|&b| matches!(b, b'%' | b'&' | b'\\' | 0) || b >= 0x80)
+        || memchr::memmem::find(v, b"+A").is_some()
 }
 
 #[cfg(test)]

@@ -31,6 +31,8 @@ fn candidates(src: &[u8]) -> impl Iterator<Item = usize> + '_ {
 /// quoted value.
 pub(crate) fn attribute(src: &[u8]) -> Option<Found> {
     let mut best: Option<Found> = None;
+    // Markup of its own is judged as markup; a break-out has none.
+    let bare = memchr::memchr(b'<', src).is_none();
     for start in candidates(src) {
         let end = (start + WINDOW).min(src.len());
         for attr in Attrs::new(src, start..end).take(MAX_ATTRS) {
@@ -56,7 +58,18 @@ pub(crate) fn attribute(src: &[u8]) -> Option<Found> {
             } else if is_url_attr(name) {
                 script_url(&v)
                     .filter(|&rest| js::hostile(&v, rest..v.len(), Mode::Loose).is_some())
-                    .map(|_| Found::new("xss.attr_breakout", 10, span))
+                    .map(|_| Found::new("xss.attr_breakout", 10, span.clone()))
+                    .or_else(|| {
+                        // `" formaction=//evil.example`: the page's form now
+                        // posts what the user types to the sender. No value
+                        // but a break-out sets `formaction` after a quote;
+                        // without a target it is the probe for it.
+                        let hijack = bare && name.eq_ignore_ascii_case(b"formaction");
+                        hijack.then(|| {
+                            let score = if v.is_empty() { 5 } else { 6 };
+                            Found::new("xss.attr_breakout", score, span)
+                        })
+                    })
             } else {
                 None
             };
@@ -210,8 +223,15 @@ fn after_quote(src: &[u8], start: usize) -> Option<Found> {
             | b'~'
             | b'\n'
     );
+    // `'in alert(1)//`: the binary operators spelled as words.
+    let word_op = ["in", "instanceof"].iter().any(|w| {
+        src[p..].starts_with(w.as_bytes())
+            && !src
+                .get(p + w.len())
+                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+    });
     // `'//` after a quote is a comment, not division: not a break-out.
-    if !operator && !closers || src[p..].starts_with(b"//") {
+    if !operator && !closers && !word_op || src[p..].starts_with(b"//") {
         return None;
     }
     let end = (p + JS_WINDOW).min(src.len());

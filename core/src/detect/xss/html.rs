@@ -213,6 +213,14 @@ pub(crate) fn css_active(v: &[u8], set: &[&[u8]]) -> Option<usize> {
     set.iter().find_map(|n| memchr::memmem::find(&clean, n))
 }
 
+/// `@\69mport`, `@\`: an at-rule whose name starts with a CSS escape. No
+/// style sheet spells `@media` or `@font-face` that way; the escape hides
+/// `@import` (which loads a sheet, and in old browsers script) from a
+/// reader, and a truncated one is the probe for it.
+fn escaped_at_rule(sheet: &[u8]) -> Option<usize> {
+    memchr::memmem::find(sheet, b"@\\")
+}
+
 /// Judges the tokens of `src`; `depth` bounds recursion into comments,
 /// attribute values and `srcdoc`.
 pub(crate) fn judge(src: &[u8], depth: u8) -> Option<Found> {
@@ -403,7 +411,10 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
             let body_end = value::find(&src[tag.span.end..], b"</style")
                 .map_or(src.len(), |i| tag.span.end + i);
             *style_end = body_end;
-            css_active(&src[tag.span.end..body_end], CSS_ACTIVE).map(|_| 10)
+            let sheet = &src[tag.span.end..body_end];
+            css_active(sheet, CSS_ACTIVE)
+                .or_else(|| escaped_at_rule(sheet))
+                .map(|_| 10)
         }
         _ => None,
     };

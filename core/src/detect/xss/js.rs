@@ -8,7 +8,8 @@
 //! `alert`1``, `(alert)(1)`, `top['al'+'ert'](1)`, `a=alert,a(1)`,
 //! `alert.call(null,1)`, `[].constructor.constructor(...)()`; or a read or
 //! write of a sensitive property (`document.cookie`, `location=...`,
-//! `x.innerHTML=...`).
+//! `x.innerHTML=...`, `navigation.navigate`); or a global's member named
+//! in escapes (`self["\x24"]`).
 
 use std::ops::Range;
 
@@ -135,7 +136,16 @@ pub(crate) fn is_trigger(word: &[u8]) -> bool {
     is_callable(word)
         || is_in(GLOBALS, word)
         || is_in(SENSITIVE, word)
-        || is_in(&[b"document", b"innerhtml", b"outerhtml", b"srcdoc"], word)
+        || is_in(
+            &[
+                b"document",
+                b"innerhtml",
+                b"outerhtml",
+                b"srcdoc",
+                b"navigation",
+            ],
+            word,
+        )
 }
 
 fn is_in(set: &[&[u8]], name: &[u8]) -> bool {
@@ -272,6 +282,46 @@ fn str_content(src: &[u8], span: &Range<usize>, out: &mut Vec<u8>) {
     }
 }
 
+/// `x.constructor.prototype.charAt=[].join`: a write to a member of a
+/// prototype, which changes a built-in for all code after it. Inside a
+/// template expression this is the AngularJS sandbox escape (breaking
+/// `charAt` lets `$eval` compile any code); a template that shows data
+/// writes no prototypes.
+pub(crate) fn prototype_write(src: &[u8], range: Range<usize>) -> Option<Range<usize>> {
+    let end = range.end.min(src.len());
+    let src = &src[..end];
+    let lexer = Lexer {
+        src,
+        pos: range.start.min(end),
+        regex_ok: true,
+    };
+    // Tokens matched of `prototype` `.` name `=`, and where it began.
+    let mut seen = 0;
+    let mut start = 0;
+    for tok in lexer {
+        let text = &src[tok.span.clone()];
+        seen = match (seen, tok.kind) {
+            (_, Kind::Ident) if text == b"prototype" => {
+                start = tok.span.start;
+                1
+            }
+            (1, Kind::Punct(b'.')) => 2,
+            (2, Kind::Ident) => 3,
+            (3, Kind::Punct(b'=')) => 4,
+            (4, Kind::Punct(b'=')) => 0,
+            (4, _) => return Some(start..tok.span.end),
+            _ => 0,
+        };
+    }
+    None
+}
+
+/// Whether a string token holds a `\x` or `\u` escape.
+fn has_escape(text: &[u8]) -> bool {
+    text.windows(2)
+        .any(|w| w[0] == b'\\' && matches!(w[1], b'x' | b'u'))
+}
+
 /// A callee waiting to see whether it is called.
 #[derive(Clone, Debug)]
 struct Pending {
@@ -300,7 +350,13 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
     let mut prev2: Option<Tok> = None;
     // Folding of `'al'+'ert'` inside `[...]`.
     let mut folded: Vec<u8> = Vec::new();
-    let mut bracket: Option<(usize, bool)> = None; // (start, only strings and `+`)
+    // (start, only strings and `+`)
+    let mut bracket: Option<(usize, bool)> = None;
+    // A string inside `[...]` spelled with `\x`/`\u` escapes.
+    let mut escaped_index = false;
+    // `navigation.navigate` seen at this offset; `true` once `(` followed.
+    let mut navigate: Option<(usize, bool)> = None;
+    let mut window_index = false;
     let mut global_index = false;
     let mut member_of: Option<Range<usize>> = None;
     let mut sens: Option<(usize, bool)> = None;
@@ -313,6 +369,29 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
             Some((s, false)) if tok.kind == Kind::Punct(b'=') => sens = Some((s, true)),
             Some((s, true)) if tok.kind != Kind::Punct(b'=') => return Some(s..tok.span.end),
             _ => {}
+        }
+        // `navigation.navigate` (the Navigation API) goes wherever
+        // `location=` goes, `javascript:` URLs included; but React
+        // Navigation's `navigation.navigate('Home')` is everyday app code.
+        // So it counts taken as a value (`${navigation.navigate}`, a
+        // callback) or given a script URL or `name` (the window's name, the
+        // classic carrier of a payload from another site).
+        if let Some((s, called)) = navigate.take() {
+            let hostile = match tok.kind {
+                Kind::Punct(b'(') if !called => {
+                    navigate = Some((s, true));
+                    false
+                }
+                Kind::Punct(b',' | b')' | b'}' | b';' | b']') | Kind::Template if !called => true,
+                Kind::Str | Kind::Template if called => {
+                    super::value::contains(text, b"javascript:")
+                }
+                Kind::Ident if called => text == b"name",
+                _ => false,
+            };
+            if hostile {
+                return Some(s..tok.span.end);
+            }
         }
         if let Some(pd) = pending.clone() {
             match tok.kind {
@@ -347,6 +426,12 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                             || document && is_in(DOCUMENT, text))
                     {
                         return Some(obj.start..tok.span.end);
+                    }
+                    if after_dot
+                        && obj_name.eq_ignore_ascii_case(b"navigation")
+                        && text.eq_ignore_ascii_case(b"navigate")
+                    {
+                        navigate = Some((obj.start, false));
                     }
                 }
                 if is_callable(text) && !(mode == Mode::Bare && is_in(WORDY, text)) {
@@ -397,7 +482,15 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                     || prev.as_ref().is_some_and(|p| {
                         p.kind == Kind::Ident && is_in(GLOBALS, &src[p.span.clone()])
                     });
+                // `this[...]` and `content[...]` are globals only sometimes.
+                window_index = prev.as_ref().is_some_and(|p| {
+                    let name = &src[p.span.clone()];
+                    p.kind == Kind::Ident
+                        && is_in(GLOBALS, name)
+                        && !is_in(&[b"this", b"content"], name)
+                });
                 bracket = Some((tok.span.start, true));
+                escaped_index = false;
                 folded.clear();
             }
             Kind::Str => {
@@ -406,6 +499,7 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                 if !joined {
                     folded.clear();
                 }
+                escaped_index |= bracket.is_some() && has_escape(text);
                 str_content(src, &tok.span, &mut folded);
             }
             Kind::Punct(b'+') => {}
@@ -419,6 +513,11 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                             start,
                             as_value: false,
                         });
+                    } else if window_index && pure && escaped_index {
+                        // `self["\x24"]`, `top["\u0061lert"]`: a global's
+                        // member named in escapes is hidden from a reader,
+                        // which no page needs for a name it knows.
+                        return Some(start..tok.span.end);
                     } else if global_index {
                         // `top[x](1)`: whatever the index computes, calling
                         // a global's member runs a global function.
@@ -489,9 +588,23 @@ mod tests {
             "[].sort.call`${alert}1337`",
             "document /*x*/ . cookie",
             "document.body.appendChild(x)",
+            "self[\"\\x24\"]",
+            "top['\\u0061lert']",
+            "navigation.navigate('javascript:alert(1)')",
+            "Reflect.apply.call`${navigation.navigate}${navigation}${[name]}`",
         ] {
             assert!(strict(s), "{s}");
         }
+    }
+
+    #[test]
+    fn prototype_writes() {
+        let w = |s: &str| prototype_write(s.as_bytes(), 0..s.len()).is_some();
+        assert!(w("'a'.constructor.prototype.charAt=[].join"));
+        assert!(w("toString.constructor.prototype.toString=x.call"));
+        assert!(!w("a.prototype.b == c"));
+        assert!(!w("a.prototype.b === c"));
+        assert!(!w("prototype=1"));
     }
 
     #[test]
@@ -505,6 +618,14 @@ mod tests {
             "x = 1",
             "function(a, b)",
             "I print things",
+            "self[\"name\"]",
+            "this[\"caf\\u00e9\"]",
+            "navigation.title",
+            "navigation.navigate('Details')",
+            "() => navigation.navigate('Profile', { id: 1 })",
+            "navigation.navigate(route.name)",
+            "navigation.navigate",
+            "the navigation to navigate",
         ] {
             assert!(!strict(s), "{s}");
         }

@@ -12,24 +12,33 @@
 //! - `xss.event_handler`: an `on*` attribute on a tag, whose value is script
 //!   (10), or a well-known handler with any value (6).
 //! - `xss.js_url`: `javascript:`, `vbscript:`, `data:text/html` (and other
-//!   active `data:` types) in a URL attribute, or as the whole value
-//!   followed by script.
+//!   active `data:` types) in a URL attribute, as the whole value
+//!   followed by script or by an escape (`javascript:\u0061lert`), or as
+//!   a Markdown link's target (`[a](javascript:alert(1))`).
 //! - `xss.dangerous_tag`: tags that embed active content (iframe, frame,
 //!   object, embed, applet, ...), `<base href>`, `<meta http-equiv>`,
-//!   `<link rel=import>`, `<style>` with script, `srcdoc` holding markup.
+//!   `<link rel=import>`, `<style>` with script or an escaped at-rule
+//!   (`@\69mport`), `srcdoc` holding markup.
 //! - `xss.style`: a `style` attribute with `expression(`, `behavior:`,
 //!   `-moz-binding`, `javascript:` or `@import`.
 //! - `xss.attr_breakout`: a quote followed by attributes that run script
-//!   (`" onmouseover=alert(1) x="`), without a new tag.
-//! - `xss.js_breakout`: a quote, an operator and a hostile call
-//!   (`';alert(1)//`, `"-alert(1)-"`), or `</script>`.
+//!   (`" onmouseover=alert(1) x="`), without a new tag; or that hijack the
+//!   form (`" formaction=//evil`, 6; 5 without a target).
+//! - `xss.js_breakout`: a quote, an operator (`in` and `instanceof` too)
+//!   and a hostile call (`';alert(1)//`, `"-alert(1)-"`), or `</script>`.
 //! - `xss.template_literal`, `xss.template_injection`: a hostile call
-//!   inside `${...}`, `&{...}` or `{{...}}`.
+//!   inside `${...}`, `&{...}` or `{{...}}`, or a prototype write inside
+//!   `{{...}}` (the AngularJS sandbox escape).
 //! - `xss.comment_breakout`: a value opening with `-->` (5).
 //! - `xss.jsfuck`: script written only with `[]()!+`.
 //! - `xss.dom_sink`: a hostile call or sensitive property as the whole
-//!   value (`alert(document.cookie)`, a JSONP callback): weaker, 5 by
-//!   default.
+//!   value (`alert(document.cookie)`, a JSONP callback, `self["\x24"]`):
+//!   weaker, 5 by default.
+//!
+//! Markup written in the Latin-1 characters a US-ASCII reader folds to
+//! punctuation (`¼script¾`), or split by the ISO-2022-JP escapes a
+//! decoder drops (`<scr ESC ( B ipt>`), is judged as the markup a browser
+//! reading the page in that charset sees, under the rule that markup fires.
 
 mod breakout;
 mod html;
@@ -116,6 +125,17 @@ fn may_touch_dom(value: &[u8]) -> bool {
 }
 
 fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
+    if let Some(found) = seven_bit(value) {
+        return Some(found);
+    }
+    if let Some(found) = iso2022(value, sensitivity) {
+        return Some(found);
+    }
+    judge_plain(value, sensitivity)
+}
+
+/// [`judge`] without re-reading the value in another charset.
+fn judge_plain(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
     if !may_fire(value) {
         if may_touch_dom(value) {
             return dom_sink(value, sensitivity);
@@ -128,7 +148,7 @@ fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
     if has(b'<') && consider(html::judge(value, MAX_DEPTH)) {
         return best;
     }
-    if has(b':') && consider(url_value(value)) {
+    if has(b':') && (consider(url_value(value)) || consider(markdown_link(value))) {
         return best;
     }
     let quoted = has(b'"') || has(b'\'') || has(b'`');
@@ -154,6 +174,75 @@ fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
         best = dom_sink(value, sensitivity);
     }
     best
+}
+
+/// Markup spelled with the Latin-1 characters whose low seven bits are
+/// punctuation: `¼script¾` is `<script>` on a page written out in Latin-1
+/// and read by a browser as US-ASCII, which drops the high bit (the decoder
+/// `sevenbit` folds such stray bytes; this is the same text after an
+/// escape layer or the application made it a character, as `\xbc` is).
+/// Only markup that runs script counts: `¼ cup` folds to text.
+fn seven_bit(value: &[u8]) -> Option<Found> {
+    const QUARTER: &[u8] = "\u{bc}".as_bytes();
+    memchr::memmem::find(value, QUARTER)?;
+    // Folded bytes, and for each the offset in `value` it came from.
+    let mut folded = Vec::with_capacity(value.len());
+    let mut from = Vec::with_capacity(value.len() + 1);
+    let mut i = 0;
+    while i < value.len() {
+        from.push(i);
+        match value[i..] {
+            [0xC2, b @ 0xA0..=0xBF, ..] => {
+                folded.push(b & 0x7f);
+                i += 2;
+            }
+            [b, ..] => {
+                folded.push(b);
+                i += 1;
+            }
+            [] => break,
+        }
+    }
+    from.push(value.len());
+    let found = html::judge(&folded, MAX_DEPTH).filter(|f| f.score >= 10)?;
+    let at = |k: usize| from[k.min(folded.len())];
+    Some(Found::new(
+        found.rule,
+        found.score,
+        at(found.span.start)..at(found.span.end),
+    ))
+}
+
+/// The value as an ISO-2022-JP decoder reads it: the escape sequences that
+/// switch character sets (`ESC ( B`, `ESC ( J`, `ESC $ @`, `ESC $ B`) are
+/// dropped, so `<scr\x1b(Bipt>` is `<script>` on a page a browser decodes
+/// as ISO-2022-JP (one without a declared charset can be detected as it).
+/// Text has no reason to switch to ASCII inside a word; only a value that
+/// holds such a sequence is read again.
+fn iso2022(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
+    memchr::memchr(0x1b, value)?;
+    let mut out = Vec::with_capacity(value.len());
+    let mut i = 0;
+    let mut dropped = false;
+    while i < value.len() {
+        let seq = match value[i..] {
+            [0x1b, b'(', b'B' | b'J', ..] | [0x1b, b'$', b'@' | b'B', ..] => 3,
+            _ => 0,
+        };
+        if seq > 0 {
+            dropped = true;
+            i += seq;
+        } else {
+            out.push(value[i]);
+            i += 1;
+        }
+    }
+    if !dropped {
+        return None;
+    }
+    // One pass: a decoder drops each sequence once.
+    let found = judge_plain(&out, sensitivity)?;
+    Some(Found::new(found.rule, found.score, 0..value.len().min(64)))
 }
 
 /// A hostile call or DOM access as the whole value: what a JSONP callback
@@ -225,13 +314,33 @@ fn template(value: &[u8]) -> Option<Found> {
             let end = close
                 .find(&value[start..])
                 .map_or(value.len(), |e| start + e);
-            if let Some(span) = js::hostile(value, start..end, js::Mode::Strict) {
+            let found = js::hostile(value, start..end, js::Mode::Strict).or_else(|| {
+                (rule == "xss.template_injection")
+                    .then(|| {
+                        js::prototype_write(value, start..end)
+                            .or_else(|| scope_eval(value, start..end))
+                    })
+                    .flatten()
+            });
+            if let Some(span) = found {
                 return Some(Found::new(rule, 10, from + i..span.end.max(end)));
             }
             from = end.max(start);
         }
     }
     None
+}
+
+/// `{{$eval('alert(1)')}}`: AngularJS's scope evaluator compiles its
+/// string argument as an expression, so the string is script: judged as
+/// such, not as a string.
+fn scope_eval(value: &[u8], range: Range<usize>) -> Option<Range<usize>> {
+    let at = range.start + value::find(&value[range.clone()], b"$eval(")?;
+    let mut arg = at + b"$eval(".len();
+    while arg < range.end && (value[arg].is_ascii_whitespace() || b"'\"`".contains(&value[arg])) {
+        arg += 1;
+    }
+    js::hostile(value, arg..range.end, js::Mode::Strict).map(|s| at..s.end)
 }
 
 /// `-->` opening the value: it closes the HTML comment the value was
@@ -268,6 +377,69 @@ fn jsfuck(value: &[u8]) -> Option<Found> {
         .then(|| Found::new("xss.jsfuck", 10, 0..value.len().min(64)))
 }
 
+/// A script body that opens with a backslash: outside a string that is an
+/// escaped identifier (`\u0061lert(1)` runs `alert(1)`), the way to hide a
+/// name from a filter; no `javascript:` link a page writes starts so.
+fn escaped(body: &[u8]) -> bool {
+    body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'\\')
+}
+
+/// `[text](javascript:alert(1))`, `![x](data:text/html;base64,...)`: a
+/// Markdown link or image whose target is a URL that runs script, judged
+/// as a whole-value URL; the renderer writes it into `href` or `src`.
+fn markdown_link(value: &[u8]) -> Option<Found> {
+    static OPEN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"](").into_owned());
+    // Targets read, and bytes of each: a link's payload is short, and a
+    // value of many links stays linear.
+    const TARGETS: usize = 32;
+    const TARGET_BYTES: usize = 256;
+    let mut from = 0;
+    let mut tried = 0;
+    while let Some(i) = OPEN.find(&value[from..]) {
+        let start = from + i + 2;
+        from = start;
+        // The target ends at the link's `)` or a space before its title;
+        // `alert(1)` inside it has its own parentheses, so take the line.
+        let end = value[start..]
+            .iter()
+            .take(TARGET_BYTES)
+            .position(|&b| b == b'\n')
+            .map_or((start + TARGET_BYTES).min(value.len()), |e| start + e);
+        let target = &value[start..end];
+        // `![alt](data:image/svg+xml;base64,...)` is an image: rendered as
+        // a picture, never as a page (as `<img src>` is judged).
+        let image = || {
+            value[..start - 2]
+                .iter()
+                .rev()
+                .take(TARGET_BYTES)
+                .position(|&b| b == b'[')
+                .is_some_and(|k| start - 2 - k >= 2 && value[start - 2 - k - 2] == b'!')
+        };
+        // A scheme, even spelled in references, is in the first bytes.
+        let head = value::decode_refs(&target[..target.len().min(128)]);
+        let scripted = value::scheme(&head).is_some_and(|(s, _)| {
+            matches!(&s[..], b"javascript" | b"vbscript" | b"livescript")
+                || &s[..] == b"data" && !image()
+        });
+        if !scripted {
+            continue;
+        }
+        if let Some(f) = url_value(target) {
+            return Some(Found::new(
+                f.rule,
+                f.score,
+                start + f.span.start..start + f.span.end,
+            ));
+        }
+        tried += 1;
+        if tried == TARGETS {
+            break;
+        }
+    }
+    None
+}
+
 /// The whole value is a URL that runs script: `javascript:alert(1)` in a
 /// redirect parameter, `data:text/html,...` in an `src` parameter, or a
 /// scheme disguised with references or controls (`ja&Tab;vascript:`), which
@@ -288,7 +460,9 @@ fn url_value(value: &[u8]) -> Option<Found> {
         && trimmed[scheme.len()] == b':';
     let active = match &scheme[..] {
         b"data" => true,
-        b"javascript" if plain => js::hostile(&v, rest..v.len(), js::Mode::Strict).is_some(),
+        b"javascript" if plain => {
+            js::hostile(&v, rest..v.len(), js::Mode::Strict).is_some() || escaped(&v[rest..])
+        }
         _ => true,
     };
     active.then(|| Found::new("xss.js_url", 10, 0..value.len().min(rest + 32)))

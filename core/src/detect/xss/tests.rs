@@ -13,8 +13,8 @@ fn ctx(sensitivity: Sensitivity) -> Ctx {
     }
 }
 
-/// Lines that are not comments, with `{TAB}`, `{NL}`, `{VT}`, `{NUL}`
-/// standing for bytes a line cannot hold.
+/// Lines that are not comments, with `{TAB}`, `{NL}`, `{VT}`, `{NUL}`,
+/// `{ESC}` standing for bytes a line cannot hold.
 fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
     text.lines()
         .filter(|l| !l.is_empty() && !l.starts_with("##"))
@@ -23,6 +23,7 @@ fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
                 .replace("{NL}", "\n")
                 .replace("{VT}", "\x0b")
                 .replace("{NUL}", "\0")
+                .replace("{ESC}", "\x1b")
         })
 }
 
