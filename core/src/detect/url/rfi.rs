@@ -12,19 +12,32 @@
 //! - `rfi.ftp`: an `ftp://` or `ftps://` URL in a parameter, 5.
 //! - `rfi.data_php`: a `data:` URI carrying PHP (`<?php`, base64
 //!   `PD9w...`), 10; `rfi.data_wrapper`: PHP's `data://` wrapper, 8.
+//! - `rfi.scheme_trick`: a remote URL to a public host written with
+//!   backslashes for slashes (`http:\\host`, `http:/\host`) to slip past
+//!   a filter for `http://`, 6. JSON's `\/` is an escaped slash, not a
+//!   trick. (Letter case is no signal: case changes no verdict, so
+//!   `hTtP://` to a plain page stays a plain link.)
+//! - `rfi.unc`: a value that is a Windows UNC path (`\\host\share\x`),
+//!   which PHP on Windows includes over SMB even with `allow_url_include`
+//!   off: 10 to a code or text file on a public host, 8 to any path on a
+//!   public IP literal (also how NTLM hashes are phished); intranet file
+//!   servers (single-label and private names) pass.
 //!
 //! Plain links to pages, redirect and tracking URLs pass. Header values are
 //! not judged (no application includes its Referer).
 
 use super::host::{self, Kind};
-use super::{find_ci, urls, Url};
+use super::{find_ci, is_url_end, urls, Url};
 use crate::detect::{Ctx, Hit};
 use crate::verdict::Part;
 
 /// Judges one value.
 pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
-    if ctx.part == Part::Header || memchr::memchr(b':', value).is_none() {
+    if ctx.part == Part::Header {
         return None;
+    }
+    if memchr::memchr(b':', value).is_none() {
+        return unc(value);
     }
     let mut best: Option<Hit> = None;
     for u in urls(value) {
@@ -38,7 +51,7 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
             }
         }
     }
-    best
+    best.or_else(|| unc(value))
 }
 
 fn hit(rule: &'static str, score: u32, u: &Url<'_>) -> Hit {
@@ -80,6 +93,7 @@ fn judge(u: &Url<'_>, value: &[u8]) -> Option<Hit> {
     if h.kind.internal() || h.kind == Kind::Metadata || h.kind == Kind::None {
         return None;
     }
+    let public = matches!(h.kind, Kind::Name | Kind::PublicIp);
     let path = u.path();
     let last = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
     let ext = last
@@ -101,8 +115,68 @@ fn judge(u: &Url<'_>, value: &[u8]) -> Option<Hit> {
     if plain && u.query().is_none() {
         return Some(hit("rfi.code_file", 6, u));
     }
+    if public && backslashed(value, u) {
+        return Some(hit("rfi.scheme_trick", 6, u));
+    }
     if u.is(b"ftp") || u.is(b"ftps") {
         return Some(hit("rfi.ftp", 5, u));
     }
     None
+}
+
+/// The slashes after `scheme:` hold backslashes that are not JSON's
+/// escaped slashes: `http:\\host`, `http:/\host`.
+fn backslashed(value: &[u8], u: &Url<'_>) -> bool {
+    let from = u.span.start + u.scheme.len() + 1;
+    let Some(run) = value.get(from..from + u.slashes) else {
+        return false;
+    };
+    run.windows(2).any(|w| w == b"\\\\") || run.last() == Some(&b'\\')
+}
+
+/// A value that is a UNC path: `\\host\share\file`.
+fn unc(value: &[u8]) -> Option<Hit> {
+    let v = value.trim_ascii_start();
+    let off = value.len() - v.len();
+    let rest = v.strip_prefix(b"\\\\")?;
+    let end = rest.iter().position(|&b| b == b'\\' || b == b'/')?;
+    let name = &rest[..end];
+    if name.is_empty()
+        || !name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+    {
+        return None;
+    }
+    let path = &rest[end..];
+    let stop = path
+        .iter()
+        .position(|&b| is_url_end(b) && b != b' ')
+        .unwrap_or(path.len());
+    let path = &path[..stop];
+    let h = host::classify(name);
+    let last = path
+        .rsplit(|&b| b == b'\\' || b == b'/')
+        .next()
+        .unwrap_or(path);
+    let ext = last
+        .iter()
+        .rposition(|&b| b == b'.')
+        .map_or(&last[..0], |d| &last[d + 1..]);
+    let span = off..off + 2 + end + stop;
+    let code = CODE.iter().any(|e| ext.eq_ignore_ascii_case(e));
+    // A single-label name (`\\fs01\share`) is an intranet file server.
+    let public = h.kind == Kind::PublicIp || h.kind == Kind::Name && name.contains(&b'.');
+    let score = if code && public {
+        10
+    } else if h.ip && h.kind == Kind::PublicIp {
+        8
+    } else {
+        return None;
+    };
+    Some(Hit {
+        rule: "rfi.unc",
+        score,
+        span,
+    })
 }
