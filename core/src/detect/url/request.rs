@@ -7,17 +7,20 @@
 //!
 //! Rule `rfi.include_param`: an argument of the query string, a form body
 //! or a JSON body whose last name word is a file or directory word (`file`,
-//! `path`, `*_path`, `dir`, `basedir`, `root`, `include`, `inc`, `require`,
-//! `lib`, `load`: 6) or a view word (`page`, `template`, `tpl`, `view`,
+//! `includefile`, `path`, `*_path`, `dir`, `basedir`, `root`, `include`,
+//! `inc`, `require`, `lib`, `load`: 6) or a view word (`page`, `template`, `tpl`, `view`,
 //! `layout`, `theme`, `skin`, `lang`, `module`, `doc`, `config`...: 5),
 //! holding a remote URL (`http`, `https`, `ftp`, `ftps`) or a UNC path
 //! (`\\host\share`) that
 //! - points at a public or private host, not an internal one (that is
 //!   SSRF's) and not this site (the request's Host, its subdomains, its
 //!   parent);
-//! - does not point at the page the browser came from (the Referer's
-//!   host): trackers report the embedding page as `page=` / `tpl=`, and the
-//!   browser's Referer is that same page;
+//! - for view words, does not point at the page the browser came from
+//!   (the Referer's host): trackers report the embedding page as `page=` /
+//!   `tpl=`, and the browser's Referer is that same page;
+//! - for view words, names a site's root, a script or text file, or ends
+//!   in an empty `?` (a path of slugs or a real query is a page address:
+//!   share widgets and trackers send those);
 //! - does not name a passive resource (an image, a media file, a document,
 //!   a font, a style sheet): `file=https://cdn.example/report.pdf` is a
 //!   download or viewer link, never code an include runs.
@@ -105,8 +108,12 @@ impl<'r> Site<'r> {
         Site { host, referer }
     }
 
-    fn owns(&self, host: &[u8]) -> bool {
-        same_site(host, self.host) || same_site(host, self.referer)
+    /// `host` is this site, or (for view words, which trackers use) the
+    /// page the browser came from. File words get no Referer pass: no
+    /// tracker names its page `path=`, and a Referer is the client's to
+    /// choose.
+    fn owns(&self, host: &[u8], named: Named) -> bool {
+        same_site(host, self.host) || named == Named::View && same_site(host, self.referer)
     }
 }
 
@@ -137,7 +144,8 @@ fn judge(named: Named, value: &[u8], site: &Site<'_>) -> Option<Hit> {
             k => matches!(k, Kind::PublicIp | Kind::Private | Kind::Reserved),
         };
         let path = &rest[end..];
-        return (end > 0 && reachable && !site.owns(&rest[..end]) && !passive(path)).then_some(hit);
+        return (end > 0 && reachable && !site.owns(&rest[..end], named) && !passive(path))
+            .then_some(hit);
     }
     let u: Url<'_> = urls(value).next()?;
     if u.span.start != 0 || u.host.is_empty() {
@@ -152,14 +160,21 @@ fn judge(named: Named, value: &[u8], site: &Site<'_>) -> Option<Hit> {
         h.kind,
         Kind::Name | Kind::PublicIp | Kind::Private | Kind::Reserved | Kind::Rebinding
     );
-    if !reachable || site.owns(u.host) || passive(u.path()) {
+    if !reachable || site.owns(u.host, named) || passive(u.path()) {
         return None;
     }
-    // A view word holding a URL with a real query is a page address (what
-    // a tracker reports), not a file; an include takes a bare URL or one
-    // whose empty `?` cuts off the suffix the application appends.
-    if named == Named::View && u.query().is_some_and(|q| q.iter().any(|&b| b != b'?')) {
-        return None;
+    // A view word holding a page address (a path of slugs, a real query:
+    // what share widgets and trackers send) is a link. An include probe
+    // names a site's root, a script or text file, or cuts off the suffix
+    // the application appends with an empty `?`.
+    if named == Named::View {
+        let query = u.query();
+        let path = u.path();
+        let root = matches!(path, b"" | b"/" | b"\\");
+        let cut = query.is_some_and(|q| q.iter().all(|&b| b == b'?'));
+        if query.is_some() && !cut || !(root || cut || super::rfi::code_path(path)) {
+            return None;
+        }
     }
     Some(hit)
 }
@@ -240,11 +255,13 @@ fn include_name(name: &[u8]) -> Option<Named> {
         b"cfg",
         b"plugin",
     ];
-    // Compounds: `basepath`, `includepath`, `basedir`, `libdir`, `docroot`
-    // (but `redir` is a redirect, `nadir` a word).
+    // Compounds: `basepath`, `includepath`, `basedir`, `libdir`, `docroot`,
+    // `includefile` (but `redir` is a redirect, `profile` a page, `nadir`
+    // and `defile` words).
     let compound = (lw.len() > 4 && lw.ends_with(b"path"))
         || (lw.len() > 3 && lw.ends_with(b"dir") && lw != b"redir" && lw != b"nadir")
-        || (lw.len() > 4 && lw.ends_with(b"root"));
+        || (lw.len() > 4 && lw.ends_with(b"root"))
+        || (lw.len() > 4 && lw.ends_with(b"file") && lw != b"profile" && lw != b"defile");
     if compound || FILE.contains(&lw) {
         Some(Named::File)
     } else if VIEW.contains(&lw) {
@@ -439,6 +456,10 @@ mod tests {
             "inc",
             "cfg%5Binclude_path%5D",
             "file1",
+            "includefile",
+            "tplFile",
+            "CONFIG[root_dir]",
+            "pathtoroot",
         ] {
             assert_eq!(n(s), Some(Named::File), "{s}");
         }

@@ -67,6 +67,17 @@ const CODE: &[&[u8]] = &[
     b"php", b"php3", b"php4", b"php5", b"php7", b"phtml", b"phps", b"pht", b"inc", b"txt", b"sh",
     b"bash", b"pl", b"py", b"rb", b"cgi", b"asp", b"aspx", b"jsp", b"jspx", b"cfm",
 ];
+/// The last segment of `path` has a [`CODE`] extension.
+pub(crate) fn code_path(path: &[u8]) -> bool {
+    let last = path
+        .rsplit(|&b| b == b'/' || b == b'\\')
+        .next()
+        .unwrap_or(path);
+    last.iter()
+        .rposition(|&b| b == b'.')
+        .is_some_and(|d| CODE.iter().any(|e| last[d + 1..].eq_ignore_ascii_case(e)))
+}
+
 /// Of those, the ones a web page is never served as.
 const PLAIN: &[&[u8]] = &[b"phps", b"inc", b"txt", b"sh", b"bash", b"pl", b"py", b"rb"];
 
