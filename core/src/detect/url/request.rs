@@ -29,9 +29,11 @@ use std::borrow::Cow;
 
 use super::host::{self, Kind};
 use super::{urls, Url};
+use crate::config::Sensitivity;
 use crate::decode;
-use crate::detect::Hit;
+use crate::detect::{Ctx, Hit};
 use crate::request::Request;
+use crate::verdict::Part;
 
 /// At most this many arguments are read per request.
 const MAX_PARAMS: usize = 1000;
@@ -129,6 +131,16 @@ fn judge(named: Named, value: &[u8], site: &Site<'_>) -> Option<Hit> {
         score,
         span: 0..0,
     };
+    // What the value shows alone is reported where it lies, with its
+    // decoders: this rule adds only what needs the name.
+    let ctx = Ctx {
+        part: Part::Query,
+        key: false,
+        sensitivity: Sensitivity::Default,
+    };
+    if super::rfi(value, &ctx).is_some_and(|h| h.score >= 5) {
+        return None;
+    }
     if let Some(rest) = value.strip_prefix(b"\\\\") {
         // `\\host\share\x`: Windows opens it over SMB, past
         // `allow_url_include`.
@@ -522,12 +534,14 @@ mod tests {
 
 #[cfg(test)]
 mod table {
-    use super::check_request;
     use crate::request::Request;
+    use crate::verdict::AttackClass;
+    use crate::{Config, Engine};
 
     #[test]
     fn requests() {
         let table = include_str!("../../../testdata/url/rfi_requests.txt");
+        let engine = Engine::new(Config::default()).unwrap();
         let mut failures = Vec::new();
         for (n, line) in table.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
@@ -558,7 +572,16 @@ mod table {
                 };
             }
             let r = b.header("Host", host).build();
-            let score = check_request(&r).map_or(0, |h| h.score);
+            // The whole engine: what a value shows alone is the per-value
+            // rules' (this rule then stays silent), the rest is this rule's.
+            let score = engine
+                .analyze(&r)
+                .findings
+                .iter()
+                .filter(|f| f.class == AttackClass::Rfi)
+                .map(|f| f.score)
+                .max()
+                .unwrap_or(0);
             let ok = match verdict {
                 "attack" => score >= 5,
                 "benign" => score < 5,
