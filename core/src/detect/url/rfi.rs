@@ -4,7 +4,10 @@
 //! Rule ids:
 //! - `rfi.truncation`: a remote URL to a code or text file followed by an
 //!   empty query (`http://evil/shell.txt?`) or a NUL (`%00`) that cuts off
-//!   the suffix the application appends, 10.
+//!   the suffix the application appends, 10; any remote URL whose query is
+//!   only a file extension (`http://evil/x?.jpg`, which passes an
+//!   extension check and is dropped by the server that answers), 8 (10 to
+//!   a code file).
 //! - `rfi.ip_host`: a remote URL whose host is a public IP literal, 6; 10
 //!   when it points at a code or text file.
 //! - `rfi.code_file`: a remote URL to a plain script or text file
@@ -120,6 +123,12 @@ fn judge(u: &Url<'_>, value: &[u8]) -> Option<Hit> {
     if nul || (code && truncated_query) {
         return Some(hit("rfi.truncation", 10, u));
     }
+    // `http://evil/shell.txt?.jpg`: a query that is only a file extension
+    // passes an application's "ends with .jpg" check and is dropped by the
+    // server that answers. No link has one.
+    if u.query().is_some_and(extension_only) {
+        return Some(hit("rfi.truncation", if code { 10 } else { 8 }, u));
+    }
     if h.ip && h.kind == Kind::PublicIp {
         return Some(hit("rfi.ip_host", if code { 10 } else { 6 }, u));
     }
@@ -133,6 +142,12 @@ fn judge(u: &Url<'_>, value: &[u8]) -> Option<Hit> {
         return Some(hit("rfi.ftp", 5, u));
     }
     None
+}
+
+/// `.jpg`, `?.php`: question marks, a dot, one to five letters or digits.
+fn extension_only(q: &[u8]) -> bool {
+    let q = &q[q.iter().take_while(|&&b| b == b'?').count()..];
+    q.len() >= 2 && q.len() <= 6 && q[0] == b'.' && q[1..].iter().all(u8::is_ascii_alphanumeric)
 }
 
 /// The slashes after `scheme:` hold backslashes that are not JSON's
