@@ -18,9 +18,11 @@
 //! - for view words, does not point at the page the browser came from
 //!   (the Referer's host): trackers report the embedding page as `page=` /
 //!   `tpl=`, and the browser's Referer is that same page;
-//! - for view words, names a site's root, a script or text file, or ends
-//!   in an empty `?` (a path of slugs or a real query is a page address:
-//!   share widgets and trackers send those);
+//! - names a site's root, a script or text file, a base directory (file
+//!   words only: `http://evil/x/`, which the application appends its own
+//!   path to), or ends in an empty `?` (a path of slugs or a real query is
+//!   a page address: share widgets, trackers and "link to your document"
+//!   fields send those);
 //! - does not name a passive resource (an image, a media file, a document,
 //!   a font, a style sheet): `file=https://cdn.example/report.pdf` is a
 //!   download or viewer link, never code an include runs.
@@ -175,18 +177,19 @@ fn judge(named: Named, value: &[u8], site: &Site<'_>) -> Option<Hit> {
     if !reachable || site.owns(u.host, named) || passive(u.path()) {
         return None;
     }
-    // A view word holding a page address (a path of slugs, a real query:
-    // what share widgets and trackers send) is a link. An include probe
-    // names a site's root, a script or text file, or cuts off the suffix
-    // the application appends with an empty `?`.
-    if named == Named::View {
-        let query = u.query();
-        let path = u.path();
-        let root = matches!(path, b"" | b"/" | b"\\");
-        let cut = query.is_some_and(|q| q.iter().all(|&b| b == b'?'));
-        if query.is_some() && !cut || !(root || cut || super::rfi::code_path(path)) {
-            return None;
-        }
+    // A page address (a path of slugs, a real query: what share widgets,
+    // trackers and "link to your document" fields send) is a link. An
+    // include probe names a site's root, a script or text file, a base
+    // directory the application appends its own path to (file words only:
+    // permalinks end in `/` too), or cuts off the suffix the application
+    // appends with an empty `?`.
+    let query = u.query();
+    let path = u.path();
+    let root = matches!(path, b"" | b"/" | b"\\");
+    let dir = named == Named::File && matches!(path.last(), Some(b'/' | b'\\'));
+    let cut = query.is_some_and(|q| q.iter().all(|&b| b == b'?'));
+    if query.is_some() && !cut || !(root || dir || cut || super::rfi::code_path(path)) {
+        return None;
     }
     Some(hit)
 }
