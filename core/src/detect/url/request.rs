@@ -8,10 +8,11 @@
 //! Rule `rfi.include_param`: an argument of the query string, a form body
 //! or a JSON body whose last name word is a file or directory word (`file`,
 //! `includefile`, `path`, `*_path`, `dir`, `basedir`, `root`, `include`,
-//! `inc`, `require`, `lib`, `load`: 6) or a view word (`page`, `template`, `tpl`, `view`,
-//! `layout`, `theme`, `skin`, `lang`, `module`, `doc`, `config`...: 5),
-//! holding a remote URL (`http`, `https`, `ftp`, `ftps`) or a UNC path
-//! (`\\host\share`) that
+//! `inc`, `require`, `lib`, `load`: 6) or a view word (`page`, `template`,
+//! `tpl`, `view`, `layout`, `theme`, `skin`, `lang`, `module`, `doc`,
+//! `config`...: 5), holding a remote URL (`http`, `https`, `ftp`, `ftps`)
+//! or a UNC path (`\\host\share`) that the value alone does not already
+//! flag, and that
 //! - points at a public or private host, not an internal one (that is
 //!   SSRF's) and not this site (the request's Host, its subdomains, its
 //!   parent);
