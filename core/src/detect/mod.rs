@@ -281,6 +281,7 @@ pub(crate) fn run_request(class: AttackClass, req: &Request<'_>) -> Option<Hit> 
     match class {
         AttackClass::Protocol => protocol::check_request(req),
         AttackClass::Generic => generic::check_request(req),
+        AttackClass::Rfi => url::check_request(req),
         _ => None,
     }
 }

@@ -28,8 +28,9 @@
 //!
 //! [`check_request`] judges the whole request: prototype paths and
 //! Django-style ORM lookups (`generic.orm_filter`) in argument names and
-//! JSON keys, and `generic.session_fixation`: a session-id parameter
-//! (`jsessionid`, `PHPSESSID`...) sent from an off-site Referer.
+//! JSON keys, and `generic.session_fixation`: a framework's session-id
+//! parameter (`jsessionid`, `PHPSESSID`, `_<app>_session`, `SESS<hash>`...)
+//! sent from an off-site Referer.
 
 use std::sync::LazyLock;
 

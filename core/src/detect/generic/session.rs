@@ -8,8 +8,20 @@ use crate::request::Request;
 
 /// Session-id parameter names of common frameworks (lower case): Java
 /// servlets, PHP, classic ASP and ASP.NET, Express, Laravel, CodeIgniter,
-/// Rails/Rack, Play, Sails, Koa, CakePHP, ColdFusion, NextAuth, Django.
+/// Rails/Rack, Play, Sails, Koa, CakePHP, ColdFusion, NextAuth, Django,
+/// older servers (WebLogic, Java Web Server, PHP's old name), Meteor's
+/// login token, Beaker (Pylons, Pyramid), Moodle, TYPO3. Apache JServ's
+/// `JServSessionId<zone>`, Rails' `_<app>_session` and Drupal's
+/// `SESS<hash>` are shapes, matched in [`is_session_name`].
 const SESSION_NAMES: &[&[u8]] = &[
+    b"phpsession",
+    b"weblogicsession",
+    b"jwsession",
+    b"cfsid",
+    b"meteor_login_token",
+    b"beaker.session.id",
+    b"moodlesession",
+    b"fe_typo_user",
     b"jsessionid",
     b"phpsessid",
     b"asp.net_sessionid",
@@ -81,6 +93,38 @@ fn is_session_name(name: &[u8]) -> bool {
     let n = name.trim_ascii();
     SESSION_NAMES.iter().any(|s| s.eq_ignore_ascii_case(n))
         || starts_ci(n, b"aspsessionid") && n.len() <= 24
+        || starts_ci(n, b"jservsession") && n.len() <= 32
+        || rails_session(n)
+        || drupal_session(n)
+}
+
+/// Rails' default session key, `_<app>_session` (`_gitlab_session`): a
+/// leading underscore, the application's name, `_session`.
+fn rails_session(n: &[u8]) -> bool {
+    let Some(app) = n
+        .strip_prefix(b"_")
+        .and_then(|r| r.len().checked_sub(8).map(|e| (r, e)))
+        .filter(|(r, e)| r[*e..].eq_ignore_ascii_case(b"_session"))
+        .map(|(r, e)| &r[..e])
+    else {
+        return false;
+    };
+    !app.is_empty()
+        && app.len() <= 32
+        && app.first().is_some_and(u8::is_ascii_alphabetic)
+        && app.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Drupal's session name: `SESS` (`SSESS` over HTTPS) and 32 hex digits.
+fn drupal_session(n: &[u8]) -> bool {
+    let hex = if starts_ci(n, b"ssess") {
+        &n[5..]
+    } else if starts_ci(n, b"sess") {
+        &n[4..]
+    } else {
+        return false;
+    };
+    hex.len() == 32 && hex.iter().all(u8::is_ascii_hexdigit)
 }
 
 /// The host of `referer` (an absolute URL) equals `host`, or is a subdomain
@@ -171,6 +215,16 @@ mod tests {
             ("/a?connect.sid=s%3Aabc", "http://phish.example/fake"),
             ("/a?x=1&laravel_session=eyJpdiI6", "https://bad.example/"),
             ("/a?ASPSESSIONIDQQ=GKFP", "https://bad.example/"),
+            ("/login?PHPSESSION=abc", "https://bad.example/"),
+            ("/login?WebLogicSession=abc", "https://bad.example/"),
+            ("/servlet?JServSessionIdroot=abc", "https://bad.example/"),
+            ("/a.cfm?CFSID=1", "https://bad.example/"),
+            ("/login?meteor_login_token=abc", "https://bad.example/"),
+            ("/login?_gitlab_session=abc", "https://bad.example/"),
+            (
+                "/user?SESS0123456789abcdef0123456789ABCDEF=x",
+                "https://bad.example/",
+            ),
             ("/a?x=1", "https://shop.example.evil.example/"),
         ] {
             let want = if uri == "/a?x=1" { 0 } else { 10 };
@@ -214,6 +268,15 @@ mod tests {
             ("/banner?sid=2527684", Some("https://other.example/")),
             ("/search?q=jsessionid", Some("https://google.example/")),
             ("/a?jsessionid=", Some("https://other.example/")),
+            // Trackers' own session ids, sent from the page that embeds them.
+            ("/t?session_id=abc", Some("https://news.example/")),
+            ("/t?owa_session_id=abc", Some("https://news.example/")),
+            ("/t?ws-session=abc", Some("https://news.example/")),
+            ("/t?_session=abc", Some("https://news.example/")),
+            ("/t?__session=abc", Some("https://news.example/")),
+            ("/t?sess=abc", Some("https://news.example/")),
+            ("/t?SESSabc=1", Some("https://news.example/")),
+            ("/login?meteor_login_token=abc", None),
         ] {
             assert!(score(&req(uri, r)) < 5, "{uri} {r:?}");
         }

@@ -9,13 +9,18 @@
 //! width and circled letters and digits, ideographic full stops) and
 //! numeric hosts are read like `inet_aton` reads them (decimal, octal,
 //! hex, one to four parts, overflowing parts cut to their low bits).
+//!
+//! [`check_request`] judges what no single value shows: a remote URL in an
+//! argument whose name says the application includes it (`rfi.include_param`).
 
 use std::ops::Range;
 
 pub(crate) mod host;
+mod request;
 pub(crate) mod rfi;
 pub(crate) mod ssrf;
 
+pub(crate) use request::check_request;
 pub(crate) use rfi::detect as rfi;
 pub(crate) use ssrf::detect as ssrf;
 

@@ -108,6 +108,11 @@ fn scores_and_rules() {
     assert_eq!(r("http://203.0.113.9/x.php"), Some(("rfi.ip_host", 10)));
     assert_eq!(r("https://example.com/page"), None);
     assert_eq!(rfi(b"http://evil.com/x.txt", &h), None);
+    // JSON's escaped slashes are no backslash trick; letter case is none.
+    assert_eq!(r("https:\\/\\/example.com\\/a"), None);
+    assert_eq!(r("hTtP://evil.example/"), None);
+    assert_eq!(r("http:\\\\evil.example\\"), Some(("rfi.scheme_trick", 6)));
+    assert_eq!(r("\\\\evil.example\\s\\x.php"), Some(("rfi.unc", 10)));
 }
 
 #[test]
