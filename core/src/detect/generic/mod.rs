@@ -12,7 +12,10 @@
 //!   Components references `$1:__proto__:then`, `$7:Module:prototype`.
 //! - `generic.node_injection`: `require('child_process')`, `require.main`,
 //!   `process.mainModule`, `process.binding(`, `process[...]`,
-//!   `child_process`, `new Function(`, `eval(` of decoded code,
+//!   `child_process`, `new Function(`, `eval(` of decoded code, the `vm`
+//!   module's `runInThisContext(` / `runInNewContext(` /
+//!   `vm.compileFunction(`, Deno's and Bun's process APIs (`Deno.run(`,
+//!   `Deno.Command(`, `Bun.spawn(`),
 //!   node-serialize / funcster markers (`_$$ND_FUNC$$_`, `__js_function`),
 //!   `process.env.X` and `module.exports=` (6), a bare `process.env`,
 //!   `console.info(`, a `function(){` literal (3-4; +2 at high
@@ -20,9 +23,10 @@
 //! - `generic.js_dos`: `while(true)`, `while(!0)`, `for(;;)`: a loop on a
 //!   constant condition.
 //! - `generic.ruby_injection`: `Kernel.open/exec/system`, `IO.popen`,
-//!   `Process.spawn`, `%x{...}`, `instance_eval(`, `Open3.`, `.send(:system`.
-//! - `generic.perl_injection`: `@{[ ... ]}` interpolation, `qx{...}`,
-//!   `open(F, "|cmd")`.
+//!   `Process.spawn`, `%x{...}` and `%x|...|`, `instance_eval(`, `Open3.`,
+//!   `.send(:system`, `open("|cmd")`, `Marshal.load(`.
+//! - `generic.perl_injection`: `@{[ ... ]}` interpolation, `qx{...}` and
+//!   `qx/.../` (any of `/|!#` ending the statement), `open(F, "|cmd")`.
 //! - `generic.session_fixation`: `document.cookie=`, or a `.cookie` write
 //!   with `; expires=` / `; domain=`.
 //!
@@ -77,6 +81,14 @@ const ANCHORS: &[&str] = &[
     ".cookie",
     "prototype",
     "console",
+    "runinthiscontext",
+    "runinnewcontext",
+    "runincontext",
+    "compilefunction",
+    "deno.run",
+    "deno.command",
+    "bun.spawn",
+    "marshal.load",
 ];
 
 #[derive(Clone, Copy)]
@@ -110,9 +122,17 @@ enum Anchor {
     DotCookie,
     Prototype,
     Console,
+    VmRun,
+    VmRun2,
+    VmRun3,
+    VmCompile,
+    Spawn,
+    Spawn2,
+    Spawn3,
+    MarshalLoad,
 }
 
-const ANCHOR_KINDS: [Anchor; 29] = [
+const ANCHOR_KINDS: [Anchor; 37] = [
     Anchor::Proto,
     Anchor::Constructor,
     Anchor::NdFunc,
@@ -142,6 +162,14 @@ const ANCHOR_KINDS: [Anchor; 29] = [
     Anchor::DotCookie,
     Anchor::Prototype,
     Anchor::Console,
+    Anchor::VmRun,
+    Anchor::VmRun2,
+    Anchor::VmRun3,
+    Anchor::VmCompile,
+    Anchor::Spawn,
+    Anchor::Spawn2,
+    Anchor::Spawn3,
+    Anchor::MarshalLoad,
 ];
 
 /// Builds this detector's tables now, so the first request does not pay.
@@ -528,13 +556,21 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
                 })
         }
         Anchor::PercentX => {
-            // `%x{id}`, `%x(id)`, `%x[id]` with the matching close.
+            // `%x{id}`, `%x(id)`, `%x[id]` with the matching close;
+            // `%x|id|`, `%x/id/`, `%x!id!` ending the statement.
             let open = *v.get(e)?;
             let close = match open {
                 b'{' => b'}',
                 b'(' => b')',
                 b'[' => b']',
                 b'<' => b'>',
+                b'|' | b'/' | b'!' => {
+                    return same_delimited(v, e).map(|end| Hit {
+                        rule: RUBY,
+                        score: 10,
+                        span: s..end,
+                    })
+                }
                 _ => return None,
             };
             let rest = &v[e + 1..v.len().min(e + 200)];
@@ -609,6 +645,13 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
                 b'{' => b'}',
                 b'(' => b')',
                 b'[' => b']',
+                b'/' | b'|' | b'!' | b'#' => {
+                    return same_delimited(v, e).map(|end| Hit {
+                        rule: PERL,
+                        score: 10,
+                        span: s..end,
+                    })
+                }
                 _ => return None,
             };
             let rest = &v[e + 1..v.len().min(e + 200)];
@@ -624,7 +667,9 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
             })
         }
         Anchor::Open => {
-            // Perl `open(F, "|cmd")`, `open F,'|ls'`, `open(my $fh, "cmd|")`.
+            // Perl `open(F, "|cmd")`, `open F,'|ls'`, `open(my $fh, "cmd|")`;
+            // Ruby's `open("|cmd")` (`Kernel#open` runs a path that starts
+            // with a pipe).
             if !word(v, s, e) {
                 return None;
             }
@@ -633,6 +678,20 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
                 i = skip_ws(v, i + 1);
             } else if i == e {
                 return None;
+            }
+            if let Some(&q @ (b'"' | b'\'')) = v.get(i) {
+                let rest = &v[i + 1..v.len().min(i + 200)];
+                let c = memchr::memchr(q, rest)?;
+                let arg = rest[..c].trim_ascii_start();
+                let cmd = arg.strip_prefix(b"|")?.trim_ascii_start();
+                return cmd
+                    .first()
+                    .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/')
+                    .then(|| Hit {
+                        rule: RUBY,
+                        score: 10,
+                        span: s..i + 2 + c,
+                    });
             }
             let fh = i + v[i..]
                 .iter()
@@ -655,6 +714,54 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
                     score: 10,
                     span: s..j + 2 + c,
                 }
+            })
+        }
+        Anchor::VmRun | Anchor::VmRun2 | Anchor::VmRun3 | Anchor::VmCompile => {
+            // Node's `vm` module runs the string it is given:
+            // `vm.runInThisContext(code)`, `vm.runInNewContext(code)`,
+            // `vm.compileFunction(code)` (a name other libraries use, so
+            // only after `vm.`).
+            let dotted = s > 0 && v[s - 1] == b'.';
+            let vm = s >= 3 && v[s - 3..s].eq_ignore_ascii_case(b"vm.");
+            let ok = if matches!(kind, Anchor::VmCompile) {
+                vm
+            } else {
+                dotted
+            };
+            let i = skip_ws(v, e);
+            (ok && v.get(e).is_none_or(|&b| !is_ident(b)) && v.get(i) == Some(&b'(')).then(|| Hit {
+                rule: NODE,
+                score: 10,
+                span: s..i + 1,
+            })
+        }
+        Anchor::Spawn | Anchor::Spawn2 | Anchor::Spawn3 => {
+            // Deno's and Bun's process APIs: `Deno.run({cmd})`,
+            // `new Deno.Command("id")`, `Bun.spawn(["id"])`, `Bun.spawnSync(`.
+            if s > 0 && is_ident(v[s - 1]) {
+                return None;
+            }
+            let me = e + v[e..].iter().take(8).take_while(|&&b| is_ident(b)).count();
+            let tail = &v[e..me];
+            let name_ok = tail.is_empty() || tail.eq_ignore_ascii_case(b"sync");
+            let i = skip_ws(v, me);
+            (name_ok && v.get(i) == Some(&b'(')).then(|| Hit {
+                rule: NODE,
+                score: 10,
+                span: s..i + 1,
+            })
+        }
+        Anchor::MarshalLoad => {
+            // Ruby's `Marshal.load(data)` builds any object the bytes name:
+            // the deserialization gadget chains start here.
+            if s > 0 && is_ident(v[s - 1]) {
+                return None;
+            }
+            let i = skip_ws(v, e);
+            (v.get(e).is_none_or(|&b| !is_ident(b)) && v.get(i) == Some(&b'(')).then_some(Hit {
+                rule: RUBY,
+                score: 10,
+                span: s..i + 1,
             })
         }
         Anchor::DocumentCookie => {
@@ -709,6 +816,30 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
             None
         }
     }
+}
+
+/// `qx|id|`, `%x!id!`, `qx/ls -la/`: a command quoted by the same byte at
+/// `open` on both sides, a word of two or more letters (or a `/path`)
+/// first, on one line, whose closing delimiter ends the statement (the
+/// value's end, a blank, `;`, `)`, `.`, `,`). Between slashes it must hold
+/// a blank too (a command and its argument): `qx/ab/` and
+/// `QX/mh/4/x.png` are paths. Returns the end of the construct.
+fn same_delimited(v: &[u8], open: usize) -> Option<usize> {
+    let d = v[open];
+    let rest = &v[open + 1..v.len().min(open + 200)];
+    let c = memchr::memchr(d, rest)?;
+    let cmd = &rest[..c];
+    let end = open + 2 + c;
+    let ends = v
+        .get(end)
+        .is_none_or(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b';' | b')' | b'.' | b','));
+    let word = cmd.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let path_like = d == b'/' && !cmd.contains(&b' ');
+    (ends
+        && !path_like
+        && (word >= 2 || cmd.first() == Some(&b'/'))
+        && cmd.iter().all(|&b| b != b'\n' && b != b'\r'))
+    .then_some(end)
 }
 
 /// The index of the `)` that closes the `(` at `open`, within 200 bytes.

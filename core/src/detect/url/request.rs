@@ -514,6 +514,33 @@ mod tests {
     }
 
     #[test]
+    fn big_requests_are_linear() {
+        let q = "path=http://evil.example/x/&".repeat(50_000);
+        let uri = format!("/a?{q}");
+        let r = Request::builder()
+            .uri(&uri)
+            .header("Host", "shop.example")
+            .build();
+        assert!(check_request(&r).is_some());
+        let body = format!(
+            "[{}]",
+            r#"{"file": "http:\/\/a.example\/b", "x": "\\"},"#.repeat(40_000)
+        );
+        let r = Request::builder()
+            .method("POST")
+            .header("Content-Type", "application/json")
+            .body(&body)
+            .build();
+        let _ = check_request(&r);
+        let quotes = format!("[{}", "\"".repeat(1 << 20));
+        let r = Request::builder().method("POST").body(&quotes).build();
+        let _ = check_request(&r);
+        let long = format!("/a?file=http://{}", "a".repeat(1 << 20));
+        let r = Request::builder().uri(&long).build();
+        let _ = check_request(&r);
+    }
+
+    #[test]
     fn json_scan() {
         let mut got = Vec::new();
         json_pairs(
