@@ -19,9 +19,10 @@
 //! - for view words, does not point at the page the browser came from
 //!   (the Referer's host): trackers report the embedding page as `page=` /
 //!   `tpl=`, and the browser's Referer is that same page;
-//! - names a site's root, a script or text file, a base directory (file
+//! - names a script or text file, a site's root or a base directory (file
 //!   words only: `http://evil/x/`, which the application appends its own
-//!   path to), or ends in an empty `?` (a path of slugs or a real query is
+//!   path to; under a view word a root is the landing page trackers
+//!   report), or ends in an empty `?` (a path of slugs or a real query is
 //!   a page address: share widgets, trackers and "link to your document"
 //!   fields send those);
 //! - does not name a passive resource (an image, a media file, a document,
@@ -186,7 +187,9 @@ fn judge(named: Named, value: &[u8], site: &Site<'_>) -> Option<Hit> {
     // appends with an empty `?`.
     let query = u.query();
     let path = u.path();
-    let root = matches!(path, b"" | b"/" | b"\\");
+    // A site's root under a view word is the landing page trackers report
+    // (`page=https://shop.example/`), with or without a Referer to match.
+    let root = named == Named::File && matches!(path, b"" | b"/" | b"\\");
     let dir = named == Named::File && matches!(path.last(), Some(b'/' | b'\\'));
     let cut = query.is_some_and(|q| q.iter().all(|&b| b == b'?'));
     if query.is_some() && !cut || !(root || dir || cut || super::rfi::code_path(path)) {
