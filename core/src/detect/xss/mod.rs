@@ -10,7 +10,8 @@
 //! Rule ids (stable):
 //! - `xss.script_tag`: a `<script` start tag.
 //! - `xss.event_handler`: an `on*` attribute on a tag, whose value is script
-//!   (10), or a well-known handler with any value (6).
+//!   (10), or a well-known handler with any value (6); or declared as a
+//!   DTD default whose value is script (`<!ATTLIST img onerror CDATA ...>`).
 //! - `xss.js_url`: `javascript:`, `vbscript:`, `data:text/html` (and other
 //!   active `data:` types) in a URL attribute, as the whole value
 //!   followed by script or by an escape (`javascript:\u0061lert`), or as
