@@ -338,6 +338,31 @@ fn evasions() -> Vec<Evasion> {
             },
         },
         Evasion {
+            name: "UTF-7 markup and quotes (pages read as UTF-7)",
+            applies: Applies::Only(&["xss"]),
+            benign: true,
+            make: |v| {
+                // Each of these bytes as a UTF-7 run: `<` is `+ADw-`.
+                const B64: &[u8] =
+                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+                let mut out = String::new();
+                for c in v.chars() {
+                    if matches!(c, '<' | '>' | '"' | '\'' | '(' | ')' | '=' | ';') {
+                        let n = c as u32;
+                        out.push('+');
+                        for shift in [10, 4] {
+                            out.push(B64[((n >> shift) & 63) as usize] as char);
+                        }
+                        out.push(B64[((n << 2) & 63) as usize] as char);
+                        out.push('-');
+                    } else {
+                        out.push(c);
+                    }
+                }
+                query(&out)
+            },
+        },
+        Evasion {
             name: "HTML entities",
             applies: Applies::Only(&["xss"]),
             benign: true,

@@ -241,7 +241,7 @@ fn judge_from(tokens: Tokenizer<'_>, src: &[u8], depth: u8) -> Option<Found> {
             }
             Token::Tag(tag) => start_tag(src, &tag, depth, &mut style_end),
             Token::Bogus(r) => {
-                let pi = instruction(src, r.clone());
+                let pi = instruction(src, r.clone()).or_else(|| attlist(src, r.clone()));
                 if pi.is_none() && depth > 0 && !r.is_empty() {
                     judge_from(
                         Tokenizer::at(&src[..r.end], r.start),
@@ -287,6 +287,54 @@ fn instruction(src: &[u8], r: Range<usize>) -> Option<Found> {
         }),
         _ => None,
     }
+}
+
+/// `<!ATTLIST img onerror CDATA "alert(1)">`: a DTD that gives every `img`
+/// of an XML document (XHTML, SVG) a default handler, so the script runs
+/// without any handler written on a tag. Declarations are read as words
+/// and quoted defaults; a handler name followed, within its type and
+/// `#FIXED`, by a default that is script is the finding.
+fn attlist(src: &[u8], r: Range<usize>) -> Option<Found> {
+    let at = r.start + memchr::memmem::find(&src[r.clone()], b"ATTLIST")?;
+    let mut p = at + b"ATTLIST".len();
+    // The handler named last, and how many words ago (type, `#FIXED`).
+    let mut handler: Option<(usize, u8)> = None;
+    while p < r.end {
+        while p < r.end && src[p].is_ascii_whitespace() {
+            p += 1;
+        }
+        if p >= r.end || src[p] == b'>' {
+            break;
+        }
+        let start = p;
+        let quote = src[p];
+        if quote == b'"' || quote == b'\'' {
+            p += 1;
+            let body = p;
+            while p < r.end && src[p] != quote {
+                p += 1;
+            }
+            let v = decode_refs(&src[body..p]);
+            p = (p + 1).min(r.end);
+            if let Some((h, _)) = handler.take() {
+                if js::hostile(&v, 0..v.len(), Mode::Loose).is_some() {
+                    return Some(Found::new("xss.event_handler", 10, h..p));
+                }
+            }
+            continue;
+        }
+        while p < r.end && !src[p].is_ascii_whitespace() && src[p] != b'>' {
+            p += 1;
+        }
+        let (buf, len) = lower(src, &(start..p));
+        handler = if is_handler_name(&buf[..len]) {
+            Some((start, 0))
+        } else {
+            // The attribute's type and `#FIXED` may stand before the default.
+            handler.and_then(|(h, n)| (n < 2).then_some((h, n + 1)))
+        };
+    }
+    None
 }
 
 /// A `data:` URL of any declared type whose base64 content is markup that

@@ -10,7 +10,8 @@
 //! Rule ids (stable):
 //! - `xss.script_tag`: a `<script` start tag.
 //! - `xss.event_handler`: an `on*` attribute on a tag, whose value is script
-//!   (10), or a well-known handler with any value (6).
+//!   (10), or a well-known handler with any value (6); or declared as a
+//!   DTD default whose value is script (`<!ATTLIST img onerror CDATA ...>`).
 //! - `xss.js_url`: `javascript:`, `vbscript:`, `data:text/html` (and other
 //!   active `data:` types) in a URL attribute, as the whole value
 //!   followed by script or by an escape (`javascript:\u0061lert`), or as
@@ -185,32 +186,37 @@ fn judge_plain(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
 fn seven_bit(value: &[u8]) -> Option<Found> {
     const QUARTER: &[u8] = "\u{bc}".as_bytes();
     memchr::memmem::find(value, QUARTER)?;
-    // Folded bytes, and for each the offset in `value` it came from.
-    let mut folded = Vec::with_capacity(value.len());
-    let mut from = Vec::with_capacity(value.len() + 1);
-    let mut i = 0;
-    while i < value.len() {
-        from.push(i);
-        match value[i..] {
-            [0xC2, b @ 0xA0..=0xBF, ..] => {
-                folded.push(b & 0x7f);
-                i += 2;
-            }
-            [b, ..] => {
-                folded.push(b);
-                i += 1;
-            }
-            [] => break,
+    /// The folded byte at `value[i..]` and the bytes it used.
+    fn fold(rest: &[u8]) -> (u8, usize) {
+        match rest {
+            [0xC2, b @ 0xA0..=0xBF, ..] => (b & 0x7f, 2),
+            [b, ..] => (*b, 1),
+            [] => (0, 1),
         }
     }
-    from.push(value.len());
+    let mut folded = Vec::with_capacity(value.len());
+    let mut i = 0;
+    while i < value.len() {
+        let (b, used) = fold(&value[i..]);
+        folded.push(b);
+        i += used;
+    }
     let found = html::judge(&folded, MAX_DEPTH).filter(|f| f.score >= 10)?;
-    let at = |k: usize| from[k.min(folded.len())];
-    Some(Found::new(
-        found.rule,
-        found.score,
-        at(found.span.start)..at(found.span.end),
-    ))
+    // Offsets in `value` of the folded span, walking the fold again.
+    let (mut start, mut end) = (value.len(), value.len());
+    let (mut i, mut k) = (0, 0);
+    while i < value.len() {
+        if k == found.span.start {
+            start = i;
+        }
+        if k == found.span.end {
+            end = i;
+            break;
+        }
+        i += fold(&value[i..]).1;
+        k += 1;
+    }
+    Some(Found::new(found.rule, found.score, start.min(end)..end))
 }
 
 /// The value as an ISO-2022-JP decoder reads it: the escape sequences that
@@ -398,8 +404,8 @@ fn markdown_link(value: &[u8]) -> Option<Found> {
     while let Some(i) = OPEN.find(&value[from..]) {
         let start = from + i + 2;
         from = start;
-        // The target ends at the link's `)` or a space before its title;
-        // `alert(1)` inside it has its own parentheses, so take the line.
+        // The target ends at the link's `)`, but `alert(1)` inside it has
+        // parentheses of its own: read to the end of the line.
         let end = value[start..]
             .iter()
             .take(TARGET_BYTES)

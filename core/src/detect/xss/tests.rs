@@ -243,3 +243,11 @@ fn sensitivity_scales_weak_findings() {
     assert_eq!(hit.rule, "xss.event_handler");
     assert_eq!(&strong[hit.span], b"onerror=alert(1)");
 }
+
+#[test]
+fn seven_bit_span_is_in_the_value() {
+    let v = "ab \u{bc}script\u{be}alert(1)".as_bytes();
+    let f = judge(v, Sensitivity::Default).expect("flagged");
+    assert_eq!(f.rule, "xss.script_tag");
+    assert_eq!(&v[f.span.clone()], "\u{bc}script\u{be}".as_bytes());
+}
