@@ -230,7 +230,9 @@ pub(crate) fn may_fire(class: AttackClass, mask: u32, ctx: &Ctx) -> bool {
         AttackClass::PathTraversal => SLASH | BACKSLASH | DOT | COLON | PERCENT | HIGH | ZERO_X,
         // A line break, its encodings, or markup (`<meta http-equiv>`).
         AttackClass::Crlf => OTHER | PERCENT | BACKSLASH | HIGH | LT,
-        // Out-of-band domains need a dot; User-Agent tools are judged whole.
+        // Out-of-band domains need a dot, exploit paths a slash; User-Agent
+        // tools are judged whole.
+        AttackClass::Scanner if ctx.part == Part::Path => DOT | SLASH,
         AttackClass::Scanner if ctx.part != Part::Header || ctx.key => DOT,
         // Control bytes, `unix:` proxy targets, multipart names that break
         // their quoting; methods and headers have checks on plain words.

@@ -12,6 +12,10 @@
 //! - `scanner.oast`: an out-of-band interaction host (`*.oast.fun`,
 //!   `*.interact.sh`, `*.burpcollaborator.net`, `*.oastify.com`,
 //!   `*.dnslog.cn`, `*.ceye.io`...) in any value.
+//! - `scanner.exploit_path` (8): the whole path names the entry point of a
+//!   known remote-code-execution flaw that bots probe every host for
+//!   (`/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php`, `/HNAP1`,
+//!   `/_ignition/execute-solution`); see `paths`.
 
 use std::sync::LazyLock;
 
@@ -19,6 +23,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::{Ctx, Hit};
 use crate::verdict::Part;
+
+mod paths;
 
 const AGENTS: &str = include_str!("../../../testdata/scanner/agents.txt");
 
@@ -56,6 +62,7 @@ struct Tokens {
 pub(crate) fn warm() {
     LazyLock::force(&TOKENS);
     LazyLock::force(&OAST);
+    LazyLock::force(&paths::AC);
 }
 
 static TOKENS: LazyLock<Tokens> = LazyLock::new(|| {
@@ -106,10 +113,12 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     if let Some(h) = oast(value) {
         return Some(h);
     }
-    if ctx.part == Part::Header && !ctx.key {
-        return user_agent(value);
+    match ctx.part {
+        Part::Header if !ctx.key => user_agent(value),
+        // The whole path starts with `/`; its segments are judged alone.
+        Part::Path if value.first() == Some(&b'/') => paths::detect(value),
+        _ => None,
     }
-    None
 }
 
 fn oast(value: &[u8]) -> Option<Hit> {
