@@ -15,8 +15,9 @@
 ///
 /// Mostly printable text: at least 90% of the bytes are printable ASCII,
 /// tab/CR/LF or part of a valid UTF-8 character that is not a control, and
-/// no NUL comes before the end. UTF-16LE text (PowerShell's
-/// `-EncodedCommand`) is recognised and returned as UTF-8.
+/// at most one NUL in 16 bytes comes before the end (`SEL\0ECT`).
+/// UTF-16LE text (PowerShell's `-EncodedCommand`) is recognised and
+/// returned as UTF-8.
 ///
 /// A JWT is three base64url segments joined by `.`: as a whole it is not
 /// base64, so it gives `None`, like any other dotted token.
@@ -126,7 +127,10 @@ fn raw_decode(body: &[u8]) -> Option<Vec<u8>> {
 fn is_text(bytes: &[u8], partial: bool) -> bool {
     let end = bytes.len() - bytes.iter().rev().take_while(|&&b| b == 0).count();
     let text = &bytes[..end];
-    if text.is_empty() || memchr::memchr(0, text).is_some() {
+    // A NUL or two inside text is the `SEL\0ECT` evasion, which the NUL
+    // decoder undoes; binary data has them by the dozen (and fails the
+    // printable share below anyway, NULs counting against it).
+    if text.is_empty() || memchr::memchr_iter(0, text).count() > 1 + text.len() / 16 {
         return false;
     }
     let mut good = 0;
