@@ -369,7 +369,8 @@ impl<'t> Parser<'t> {
         };
         self.i += 1;
         if !self.eat(Kind::LParen) {
-            return false;
+            // The window cut between the name and its `(`.
+            return self.cut && self.at_end();
         }
         self.info.calls += 1;
         if f != Func::Unknown {

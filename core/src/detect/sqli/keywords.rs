@@ -537,7 +537,10 @@ const SCHEMAS: &[&str] = &[
     "sqlite_schema",
     "syscolumns",
     "sysdatabases",
+    "syslogins",
     "sysobjects",
+    "sysprocesses",
+    "sysusers",
     "user_tables",
 ];
 

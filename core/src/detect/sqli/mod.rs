@@ -44,7 +44,9 @@
 //! - `sqli.expression`: a value that is by itself a subquery or query with
 //!   code in it (`(select id from users limit 1)`, `( 1 OR @a ) --`,
 //!   `ascii(substring(version(),1,1))`, `f(pw)::int`, `1=1`); a plain
-//!   `select a from b where c = 1` (how some APIs take queries) scores 4,
+//!   `select a from b where c = 1` (how some APIs take queries) scores 4
+//!   (6 when a list of literals ends at an open WHERE: `select 1 from t
+//!   where`),
 //!   unless it carries an evasion (a `/*!` comment, mixed-case keywords, a
 //!   hex string `0x726f6f74`). `IN (SELECT ... WHERE <condition>)`. A
 //!   list whose items hide a boolean oracle (`X,IIF(1=2,X,1/0)`, `X,(SELECT
@@ -109,7 +111,8 @@
 //! - `sqli.union` (5): a quote break followed by two or more literals
 //!   (`', 2, 1`), the padding of a VALUES row or select list. After a value
 //!   (6): a UNION cut off inside its next keyword or comment (`'UNION A`,
-//!   `' union/`), or ending at its quantifier (`2 union all`); `UnIoN
+//!   `' union/`), or ending at its quantifier or after an inline comment
+//!   (`2 union all`, `1/**/union`); `UnIoN
 //!   SeLeCt` alone in mixed case (6).
 //! - `sqli.operator_chain` (6): a comparison after a quote break that ends
 //!   the statement (`x'glob 1;`).
@@ -545,16 +548,14 @@ fn truncates(c: &Token, value: &[u8]) -> bool {
 /// a space: glued, it is how ids joined by dashes, keypad digits and
 /// globs end (`58760--`, `1234#`, `2024/*`).
 fn silent(c: &Token, value: &[u8]) -> bool {
-    if c.start == 0 || !value[c.start - 1].is_ascii_whitespace() {
-        return false;
-    }
+    let spaced = c.start > 0 && value[c.start - 1].is_ascii_whitespace();
     let body = match c.kind {
         Kind::Comment(Cmt::Line) if value[c.start] == b'#' => &value[c.start + 1..c.end],
         Kind::Comment(Cmt::Line | Cmt::Open) => &value[c.start + 2..c.end],
         _ => return false,
     };
     let body = body.trim_ascii();
-    body.is_empty()
+    (spaced && body.is_empty())
         || body
             .windows(11)
             .any(|w| w.eq_ignore_ascii_case(b"sp_password"))
@@ -969,7 +970,22 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
             // A plain `select a from b` is also how some public APIs (YQL)
             // take queries: weak on its own.
             if sure || from_ok(t, items, p.i) {
-                let score = if sure { SURE } else { 4 };
+                // `select 1,(2) from t where`: cut off where the app's own
+                // condition goes, with a select list of literals no API
+                // query asks for.
+                let literal_head = matches!(
+                    t.get(items).map(|x| x.kind),
+                    Some(Kind::Num | Kind::Str | Kind::LParen)
+                );
+                let open_where =
+                    p.at_end() && t.last().map(|x| x.kind) == Some(Kind::Kw(Kw::Where));
+                let score = if sure {
+                    SURE
+                } else if open_where && literal_head {
+                    FRAGMENT
+                } else {
+                    4
+                };
                 return hit("sqli.expression", score, t[first].start, span_end(s, &p));
             }
         }
@@ -1188,8 +1204,9 @@ fn union_at(s: &Stream, value: &[u8], at: usize, after_value: bool) -> Option<Hi
             at >= 2 && t[at - 2].kind == Kind::Op(Op::Sign) && t[at - 1].kind == Kind::Num;
         let score = if s.end_comment.is_some() || negated {
             SURE
-        } else if quantified {
-            // `2 union all`: the set quantifier is SQL's, not prose's.
+        } else if quantified || s.inner_comments > 0 {
+            // `2 union all`: the set quantifier is SQL's, not prose's;
+            // `1/**/union`: so is a comment standing for a space.
             FRAGMENT
         } else {
             4
