@@ -351,7 +351,14 @@ impl<'t> Parser<'t> {
                     {
                         self.i += 2;
                     }
-                    if !self.eat_kw(Kw::Literal) && !self.operand() {
+                    // A word or number after IS is prose ("she is fine", "it
+                    // is 5 for you"): SQLite's form counts only with a quoted
+                    // string or a signed operand (`id is not -id`).
+                    let value_like = matches!(
+                        self.peek(),
+                        Some(Kind::Str | Kind::Op(Op::Sign | Op::Unary | Op::Match))
+                    );
+                    if !(self.eat_kw(Kw::Literal) || (value_like && self.operand())) {
                         return false;
                     }
                     self.info.cmp += 1;

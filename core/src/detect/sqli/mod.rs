@@ -1,14 +1,16 @@
 //! SQL injection.
 //!
 //! The value is lexed as SQL in each context the app may have put it in:
-//! as-is (a number, a clause), inside `'...'`, `"..."` and `` `...` ``, and
-//! the quoted ones again with MySQL's backslash escapes when the value holds
-//! `\'` or `\"`. In a quoted context the first token is the string the
-//! attacker closes (the break). A value with typographic quotes (`’`, `‘`,
-//! `“`...) is read a second time with them as ASCII quotes, which best-fit
-//! charset conversion makes them. Comments used as whitespace are folded
-//! away; what follows the break must then read as valid SQL that changes
-//! the query, which prose with an apostrophe or a keyword never does.
+//! as-is (a number, a clause), inside `'...'`, `"..."` and `` `...` `` (a
+//! value opening with a backtick is Markdown's inline code there: fragment
+//! rules only), and the quoted ones again with MySQL's backslash escapes
+//! when the value holds `\'` or `\"`. In a quoted context the first token
+//! is the string the attacker closes (the break). A value with typographic
+//! quotes (`’`, `‘`, `“`...) is read a second time with them as ASCII
+//! quotes, which best-fit charset conversion makes them. Comments used as
+//! whitespace are folded away; what follows the break must then read as
+//! valid SQL that changes the query, which prose with an apostrophe or a
+//! keyword never does.
 //!
 //! Rules (stable ids), score 10 unless said otherwise:
 //! - `sqli.tautology`: break, OR/XOR/`||`, an expression reaching a clean end
@@ -122,8 +124,8 @@
 //! MySQL's ODBC escape `{if expr}` as `(expr)`, PostgreSQL's `ARRAY[...]`
 //! and subscripts, `~` and `@` as operators between operands, Oracle's
 //! `1F`/`1D` number suffixes glued to a keyword; the grammar reads SQLite's
-//! `IS [NOT]` with any operand and its `glob(...)` calls, BETWEEN with
-//! arithmetic bounds, and MySQL's `MATCH (...) AGAINST (...)`.
+//! `IS [NOT]` with a quoted or signed operand and its `glob(...)` calls,
+//! BETWEEN with arithmetic bounds, and MySQL's `MATCH (...) AGAINST (...)`.
 //!
 //! Values longer than the token window are read in overlapping windows for
 //! the rules that hold anywhere (UNION, `;` statements, delay and error
@@ -340,8 +342,9 @@ const LOOKALIKE_QUOTES: [(&[u8], u8); 8] = [
     ("\u{201D}".as_bytes(), b'"'),
 ];
 
-/// `value` with look-alike quotes replaced by ASCII ones, padded with NUL
-/// (whitespace to the lexer) to the same length; `None` when it has none.
+/// `value` with look-alike quotes replaced by ASCII ones, each preceded by
+/// NUL padding (whitespace to the lexer) to the same length; `None` when
+/// it has none.
 /// Short values fold into `buf`, longer ones into `heap`.
 fn fold_quotes<'b>(value: &[u8], buf: &'b mut [u8], heap: &'b mut Vec<u8>) -> Option<&'b [u8]> {
     // Every look-alike starts with one of these bytes.
@@ -365,8 +368,10 @@ fn fold_quotes<'b>(value: &[u8], buf: &'b mut [u8], heap: &'b mut Vec<u8>) -> Op
     };
     while i < value.len() {
         if let Some((enc, ascii)) = lookalike_at(i) {
-            out[i] = *ascii;
-            out[i + 1..i + enc.len()].fill(0);
+            // The padding goes before the quote, so that the quote keeps
+            // its neighbour on the right (`“*”` stays glued to `*`).
+            out[i..i + enc.len() - 1].fill(0);
+            out[i + enc.len() - 1] = *ascii;
             i += enc.len();
         } else {
             i += 1;
@@ -461,6 +466,13 @@ fn detect_contexts(value: &[u8], ctx: &Ctx) -> Option<Hit> {
 fn judge(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
     let t = s.tokens();
     let quoted = start != Start::Bare;
+    // A value that opens with a backtick is Markdown's inline code far more
+    // often than an emptied identifier (`` `#[cfg]` attributes ``): there
+    // only the fragment rules, which need SQL on both sides, apply.
+    let inline_code = start == Start::Backtick && t.first().is_some_and(|b| b.end - b.start == 1);
+    if inline_code {
+        return fragment(s, value, start);
+    }
     let brk = if quoted {
         Some((1, false))
     } else {
@@ -994,7 +1006,12 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
         return Some(h);
     }
     let mut p = s.parser(0);
-    if !p.expr() || !clean_end(&mut p) || !p.at_end() {
+    if !p.expr() || !clean_end(&mut p) {
+        return None;
+    }
+    // `x-17 or 1 group by concat(version(),rand(0)) having min(0)`: the
+    // expression may lead into GROUP BY / HAVING, read for what they hold.
+    if !(p.at_end() || (p.grouping() && clean_end(&mut p) && p.at_end())) {
         return None;
     }
     let info = p.info;
