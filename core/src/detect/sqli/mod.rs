@@ -467,9 +467,12 @@ fn judge(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
     let t = s.tokens();
     let quoted = start != Start::Bare;
     // A value that opens with a backtick is Markdown's inline code far more
-    // often than an emptied identifier (`` `#[cfg]` attributes ``): there
-    // only the fragment rules, which need SQL on both sides, apply.
-    let inline_code = start == Start::Backtick && t.first().is_some_and(|b| b.end - b.start == 1);
+    // often than an emptied identifier (`` `#[cfg]` attributes ``), and a
+    // backtick after words quotes like GNU text (``a `select' command``):
+    // there only the fragment rules, which need SQL on both sides, apply.
+    let inline_code = start == Start::Backtick
+        && t.first()
+            .is_some_and(|b| b.end - b.start == 1 || !value_like_break(t, value));
     if inline_code {
         return fragment(s, value, start);
     }
