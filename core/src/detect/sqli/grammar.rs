@@ -46,7 +46,7 @@ pub(crate) struct Info {
 /// Nesting bound: keeps recursion shallow whatever the input.
 const MAX_DEPTH: u8 = 24;
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Parser<'t> {
     pub t: &'t [Token],
     pub i: usize,
@@ -166,6 +166,7 @@ impl<'t> Parser<'t> {
                     }
                 }
                 // MSSQL master..xp_cmdshell
+                self.full_text();
             }
             Kind::Str => {
                 while matches!(self.peek(), Some(Kind::Str)) {
@@ -179,6 +180,8 @@ impl<'t> Parser<'t> {
                 if !self.call() {
                     return false;
                 }
+                // `MATCH (a, b) AGAINST (...)` lexes as a call first.
+                self.against();
             }
             Kind::LParen => {
                 self.i += 1;
@@ -195,6 +198,17 @@ impl<'t> Parser<'t> {
             Kind::Kw(Kw::Exists) => {
                 self.i += 1;
                 return self.operand();
+            }
+            // SQLite's `glob(pattern, x)`, `like(...)`; MySQL's `mod(a, b)`:
+            // a word operator called as a function.
+            Kind::Kw(Kw::WordOp) if self.peek_at(1) == Some(Kind::LParen) => {
+                self.i += 2;
+                self.info.calls += 1;
+                self.info.known_calls += 1;
+                if !self.attempt(|p| p.args()) {
+                    self.skip_balanced();
+                    self.info.loose = true;
+                }
             }
             Kind::Kw(Kw::Interval) => {
                 self.i += 1;
@@ -214,6 +228,39 @@ impl<'t> Parser<'t> {
             _ => return false,
         }
         self.postfixes()
+    }
+
+    /// MySQL `MATCH (a, b) AGAINST ('x' IN BOOLEAN MODE)` after the word
+    /// MATCH: a full-text comparison, read as a call. Nothing is consumed
+    /// unless AGAINST follows the columns.
+    fn full_text(&mut self) {
+        let save = self.i;
+        let cols = if self.eat(Kind::LParen) {
+            let mut ok = self.eat(Kind::Word);
+            while ok && self.eat(Kind::Comma) {
+                ok = self.eat(Kind::Word);
+            }
+            ok && self.eat(Kind::RParen)
+        } else {
+            self.eat(Kind::Word)
+        };
+        if !cols || !self.against() {
+            self.i = save;
+        }
+    }
+
+    /// `AGAINST (...)` after MATCH's columns: skipped whole, counted as a
+    /// comparison over a SQL built-in.
+    fn against(&mut self) -> bool {
+        if self.peek() != Some(Kind::Kw(Kw::Against)) || self.peek_at(1) != Some(Kind::LParen) {
+            return false;
+        }
+        self.i += 2;
+        self.skip_balanced();
+        self.info.calls += 1;
+        self.info.known_calls += 1;
+        self.info.cmp += 1;
+        true
     }
 
     /// After `(`: a subquery or an expression list, then `)`. An unclosed
@@ -304,7 +351,14 @@ impl<'t> Parser<'t> {
                     {
                         self.i += 2;
                     }
-                    if !self.eat_kw(Kw::Literal) && !self.operand() {
+                    // A word or number after IS is prose ("she is fine", "it
+                    // is 5 for you"): SQLite's form counts only with a quoted
+                    // string or a signed operand (`id is not -id`).
+                    let value_like = matches!(
+                        self.peek(),
+                        Some(Kind::Str | Kind::Op(Op::Sign | Op::Unary | Op::Match))
+                    );
+                    if !(self.eat_kw(Kw::Literal) || (value_like && self.operand())) {
                         return false;
                     }
                     self.info.cmp += 1;
@@ -322,7 +376,8 @@ impl<'t> Parser<'t> {
         };
         self.i += 1;
         if !self.eat(Kind::LParen) {
-            return false;
+            // The window cut between the name and its `(`.
+            return self.cut && self.at_end();
         }
         self.info.calls += 1;
         if f != Func::Unknown {
@@ -483,9 +538,19 @@ impl<'t> Parser<'t> {
                 return matches!(self.peek(), Some(Kind::LParen | Kind::Var | Kind::Word));
             }
             Kind::Kw(Kw::Between) => {
+                // The bounds are arithmetic: `BETWEEN 2-1 AND 4-1`.
                 self.info.cmp += 1;
                 self.i += 1;
-                return self.operand() && self.eat_kw(Kw::And);
+                if !self.operand() {
+                    return false;
+                }
+                while matches!(self.peek(), Some(Kind::Op(Op::Arith | Op::Sign))) {
+                    self.i += 1;
+                    if !self.operand() {
+                        return false;
+                    }
+                }
+                return self.eat_kw(Kw::And);
             }
             _ => return false,
         }
@@ -494,6 +559,65 @@ impl<'t> Parser<'t> {
         // `a = ANY (...)`, `a > ALL (...)`
         self.eat_kw(Kw::All);
         true
+    }
+
+    /// `... ) AND expr`: the app's parenthesis closed, then more logic
+    /// (`1=1) and 7=ascii(...)`). Consumes nothing unless one follows.
+    pub(crate) fn logic_after_close(&mut self) {
+        loop {
+            let save = (self.i, self.info);
+            let mut closed = false;
+            while self.eat(Kind::RParen) {
+                closed = true;
+            }
+            let logic = matches!(
+                self.peek(),
+                Some(Kind::Kw(Kw::And | Kw::Or | Kw::Xor) | Kind::Op(Op::Logic))
+            );
+            if closed && logic {
+                self.i += 1;
+                self.info.logic += 1;
+                if self.expr() {
+                    continue;
+                }
+            }
+            self.i = save.0;
+            self.info = save.1;
+            return;
+        }
+    }
+
+    /// GROUP BY / ORDER BY / HAVING clauses after an expression, read for
+    /// what they hold (`or 1 group by concat(version(),rand(0)) having
+    /// min(0)`). True when at least one parsed; stops before what does not.
+    pub(crate) fn grouping(&mut self) -> bool {
+        let mut any = false;
+        loop {
+            let ok = self.attempt(|p| match p.peek() {
+                Some(Kind::Kw(Kw::Group | Kw::Order)) if is_kw(p.peek_at(1), Kw::By) => {
+                    p.i += 2;
+                    if !p.expr() {
+                        return false;
+                    }
+                    while p.eat(Kind::Comma) {
+                        if !p.expr() {
+                            return false;
+                        }
+                    }
+                    p.eat_kw(Kw::Asc);
+                    true
+                }
+                Some(Kind::Kw(Kw::Having)) => {
+                    p.i += 1;
+                    p.expr()
+                }
+                _ => false,
+            });
+            if !ok {
+                return any;
+            }
+            any = true;
+        }
     }
 
     /// operand (binop operand)*
@@ -512,7 +636,7 @@ impl<'t> Parser<'t> {
         let mut lits = 0;
         for t in &self.t[at..self.i] {
             match t.kind {
-                Kind::Op(Op::Sign | Op::Unary) | Kind::LParen | Kind::RParen => {}
+                Kind::Op(Op::Sign | Op::Unary | Op::Match) | Kind::LParen | Kind::RParen => {}
                 Kind::Num | Kind::Str | Kind::StrOpen | Kind::Kw(Kw::Literal) => lits += 1,
                 _ => return false,
             }

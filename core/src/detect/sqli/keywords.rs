@@ -90,6 +90,8 @@ pub(crate) enum Kw {
     For,
     With,
     Asc,
+    /// MySQL full-text `MATCH (cols) AGAINST (...)`.
+    Against,
     /// The second word of a type name: `double precision`, `character
     /// varying`.
     TypeTail,
@@ -98,6 +100,7 @@ pub(crate) enum Kw {
 
 /// Keywords, sorted.
 const KEYWORDS: &[(&str, Kw)] = &[
+    ("against", Kw::Against),
     ("all", Kw::All),
     ("alter", Kw::Alter),
     ("and", Kw::And),
@@ -534,7 +537,10 @@ const SCHEMAS: &[&str] = &[
     "sqlite_schema",
     "syscolumns",
     "sysdatabases",
+    "syslogins",
     "sysobjects",
+    "sysprocesses",
+    "sysusers",
     "user_tables",
 ];
 

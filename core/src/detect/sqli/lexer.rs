@@ -516,6 +516,20 @@ impl<'a> Lexer<'a> {
                 i = j;
             }
         }
+        // Oracle's BINARY_FLOAT / BINARY_DOUBLE suffix glued to a keyword
+        // (`1FUNION SELECT`, `1dfrom dual`): the number ends after it.
+        if matches!(self.at(i), b'f' | b'F' | b'd' | b'D') {
+            let mut j = i + 1;
+            while j < s.len() && is_word_byte(s[j]) && j - i < 8 {
+                j += 1;
+            }
+            if matches!(
+                keywords::keyword(&s[i + 1..j]),
+                Some(Kw::Union | Kw::From | Kw::Select)
+            ) {
+                i += 1;
+            }
+        }
         self.tok(Kind::Num, p, i)
     }
 
@@ -663,12 +677,14 @@ impl<'a> Lexer<'a> {
             b"->" if self.at(p + 2) == b'>' => (Op::Cmp, 3),
             b"->" | b"<@" | b"?|" | b"?&" => (Op::Cmp, 2),
             b"||" | b"&&" => (Op::Logic, 2),
-            // PostgreSQL regex and LIKE operators: ~* !~ !~* ~~ !~~ (~~*).
-            b"!~" | b"~~" | b"~*" => {
-                let mut len = 2;
-                while len < 4 && matches!(self.at(p + len), b'~' | b'*') {
-                    len += 1;
-                }
+            // PostgreSQL regex operators: ~* !~ !~*. (`~~` is its LIKE, and
+            // also two bitwise NOTs: read as two `~`.)
+            b"!~" | b"~*" => {
+                let len = if two == *b"!~" && self.at(p + 2) == b'*' {
+                    3
+                } else {
+                    2
+                };
                 (Op::Cmp, len)
             }
             b"::" => (Op::Cast, 2),

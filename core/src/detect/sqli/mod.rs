@@ -1,19 +1,25 @@
 //! SQL injection.
 //!
 //! The value is lexed as SQL in each context the app may have put it in:
-//! as-is (a number, a clause), inside `'...'`, `"..."` and `` `...` ``, and
-//! the quoted ones again with MySQL's backslash escapes when the value holds
-//! `\'` or `\"`. In a quoted context the first token is the string the
-//! attacker closes (the break). A value with typographic quotes (`’`, `‘`,
-//! `“`...) is read a second time with them as ASCII quotes, which best-fit
-//! charset conversion makes them. Comments used as whitespace are folded
-//! away; what follows the break must then read as valid SQL that changes
-//! the query, which prose with an apostrophe or a keyword never does.
+//! as-is (a number, a clause), inside `'...'`, `"..."` and `` `...` `` (a
+//! value opening with a backtick is Markdown's inline code there: fragment
+//! rules only), and the quoted ones again with MySQL's backslash escapes
+//! when the value holds `\'` or `\"`. In a quoted context the first token
+//! is the string the attacker closes (the break). A value with typographic
+//! quotes (`’`, `‘`, `“`...) is read a second time with them as ASCII
+//! quotes, which best-fit charset conversion makes them. Comments used as
+//! whitespace are folded away; what follows the break must then read as
+//! valid SQL that changes the query, which prose with an apostrophe or a
+//! keyword never does.
 //!
 //! Rules (stable ids), score 10 unless said otherwise:
 //! - `sqli.tautology`: break, OR/XOR/`||`, an expression reaching a clean end
 //!   (`' OR 1=1--`, `' or 'a'='a`, `1 or true`, `' or 1`); a list holding a
-//!   literal compared with itself (`b,1=1`, `'x', '1'='1'`).
+//!   literal compared with itself (`b,1=1`, `'x', '1'='1'`). The expression
+//!   may close the app's parenthesis and go on (`1=1) and 2=ascii(...)`),
+//!   lead into GROUP BY / HAVING (read for what they hold), or end in a
+//!   dangling operator once proven (`substring(@@version,1,1)=5//x`).
+//!   Comments between tokens (`14/**/or(1)`) or `/*!` make it structured.
 //! - `sqli.boolean`: the same with AND/`&&` (`' AND 1=2`, `1 and 1=1`).
 //!   A bare number joined to a bare operand (`5 and 6`) scores 3.
 //! - `sqli.operator_chain`: break followed by an operator and an expression
@@ -26,20 +32,27 @@
 //!   1,2`), and with a VALUES row (`except values(1,2)`: 6 opening a value).
 //! - `sqli.stacked`: a statement after `;` or straight after a break
 //!   (`; DROP TABLE t`, `; exec xp_cmdshell`, `;DECLARE @x`, `1 update t
-//!   set`, `;IF 1=1 ...`, `;REPLACE t (a) VALUES ...`, `;PRINT @@version`),
+//!   set`, `;IF 1=1 ...`, `;REPLACE t (a) VALUES ...`, `;PRINT @@version`,
+//!   `;DECLARE c CURSOR FOR ...`),
 //!   or a value that is such a statement; a stacked SELECT cut off inside a
 //!   CASE or subquery (`;SELECT (CASE`).
 //! - `sqli.comment_truncation`: a break, optional `)`, then a comment
 //!   swallowing the rest of the query (`admin'--`, `admin')#`, `' /*`);
 //!   4 when the broken-out text holds spaces (prose with a stray quote).
+//!   A number or variable alone, then an empty comment set apart by a
+//!   space (`8812 --`, `@v /*`): 6.
 //! - `sqli.clause`: ORDER BY / GROUP BY / HAVING / PROCEDURE right after a
-//!   break (`' order by 3--`, `1 order by 5`).
+//!   break (`' order by 3--`, `1 order by 5`, `17,23 order by 16`).
 //! - `sqli.expression`: a value that is by itself a subquery or query with
 //!   code in it (`(select id from users limit 1)`, `( 1 OR @a ) --`,
 //!   `ascii(substring(version(),1,1))`, `f(pw)::int`, `1=1`); a plain
-//!   `select a from b where c = 1` (how some APIs take queries) scores 4,
+//!   `select a from b where c = 1` (how some APIs take queries) scores 4
+//!   (6 when a list of literals ends at an open WHERE: `select 1 from t
+//!   where`),
 //!   unless it carries an evasion (a `/*!` comment, mixed-case keywords, a
-//!   hex string `0x726f6f74`). `IN (SELECT ... WHERE <condition>)`.
+//!   hex string `0x726f6f74`). `IN (SELECT ... WHERE <condition>)`. A
+//!   list whose items hide a boolean oracle (`X,IIF(1=2,X,1/0)`, `X,(SELECT
+//!   (CASE WHEN ...))`).
 //! - `sqli.blind`: time delays with numeric arguments: SLEEP, BENCHMARK,
 //!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...';
 //!   also pasted right after a quote break, alone or joined by `.` (`x'
@@ -48,7 +61,8 @@
 //! - `sqli.error_based`: EXTRACTVALUE, UPDATEXML, GTID_SUBSET, XMLTYPE...
 //!   called where an expression goes.
 //! - `sqli.system`: file, command and network access (LOAD_FILE, INTO
-//!   OUTFILE, xp_cmdshell, UTL_HTTP...).
+//!   OUTFILE, xp_cmdshell, UTL_HTTP, lo_get...); EXEC of a system
+//!   procedure wherever it stands (`1 UNION exec master..xp_cmdshell`).
 //!
 //! Fragment tier (score 6, or 5 where said; `Low` sensitivity drops them):
 //! values that are nothing but a piece of SQL. Each needs SQL-specific
@@ -73,9 +87,11 @@
 //!   `(` or the app's quote at the end (`' or 1=`, `xor 'b' >`, `AND
 //!   5512=(`, `or name = '`, `and 1=1'`); 6 after a quote break of a single
 //!   value, 5 at the start of an unquoted value, where a bare word operand
-//!   must look like code (`backend_layout!=`), not prose (`and more >`).
-//! - `sqli.clause`: `) AS alias FROM` (a leading `)` or a quoted alias,
-//!   which may run on into the app's text), the same after a quote break
+//!   must look like code (`backend_layout!=`), not prose (`and more >`);
+//!   HAVING and MySQL's `IF(` open it there too (`HAVING 1=`, `if(2=`).
+//! - `sqli.clause`: `ORder by` alone in mixed case (6); `) AS alias FROM`
+//!   (a leading `)` or a quoted alias, which may run on into the app's
+//!   text), the same after a quote break
 //!   (`` ` AS `uid` FROM ``), `FROM` a dotted/backticked table or a
 //!   subquery up to a final LIMIT, or `FROM t WHERE a = b;`, `HAVING
 //!   COUNT(x) > 5`, MySQL's `procedure analyse(`.
@@ -97,7 +113,8 @@
 //! - `sqli.union` (5): a quote break followed by two or more literals
 //!   (`', 2, 1`), the padding of a VALUES row or select list. After a value
 //!   (6): a UNION cut off inside its next keyword or comment (`'UNION A`,
-//!   `' union/`), or ending at its quantifier (`2 union all`); `UnIoN
+//!   `' union/`), or ending at its quantifier or after an inline comment
+//!   (`2 union all`, `1/**/union`); `UnIoN
 //!   SeLeCt` alone in mixed case (6).
 //! - `sqli.operator_chain` (6): a comparison after a quote break that ends
 //!   the statement (`x'glob 1;`).
@@ -105,8 +122,10 @@
 //! The lexer reads MySQL's `1.e` before `(`, `)`, `,` or `.` as whitespace,
 //! as the server does (`1.e(ascii 1.e(substring(...` is `(ascii(substring(`),
 //! MySQL's ODBC escape `{if expr}` as `(expr)`, PostgreSQL's `ARRAY[...]`
-//! and subscripts, `~` and `@` as operators between operands, and SQLite's
-//! `IS [NOT]` with any operand.
+//! and subscripts, `~` and `@` as operators between operands, Oracle's
+//! `1F`/`1D` number suffixes glued to a keyword; the grammar reads SQLite's
+//! `IS [NOT]` with a quoted or signed operand and its `glob(...)` calls,
+//! BETWEEN with arithmetic bounds, and MySQL's `MATCH (...) AGAINST (...)`.
 //!
 //! Values longer than the token window are read in overlapping windows for
 //! the rules that hold anywhere (UNION, `;` statements, delay and error
@@ -323,8 +342,9 @@ const LOOKALIKE_QUOTES: [(&[u8], u8); 8] = [
     ("\u{201D}".as_bytes(), b'"'),
 ];
 
-/// `value` with look-alike quotes replaced by ASCII ones, padded with NUL
-/// (whitespace to the lexer) to the same length; `None` when it has none.
+/// `value` with look-alike quotes replaced by ASCII ones, each preceded by
+/// NUL padding (whitespace to the lexer) to the same length; `None` when
+/// it has none.
 /// Short values fold into `buf`, longer ones into `heap`.
 fn fold_quotes<'b>(value: &[u8], buf: &'b mut [u8], heap: &'b mut Vec<u8>) -> Option<&'b [u8]> {
     // Every look-alike starts with one of these bytes.
@@ -348,8 +368,10 @@ fn fold_quotes<'b>(value: &[u8], buf: &'b mut [u8], heap: &'b mut Vec<u8>) -> Op
     };
     while i < value.len() {
         if let Some((enc, ascii)) = lookalike_at(i) {
-            out[i] = *ascii;
-            out[i + 1..i + enc.len()].fill(0);
+            // The padding goes before the quote, so that the quote keeps
+            // its neighbour on the right (`“*”` stays glued to `*`).
+            out[i..i + enc.len() - 1].fill(0);
+            out[i + enc.len() - 1] = *ascii;
             i += enc.len();
         } else {
             i += 1;
@@ -444,6 +466,16 @@ fn detect_contexts(value: &[u8], ctx: &Ctx) -> Option<Hit> {
 fn judge(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
     let t = s.tokens();
     let quoted = start != Start::Bare;
+    // A value that opens with a backtick is Markdown's inline code far more
+    // often than an emptied identifier (`` `#[cfg]` attributes ``), and a
+    // backtick after words quotes like GNU text (``a `select' command``):
+    // there only the fragment rules, which need SQL on both sides, apply.
+    let inline_code = start == Start::Backtick
+        && t.first()
+            .is_some_and(|b| b.end - b.start == 1 || !value_like_break(t, value));
+    if inline_code {
+        return fragment(s, value, start);
+    }
     let brk = if quoted {
         Some((1, false))
     } else {
@@ -525,6 +557,25 @@ fn truncates(c: &Token, value: &[u8]) -> bool {
     }
 }
 
+/// A line or unclosed comment that holds nothing but itself (`--`, `# `,
+/// `/*`), or MSSQL's `-- sp_password` that hides the statement from its
+/// log: nothing a person writes after a number. It must be set apart by
+/// a space: glued, it is how ids joined by dashes, keypad digits and
+/// globs end (`58760--`, `1234#`, `2024/*`).
+fn silent(c: &Token, value: &[u8]) -> bool {
+    let spaced = c.start > 0 && value[c.start - 1].is_ascii_whitespace();
+    let body = match c.kind {
+        Kind::Comment(Cmt::Line) if value[c.start] == b'#' => &value[c.start + 1..c.end],
+        Kind::Comment(Cmt::Line | Cmt::Open) => &value[c.start + 2..c.end],
+        _ => return false,
+    };
+    let body = body.trim_ascii();
+    (spaced && body.is_empty())
+        || body
+            .windows(11)
+            .any(|w| w.eq_ignore_ascii_case(b"sp_password"))
+}
+
 /// A value ending inside a string is valid only when the app's own quote
 /// closes it: in a quoted context, a string opened with that same quote.
 fn tail_ok(t: &[Token], value: &[u8], start: Start) -> bool {
@@ -594,11 +645,51 @@ fn span_end(s: &Stream, p: &Parser<'_>) -> usize {
     t.get(p.i.saturating_sub(1)).map_or(0, |t| t.end)
 }
 
+/// How many tokens at `at` spell a MySQL full-text modifier: `IN BOOLEAN
+/// MODE`, `IN NATURAL LANGUAGE MODE`, `WITH QUERY EXPANSION`; 0 if none.
+fn fulltext_modifier(t: &[Token], value: &[u8], at: usize) -> usize {
+    let words = |i: usize, w: &[&[u8]]| {
+        w.iter().enumerate().all(|(k, want)| {
+            t.get(i + k)
+                .is_some_and(|x| text(value, x).eq_ignore_ascii_case(want))
+        })
+    };
+    if words(at, &[b"in", b"boolean", b"mode"]) || words(at, &[b"with", b"query", b"expansion"]) {
+        3
+    } else if words(at, &[b"in", b"natural", b"language", b"mode"]) {
+        4
+    } else {
+        0
+    }
+}
+
 /// Rules that start right after the break.
 fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> Option<Hit> {
     let t = s.tokens();
     let quoted = start != Start::Bare;
     let mut p = s.parser(b);
+    // `17,23 order by 16`: more numbers of a list, then the clause.
+    let mut listed = b;
+    while !quoted
+        && b > 0
+        && t[b - 1].kind == Kind::Num
+        && t.get(listed).is_some_and(|x| x.kind == Kind::Comma)
+        && t.get(listed + 1).is_some_and(|x| x.kind == Kind::Num)
+    {
+        listed += 2;
+    }
+    if listed > b
+        && t.get(listed)
+            .is_some_and(|x| matches!(x.kind, Kind::Kw(Kw::Order | Kw::Group | Kw::Union)))
+    {
+        p.i = listed;
+    }
+    // `x' IN BOOLEAN MODE) ...`: the break closes a full-text search
+    // string; its modifier and the AGAINST parenthesis follow.
+    let modifier = fulltext_modifier(t, value, b);
+    if quoted && modifier > 0 && t.get(b + modifier).is_some_and(|x| x.kind == Kind::RParen) {
+        p.i += modifier;
+    }
     let mut closers = 0;
     while p.eat(Kind::RParen) {
         closers += 1;
@@ -623,6 +714,14 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             let score = if value_like { SURE } else { 4 };
             return hit("sqli.comment_truncation", score, from, end);
         }
+        // `417652--`, `@v /*`: a number or variable alone, then a comment
+        // that swallows the rest of the app's query and says nothing.
+        let lone =
+            !quoted && closers == 0 && b > 0 && matches!(t[b - 1].kind, Kind::Num | Kind::Var);
+        if commented && lone && s.end_comment.as_ref().is_some_and(|c| silent(c, value)) {
+            let end = s.end_comment.as_ref().map_or(from, |c| c.end);
+            return hit("sqli.comment_truncation", FRAGMENT, t[0].start, end);
+        }
         return None;
     };
     // Expressions must leave the query well-formed; statements and delay
@@ -634,18 +733,35 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
                 return None;
             }
             p.i += 1;
-            if !p.expr() {
-                return None;
+            let operand_at = p.i;
+            // A dangling operator (`=5//true`) leaves the expression read so
+            // far, which only a proof below may stand on.
+            let complete = p.expr();
+            if complete {
+                p.logic_after_close();
             }
             // Proof enough whatever follows: a subquery, a comparison of two
-            // literals, or a comparison over SQL built-ins (`1 and
-            // ascii(substring(user(),1,1))=109` with a log's note glued on).
+            // literals, or a comparison over SQL built-ins or a server
+            // variable (`1 and ascii(substring(user(),1,1))=109`,
+            // `substring(@@version,1,1)=5`, with a log's note glued on).
             let proof = p.info.subqueries > 0
                 || p.info.lit_cmp > 0
-                || (p.info.known_calls > 1 && p.info.cmp > 0);
+                || (p.info.known_calls > 1 && p.info.cmp > 0)
+                || (p.info.known_calls > 0 && p.info.vars > 0 && p.info.cmp > 0);
             let proven = proof && !weak;
+            if !(complete || (proven && p.i > operand_at)) {
+                return None;
+            }
             if !clean_end(&mut p) && !proven {
                 return None;
+            }
+            // `or 1 group by concat(...) having min(0)`: the clauses the
+            // tautology leads into count too.
+            if !p.at_end() {
+                let mut q = p.clone();
+                if q.grouping() && clean_end(&mut q) {
+                    p = q;
+                }
             }
             let info = p.info;
             if let Some(h) = special_calls(&info, from, span_end(s, &p)) {
@@ -660,6 +776,8 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             let literal = quoted
                 && p.i == here + 2
                 && matches!(t[here + 1].kind, Kind::Num | Kind::Kw(Kw::Literal));
+            // Comments between tokens (`14/**/or(1)`) and MySQL `/*!`
+            // comments are evasions no prose writes.
             let structured = (info.cmp > 0 && !symbolic)
                 || literal
                 || info.known_calls > 0
@@ -667,6 +785,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
                 || info.literals > 0
                 || commented
                 || closers > 0
+                || (!weak && (s.inner_comments > 0 || s.exec_comments > 0))
                 || reopens(t, value, b, here, p.i, start);
             let score = if structured {
                 SURE
@@ -697,6 +816,9 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             } else {
                 p.binop() && p.operand() && p.expr_tail()
             };
+            if ok {
+                p.logic_after_close();
+            }
             if !ok || !clean_end(&mut p) {
                 return None;
             }
@@ -863,7 +985,22 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
             // A plain `select a from b` is also how some public APIs (YQL)
             // take queries: weak on its own.
             if sure || from_ok(t, items, p.i) {
-                let score = if sure { SURE } else { 4 };
+                // `select 1,(2) from t where`: cut off where the app's own
+                // condition goes, with a select list of literals no API
+                // query asks for.
+                let literal_head = matches!(
+                    t.get(items).map(|x| x.kind),
+                    Some(Kind::Num | Kind::Str | Kind::LParen)
+                );
+                let open_where =
+                    p.at_end() && t.last().map(|x| x.kind) == Some(Kind::Kw(Kw::Where));
+                let score = if sure {
+                    SURE
+                } else if open_where && literal_head {
+                    FRAGMENT
+                } else {
+                    4
+                };
                 return hit("sqli.expression", score, t[first].start, span_end(s, &p));
             }
         }
@@ -872,7 +1009,12 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
         return Some(h);
     }
     let mut p = s.parser(0);
-    if !p.expr() || !clean_end(&mut p) || !p.at_end() {
+    if !p.expr() || !clean_end(&mut p) {
+        return None;
+    }
+    // `x-17 or 1 group by concat(version(),rand(0)) having min(0)`: the
+    // expression may lead into GROUP BY / HAVING, read for what they hold.
+    if !(p.at_end() || (p.grouping() && clean_end(&mut p) && p.at_end())) {
         return None;
     }
     let info = p.info;
@@ -881,7 +1023,12 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
     }
     let structure = info.logic > 0 || info.calls > 0;
     let parens = t.iter().any(|t| t.kind == Kind::LParen);
+    // `1*1--`: arithmetic on numbers, the rest of the query swallowed.
+    let arithmetic = info.ops > 0
+        && t.iter().all(|x| matches!(x.kind, Kind::Num | Kind::Op(_)))
+        && s.end_comment.as_ref().is_some_and(|c| silent(c, value));
     let sure = info.subqueries > 0
+        || (commented && arithmetic)
         || (commented && structure)
         || (spaced_comment && (info.ops > 0 || parens))
         || (info.logic > 0 && info.lit_cmp > 0)
@@ -931,7 +1078,10 @@ fn hex_text(num: &[u8]) -> bool {
 
 /// A list of values holding a comparison of a literal with itself
 /// (`b,1=1`, `'admin', '1'='1'`): the tautology padded into a VALUES row
-/// or select list.
+/// or select list; or holding a literal comparison inside a subquery, CASE
+/// or SQL call (`FOO,(SELECT (CASE WHEN (1=1) THEN 1 ELSE 1/(SELECT 0)
+/// END))`, `FOO,IIF(1=2,FOO,1/0)`): the boolean oracle of a blind
+/// injection into a select list.
 fn list_tautology(s: &Stream, value: &[u8]) -> Option<Hit> {
     let t = s.tokens();
     if s.cut || !t.iter().any(|x| x.kind == Kind::Comma) {
@@ -954,10 +1104,18 @@ fn list_tautology(s: &Stream, value: &[u8]) -> Option<Hit> {
             break;
         }
     }
-    if !found || !p.at_end() {
+    if !p.at_end() {
         return None;
     }
-    hit("sqli.tautology", SURE, t[0].start, t[t.len() - 1].end)
+    let i = p.info;
+    let oracle = (i.subqueries > 0 || i.known_calls > 0) && (i.lit_cmp > 0 || i.cases > 0);
+    if found {
+        hit("sqli.tautology", SURE, t[0].start, t[t.len() - 1].end)
+    } else if oracle {
+        hit("sqli.expression", SURE, t[0].start, t[t.len() - 1].end)
+    } else {
+        None
+    }
 }
 
 /// `FROM` in `t[from..end]` names a table the way SQL does: a (qualified)
@@ -1066,8 +1224,9 @@ fn union_at(s: &Stream, value: &[u8], at: usize, after_value: bool) -> Option<Hi
             at >= 2 && t[at - 2].kind == Kind::Op(Op::Sign) && t[at - 1].kind == Kind::Num;
         let score = if s.end_comment.is_some() || negated {
             SURE
-        } else if quantified {
-            // `2 union all`: the set quantifier is SQL's, not prose's.
+        } else if quantified || s.inner_comments > 0 {
+            // `2 union all`: the set quantifier is SQL's, not prose's;
+            // `1/**/union`: so is a comment standing for a space.
             FRAGMENT
         } else {
             4
@@ -1115,10 +1274,13 @@ fn union_at(s: &Stream, value: &[u8], at: usize, after_value: bool) -> Option<Hi
         }
         return None;
     }
+    // `-2 UniOn sEleCt junk 1,2`: mixed case is an evasion whatever the
+    // select list holds.
+    let odd = odd_case(text(value, &t[at])) || odd_case(text(value, &t[first - 1]));
     if !after_value && !select_is_code(t, first, p.i) {
         return None;
     }
-    if !clean_end(&mut p) && !select_is_code(t, first, p.i) {
+    if !(clean_end(&mut p) || select_is_code(t, first, p.i) || (after_value && odd)) {
         return None;
     }
     if let Some(h) = special_calls(&p.info, t[at].start, span_end(s, &p)) {
@@ -1243,7 +1405,14 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             }
             _ => false,
         },
-        Kw::Declare => p.eat(Kind::Var),
+        // `DECLARE @x ...`, MSSQL's `DECLARE c CURSOR FOR SELECT ...`.
+        Kw::Declare => {
+            p.eat(Kind::Var)
+                || (p.peek() == Some(Kind::Word)
+                    && t.get(at + 2)
+                        .is_some_and(|c| text(value, c).eq_ignore_ascii_case(b"cursor"))
+                    && t.get(at + 3).is_some_and(|f| f.kind == Kind::Kw(Kw::For)))
+        }
         Kw::Set => (p.eat(Kind::Var) || p.eat(Kind::Word)) && p.eat(Kind::Op(Op::Cmp)) && p.expr(),
         Kw::Shutdown => p.at_end() || p.eat_kw(Kw::With) || p.eat(Kind::Semi) || p.eat_kw(Kw::End),
         // LOAD DATA [LOCAL] INFILE 'f' / LOAD XML ... INFILE 'f'
@@ -1295,6 +1464,26 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
         return Some(h);
     }
     hit("sqli.stacked", SURE, head.start, span_end(s, &p))
+}
+
+/// `EXEC [master..|master.dbo.]xp_cmdshell`: a system procedure called by
+/// name.
+fn exec_system(s: &Stream, value: &[u8], at: usize) -> Option<Hit> {
+    let t = s.tokens();
+    let mut i = at + 1;
+    // Qualifiers: `master..`, `master.dbo.`.
+    while i + 1 < t.len().min(at + 6) && t[i].kind == Kind::Word && t[i + 1].kind == Kind::Dot {
+        i += 2;
+        while t.get(i).is_some_and(|x| x.kind == Kind::Dot) {
+            i += 1;
+        }
+    }
+    let name = t.get(i)?;
+    if !matches!(name.kind, Kind::Word | Kind::Func(_)) || !keywords::system_name(text(value, name))
+    {
+        return None;
+    }
+    hit("sqli.system", SURE, t[at].start, name.end)
 }
 
 /// MSSQL `WAITFOR DELAY '0:0:5'` / `WAITFOR TIME '...'`.
@@ -1354,6 +1543,9 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
             }
             Kind::Semi => stacked_at(s, value, k),
             Kind::Kw(Kw::Waitfor) => waitfor_at(s, k),
+            // `10 UNION exec master..xp_cmdshell 'dir'`: whatever precedes
+            // it, EXEC of a system procedure runs commands.
+            Kind::Kw(Kw::Exec) => exec_system(s, value, k),
             Kind::Func(Func::Blind | Func::Error | Func::System) if expr_position(t, k) => {
                 let mut p = s.parser(k);
                 if p.operand() {
@@ -1417,6 +1609,12 @@ fn lone_name(value: &[u8], ctx: &Ctx) -> Option<Hit> {
             return hit("sqli.schema", SURE, off, off + v.len());
         } else if union_select && (odd_case(head) || odd_case(tail)) {
             hit("sqli.union", FRAGMENT, off, off + v.len())
+        } else if (head.eq_ignore_ascii_case(b"order") || head.eq_ignore_ascii_case(b"group"))
+            && tail.eq_ignore_ascii_case(b"by")
+            && (odd_case(head) || odd_case(tail))
+        {
+            // `ORder by`: the clause probe in the same mixed case.
+            hit("sqli.clause", FRAGMENT, off, off + v.len())
         } else if head.eq_ignore_ascii_case(b"select") && delay {
             hit("sqli.function", FRAGMENT, off, off + v.len())
         } else {
@@ -1498,6 +1696,8 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
             best = stronger(best, stacked_head(s, value, 0));
         }
     } else {
+        // `9999' (select count(*) from information_schema.tables ...`.
+        best = stronger(best, schema_ref(&t[1..], value));
         if value_like_break(t, value) {
             best = stronger(best, dangling(s, value, 1, start));
             best = stronger(best, break_statement_end(s, value));
@@ -2080,9 +2280,18 @@ fn dangling(s: &Stream, value: &[u8], b: usize, start: Start) -> Option<Hit> {
     let quoted = start != Start::Bare;
     let mut p = s.parser(b);
     let k = p.peek()?;
+    // `HAVING 1=`, MySQL's `IF(2=`: a condition opened at the start of a
+    // value, cut after its operator.
+    let opener = !quoted
+        && b == 0
+        && (k == Kind::Kw(Kw::Having)
+            || (matches!(k, Kind::Func(_))
+                && text(value, &t[0]).eq_ignore_ascii_case(b"if")
+                && t.get(1).is_some_and(|x| x.kind == Kind::LParen)));
     match k {
         Kind::Kw(Kw::And | Kw::Or | Kw::Xor) => {}
         Kind::Op(Op::Logic) if quoted => {}
+        _ if opener => {}
         _ => return None,
     }
     p.i += 1;
