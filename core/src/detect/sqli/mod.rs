@@ -1711,6 +1711,7 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
             literal_compare(s, value),
             quoted_name(s, value),
             select_delay_name(s, value),
+            odd_clause(s, value),
         ] {
             best = stronger(best, h);
         }
@@ -2120,6 +2121,19 @@ fn select_delay_name(s: &Stream, value: &[u8]) -> Option<Hit> {
         return None;
     }
     hit("sqli.function", FRAGMENT, k.start, w.end)
+}
+
+/// `ORder by` as tokens (`ORder+by`, `gRoUp/**/by`): the clause probe in
+/// mixed case, as `lone_name` reads it in a plain value.
+fn odd_clause(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let [k, by] = s.tokens() else {
+        return None;
+    };
+    let clause = matches!(k.kind, Kind::Kw(Kw::Order | Kw::Group)) && by.kind == Kind::Kw(Kw::By);
+    if s.cut || !clause || !(odd_case(text(value, k)) || odd_case(text(value, by))) {
+        return None;
+    }
+    hit("sqli.clause", FRAGMENT, k.start, by.end)
 }
 
 /// A quote break, then `AS alias FROM [table]` (`` ` AS `uid` from ``,
