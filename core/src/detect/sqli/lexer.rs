@@ -744,7 +744,7 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_bytes() {
-        let inputs: [&[u8]; 8] = [
+        let inputs: [&[u8]; 16] = [
             b"\xff\xfe'\\",
             b"/*!",
             b"/*!12345",
@@ -753,9 +753,17 @@ mod tests {
             b"$$",
             b"@'",
             b"0x",
+            b"{a ",
+            b"a[",
+            b"a[1]]",
+            b"}",
+            b"1f",
+            b"~",
+            b"@",
+            b"`",
         ];
         for i in inputs {
-            for s in [Start::Bare, Start::Single, Start::Double] {
+            for s in [Start::Bare, Start::Single, Start::Double, Start::Backtick] {
                 let _ = fingerprint(i, s);
             }
         }

@@ -784,7 +784,9 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
                 || info.subqueries > 0
                 || info.literals > 0
                 || commented
-                || closers > 0
+                // `NEGLIGENCE) OR OTHERWISE`: after a word, a closed
+                // parenthesis is prose's as often as the app's.
+                || (closers > 0 && !weak)
                 || (!weak && (s.inner_comments > 0 || s.exec_comments > 0))
                 || reopens(t, value, b, here, p.i, start);
             let score = if structured {
@@ -957,7 +959,10 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
             }
         }
     }
-    if p.eat_kw(Kw::Select) {
+    // `(select one from the list)`: prose in parentheses; no table is
+    // named by an article.
+    let prose = prose_from(t, value);
+    if !prose && p.eat_kw(Kw::Select) {
         let items = p.i;
         if p.select_items() && clean_end(&mut p) && select_is_code(t, items, p.i) {
             // `(select ...)`: a subquery pasted where a value goes.
@@ -1027,7 +1032,7 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
     let arithmetic = info.ops > 0
         && t.iter().all(|x| matches!(x.kind, Kind::Num | Kind::Op(_)))
         && s.end_comment.as_ref().is_some_and(|c| silent(c, value));
-    let sure = info.subqueries > 0
+    let sure = (info.subqueries > 0 && !prose)
         || (commented && arithmetic)
         || (commented && structure)
         || (spaced_comment && (info.ops > 0 || parens))
@@ -1059,6 +1064,24 @@ fn hex_literal_in(value: &[u8]) -> bool {
 
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Words that name no table: a FROM followed by one is prose's "from the
+/// list", "from your account".
+const DETERMINERS: &[&[u8]] = &[
+    b"a", b"an", b"any", b"each", b"every", b"her", b"his", b"my", b"our", b"some", b"that",
+    b"the", b"their", b"these", b"this", b"those", b"your",
+];
+
+/// Whether a FROM in `t` is followed by a determiner.
+fn prose_from(t: &[Token], value: &[u8]) -> bool {
+    t.windows(2).any(|w| {
+        w[0].kind == Kind::Kw(Kw::From)
+            && w[1].kind == Kind::Word
+            && DETERMINERS
+                .iter()
+                .any(|d| text(value, &w[1]).eq_ignore_ascii_case(d))
+    })
 }
 
 /// A hex literal spelling printable text (`0x616263` is `'abc'`): how
@@ -1688,6 +1711,7 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
             literal_compare(s, value),
             quoted_name(s, value),
             select_delay_name(s, value),
+            odd_clause(s, value),
         ] {
             best = stronger(best, h);
         }
@@ -1930,8 +1954,14 @@ fn truncated_select(s: &Stream, value: &[u8]) -> Option<Hit> {
                 )
             })
         });
-    if closed && from && condition && membership {
-        return hit("sqli.expression", SURE, t[0].start, t[t.len() - 1].end);
+    if closed {
+        // A closed subquery alone is `whole_value`'s to judge.
+        let sure = from && condition && membership && !prose_from(t, value);
+        return if sure {
+            hit("sqli.expression", SURE, t[0].start, t[t.len() - 1].end)
+        } else {
+            None
+        };
     }
     let specific = t
         .iter()
@@ -2091,6 +2121,19 @@ fn select_delay_name(s: &Stream, value: &[u8]) -> Option<Hit> {
         return None;
     }
     hit("sqli.function", FRAGMENT, k.start, w.end)
+}
+
+/// `ORder by` as tokens (`ORder+by`, `gRoUp/**/by`): the clause probe in
+/// mixed case, as `lone_name` reads it in a plain value.
+fn odd_clause(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let [k, by] = s.tokens() else {
+        return None;
+    };
+    let clause = matches!(k.kind, Kind::Kw(Kw::Order | Kw::Group)) && by.kind == Kind::Kw(Kw::By);
+    if s.cut || !clause || !(odd_case(text(value, k)) || odd_case(text(value, by))) {
+        return None;
+    }
+    hit("sqli.clause", FRAGMENT, k.start, by.end)
 }
 
 /// A quote break, then `AS alias FROM [table]` (`` ` AS `uid` from ``,

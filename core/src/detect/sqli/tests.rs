@@ -201,3 +201,14 @@ fn explain_request() {
     };
     println!("{:?}", detect(v.as_bytes(), &c));
 }
+
+#[test]
+fn typographic_quotes_keep_spans_and_odd_bytes() {
+    let v = "5’ OR ’a’=’a’--";
+    let h = detect(v.as_bytes(), &ctx()).expect("folded quotes");
+    assert!(h.score >= SURE && h.span.end <= v.len(), "{h:?}");
+    // Cut sequences and a lone lead byte are no quotes.
+    for odd in [&b"1\xe2\x80"[..], b"\xe2", b"\xca", b"x\xc2 or 1=1"] {
+        let _ = detect(odd, &ctx());
+    }
+}
