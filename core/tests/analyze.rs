@@ -118,6 +118,14 @@ fn bodies_are_parsed_by_what_they_are() {
     assert_eq!(first(&v).location.part, Part::Form);
     // XML text and attributes.
     assert!(post("application/xml", b"<a><b>1' OR '1'='1</b></a>").is_attack());
+    // Declared XML whose root element has an HTML name is still XML.
+    let v = post("text/xml", br#"<a p="x' or 1 &gt; 1"/>"#);
+    assert_eq!(
+        (first(&v).location.part, first(&v).location.name.as_str()),
+        (Part::Xml, "/a/@p"),
+        "{}",
+        v.to_json()
+    );
     assert!(post(
         "text/xml",
         b"<a href=\"x\" title=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\"/>"

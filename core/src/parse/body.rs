@@ -45,6 +45,9 @@ pub(crate) fn parse<'a>(
     let sniffed = sniff(body);
     let format = match declared {
         Some(f @ (Format::Json | Format::Xml | Format::Form)) if f == sniffed => f,
+        // Sniffing takes `<a ...>` for HTML; declared XML over markup is
+        // XML whatever its root element is called.
+        Some(Format::Xml) if body.trim_ascii_start().first() == Some(&b'<') => Format::Xml,
         // The declared type lies, or says nothing useful: trust the bytes.
         _ => sniffed,
     };
