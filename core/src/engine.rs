@@ -205,7 +205,11 @@ impl Run<'_, '_> {
         // (`\u0058\u0079Qk...`: JS escapes over base64).
         let whole_path = input.part == Part::Path && app.first() == Some(&b'/');
         let b64 = if whole_path {
-            None
+            // Base64 has `/` in its alphabet, so a base64 path splits into
+            // segments that are no base64 on their own: the whole path after
+            // its leading `/` is tried instead (`/PHNjcmlwdD5h/bGVydCgxKQ`,
+            // and a one-segment path, which has no segment input of its own).
+            decode::base64::decode(&app[1..]).map(|d| (d, app_chain))
         } else {
             decode::base64::decode(&app)
                 .map(|d| (d, app_chain))

@@ -42,6 +42,11 @@ impl Chain {
         self
     }
 
+    /// Whether `d` is in the chain.
+    pub(crate) fn contains(&self, d: Decoder) -> bool {
+        self.items[..self.len as usize].contains(&Some(d))
+    }
+
     pub(crate) fn to_vec(self) -> Vec<Decoder> {
         self.items.iter().flatten().copied().collect()
     }
@@ -111,6 +116,14 @@ pub(crate) fn normalize<'v>(
     max_rounds: usize,
 ) -> (Cow<'v, [u8]>, bool) {
     let mut cur = value;
+    // A value percent-encoded the way a form or query is (`url.QueryEscape`,
+    // `encodeURIComponent` plus `+`) but placed where the framework does not
+    // decode `+` (a JSON string, a multipart field, a header, a raw body):
+    // the `+` are its spaces. Only when it has no space of its own, so that
+    // a literal `+` in text (`C++ and %20`) is kept.
+    if !chain.contains(Decoder::Plus) && form_escaped(&cur) {
+        cur = step(cur, chain, Decoder::Plus, plus::decode).0;
+    }
     for _ in 0..max_rounds {
         if !needs_decoding(&cur) {
             return (cur, false);
@@ -140,6 +153,16 @@ pub(crate) fn normalize<'v>(
         once[..] != cur[..]
     };
     (cur, limited)
+}
+
+/// `+` for spaces and at least one valid `%XX` escape, and no space.
+fn form_escaped(v: &[u8]) -> bool {
+    memchr::memchr(b'+', v).is_some()
+        && memchr::memchr(b' ', v).is_none()
+        && memchr::memchr_iter(b'%', v).any(|i| {
+            v.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && v.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+        })
 }
 
 /// Cheap test: can any decoder change these bytes?
@@ -181,6 +204,17 @@ mod tests {
         let (v, limited) = normalize(Cow::Borrowed(b"%25252527"), &mut chain, 2);
         assert_eq!(&v[..], b"%2527");
         assert!(limited);
+    }
+
+    #[test]
+    fn form_escaped_outside_a_form() {
+        // `+` as space where the framework left it (JSON, multipart).
+        let (v, chain) = norm(b"true%2C+%24where%3A+%2799+%3D%3D+88%27");
+        assert_eq!(v, "true, $where: '99 == 88'");
+        assert_eq!(chain, ["plus", "percent"]);
+        // A literal plus beside a space, or with no escape, is kept.
+        assert_eq!(norm(b"C++ and %41").0, "C++ and A");
+        assert_eq!(norm(b"a+b").0, "a+b");
     }
 
     #[test]

@@ -214,8 +214,8 @@ pub(crate) fn may_fire(class: AttackClass, mask: u32, ctx: &Ctx) -> bool {
         return class == AttackClass::Protocol;
     }
     let needs = match class {
-        // `detect` starts with `memchr(b')')?`.
-        AttackClass::Ldapi => RPAREN,
+        // A filter break needs `)`; an extensible match, `:=`.
+        AttackClass::Ldapi => RPAREN | COLON,
         // A lookup or a bare `jndi:` URL: no colon, no finding.
         AttackClass::Jndi => COLON,
         AttackClass::Ssti => LBRACE | LT | HASH | AT | LBRACKET,

@@ -29,7 +29,8 @@
 //! - `rce.python`, `rce.ruby`, `rce.node`, `rce.perl` — interpreter code
 //!   that runs commands (`__import__('os').system`, `IO.popen`,
 //!   `require('child_process')`, `qx(...)`)
-//! - `rce.ssi` — server-side include `<!--#exec cmd=...-->`
+//! - `rce.ssi` — a server-side include directive (`<!--#exec cmd=...-->`,
+//!   `<!--#include virtual=...-->`, `<!--#echo var=...-->`, `<!--#printenv -->`)
 //! - `rce.mail_command` — a line break followed by an SMTP/IMAP/POP3 command
 //! - `rce.alias` — an `alias name=value` definition
 //! - `rce.tilde_expansion` — a value that is only `~+`, `~-`, `~+N`
@@ -652,6 +653,16 @@ impl<'a> Judge<'a> {
                             } else {
                                 0
                             }
+                        } else if c.shell
+                            && args.plain >= 2
+                            && args.flags + args.paths + args.urls + args.hosts == 0
+                            && !args.code_flag
+                        {
+                            // A shell's operands are a script file and
+                            // flags: a shell name followed only by plain
+                            // words is a sentence about it (`zsh is the
+                            // best!`, `ksh was first`).
+                            2
                         } else if args.n == 0 {
                             if c.recon || wrapped {
                                 6
