@@ -183,8 +183,9 @@ impl Run<'_, '_> {
         let app = decode::app_value(&input.value, input.encoding, &mut chain);
         let app_chain = chain;
         self.judge(input, &app, app_chain);
-        let (norm, limited) =
-            decode::normalize(Cow::Borrowed(&app[..]), &mut chain, limits.max_decode_depth);
+        let start =
+            decode::attacker_start(&input.value, &app, input.encoding, input.chain, &mut chain);
+        let (norm, limited) = decode::normalize(start, &mut chain, limits.max_decode_depth);
         self.depth_limited |= limited;
         let layered = norm[..] != app[..];
         if layered {
@@ -207,9 +208,13 @@ impl Run<'_, '_> {
         let b64 = if whole_path {
             // Base64 has `/` in its alphabet, so a base64 path splits into
             // segments that are no base64 on their own: the whole path after
-            // its leading `/` is tried instead (`/PHNjcmlwdD5h/bGVydCgxKQ`,
-            // and a one-segment path, which has no segment input of its own).
-            decode::base64::decode(&app[1..]).map(|d| (d, app_chain))
+            // its leading `/` is tried instead (`/PHNjcmlwdD5h/bGVydCgxKQ`).
+            // A one-segment path is tried as its segment.
+            app[1..]
+                .contains(&b'/')
+                .then(|| decode::base64::decode(&app[1..]))
+                .flatten()
+                .map(|d| (d, app_chain))
         } else {
             decode::base64::decode(&app)
                 .map(|d| (d, app_chain))

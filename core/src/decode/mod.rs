@@ -106,6 +106,25 @@ pub(crate) fn app_value<'v>(
     }
 }
 
+/// Where attacker decoding starts: the app's value, or, for a path (whose
+/// `+` the server keeps), the raw value read as a form when it is
+/// form-escaped: `/%3C%21--%23echo+var...` is `url.QueryEscape` output,
+/// its `+` spaces (the percent layer alone leaves no `%` for
+/// [`normalize`] to recognise it by).
+pub(crate) fn attacker_start<'a>(
+    raw: &'a [u8],
+    app: &'a [u8],
+    encoding: Encoding,
+    base: Chain,
+    chain: &mut Chain,
+) -> Cow<'a, [u8]> {
+    if encoding == Encoding::Percent && form_escaped(raw) {
+        *chain = base.with(Decoder::Plus).with(Decoder::Percent);
+        return form(raw);
+    }
+    Cow::Borrowed(app)
+}
+
 /// Decodes what an attacker may have layered on top of the application's
 /// decoding (double percent, entities, escapes, overlong UTF-8, full-width
 /// forms, NULs), round after round until nothing changes or `max_rounds`.
@@ -215,6 +234,30 @@ mod tests {
         // A literal plus beside a space, or with no escape, is kept.
         assert_eq!(norm(b"C++ and %41").0, "C++ and A");
         assert_eq!(norm(b"a+b").0, "a+b");
+    }
+
+    #[test]
+    fn form_escaped_path() {
+        let raw = b"/%3C%21--%23echo+var%3D%22X%22+--%3E";
+        let app = percent::decode(raw);
+        let mut chain = Chain::EMPTY.with(Decoder::Percent);
+        let v = attacker_start(raw, &app, Encoding::Percent, Chain::EMPTY, &mut chain);
+        assert_eq!(&v[..], b"/<!--#echo var=\"X\" -->");
+        assert_eq!(
+            chain,
+            Chain::EMPTY.with(Decoder::Plus).with(Decoder::Percent)
+        );
+        // A path with a literal `+` and no escape stays as the app reads it.
+        let mut chain = Chain::EMPTY;
+        let v = attacker_start(
+            b"/c++/intro",
+            b"/c++/intro",
+            Encoding::Percent,
+            Chain::EMPTY,
+            &mut chain,
+        );
+        assert_eq!(&v[..], b"/c++/intro");
+        assert_eq!(chain, Chain::EMPTY);
     }
 
     #[test]
