@@ -230,8 +230,9 @@ pub(crate) fn may_fire(class: AttackClass, mask: u32, ctx: &Ctx) -> bool {
         AttackClass::PathTraversal => SLASH | BACKSLASH | DOT | COLON | PERCENT | HIGH | ZERO_X,
         // A line break, its encodings, or markup (`<meta http-equiv>`).
         AttackClass::Crlf => OTHER | PERCENT | BACKSLASH | HIGH | LT,
-        // Out-of-band domains need a dot; User-Agent tools are judged whole.
-        AttackClass::Scanner if ctx.part != Part::Header || ctx.key => DOT,
+        // Out-of-band domains need a dot, introspection a selection `{`;
+        // User-Agent tools are judged whole.
+        AttackClass::Scanner if ctx.part != Part::Header || ctx.key => DOT | LBRACE,
         // Control bytes, `unix:` proxy targets, multipart names that break
         // their quoting; methods and headers have checks on plain words.
         AttackClass::Protocol if !matches!(ctx.part, Part::Method | Part::Header) => PUNCT,
