@@ -16,6 +16,7 @@ pub(crate) mod plus;
 pub(crate) mod sevenbit;
 #[cfg(test)]
 mod testutil;
+pub(crate) mod utf7;
 pub(crate) mod utf8;
 
 /// The decoders applied to an input, in order; a small copyable list so the

@@ -60,6 +60,16 @@ pub(crate) fn looks_like(t: &[u8]) -> bool {
 /// declarations. False when no markup was found, so the caller falls back to
 /// the raw body.
 pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>) -> bool {
+    // A document declaring UTF-7 is what its parser reads after decoding
+    // (`+ADwAIQ-DOCTYPE` is `<!DOCTYPE`): the decoded document is emitted
+    // whole, named `?utf-7`, for the detectors to judge its markup.
+    if crate::decode::utf7::declared_in_xml(body) {
+        if let Some(text) = crate::decode::utf7::decode(body) {
+            if !sink.emit(Cow::Borrowed(b"?utf-7"), Cow::Owned(text), false) {
+                return true;
+            }
+        }
+    }
     let mut p = Parser {
         body,
         sink,
@@ -612,6 +622,21 @@ mod tests {
         let (_, inputs) = run(b"<a>1 < 2</a><b>x<!-- -->y</b>", &Limits::default());
         assert!(matches!(inputs.items[0].value, Cow::Borrowed(b"1 < 2")));
         assert!(matches!(&inputs.items[1].value, Cow::Owned(v) if v == b"xy"));
+    }
+
+    #[test]
+    fn parse_xml_declared_utf7_is_decoded() {
+        let doc = b"<?xml version=\"1.0\" encoding=\"UTF-7\"?>\n+ADwAIQ-DOCTYPE a+AD4APA-a+AD4-x+ADw-/a+AD4";
+        let (_, inputs) = run(doc, &Limits::default());
+        let utf7 = inputs
+            .items
+            .iter()
+            .find(|i| &i.name[..] == b"?utf-7")
+            .unwrap();
+        assert!(utf7.value.ends_with(b"<!DOCTYPE a><a>x</a>"));
+        // Declared UTF-8, the same bytes are text.
+        let (_, plain) = run(b"<?xml version=\"1.0\"?><a>+ADw-b</a>", &Limits::default());
+        assert!(plain.items.iter().all(|i| &i.name[..] != b"?utf-7"));
     }
 
     #[test]

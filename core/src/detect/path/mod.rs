@@ -88,6 +88,22 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
 /// end of the share. Only backslashes: `//host/c$` is a scheme-relative URL
 /// more often than a file path.
 fn unc_admin_share(tok: &[u8]) -> Option<usize> {
+    // Left-over percent (`%5C%5Chost%5Cc%24`, a JS layer having eaten the
+    // decoded backslashes): read the token's head as a file API would.
+    if tok.first() == Some(&b'%') {
+        let head = &tok[..tok.len().min(320)];
+        let mut d = crate::decode::percent::decode(head);
+        for _ in 0..2 {
+            match crate::decode::percent::decode(&d) {
+                std::borrow::Cow::Owned(o) => d = std::borrow::Cow::Owned(o),
+                std::borrow::Cow::Borrowed(_) => break,
+            }
+        }
+        return (d.first() == Some(&b'\\'))
+            .then(|| unc_admin_share(&d))
+            .flatten()
+            .map(|_| head.len());
+    }
     let rest = tok.strip_prefix(b"\\\\")?;
     let host = rest.iter().position(|&b| b == b'\\')?;
     if host == 0 || host > 255 {

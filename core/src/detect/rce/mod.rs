@@ -333,7 +333,10 @@ impl<'a> Judge<'a> {
             let p = if s.backtick
                 && depth == 0
                 && !whole_value
-                && !(s.range.start >= 2 && glued(s.range.start - 2))
+                // After `=`, the value of an option or a variable
+                // (`--exec=`id``, `X=`whoami``): a shell word, not prose.
+                && !(s.range.start >= 2
+                    && (glued(s.range.start - 2) || self.value[s.range.start - 2] == b'='))
                 && !glued(s.range.end + 1)
             {
                 Place::Backtick
