@@ -255,6 +255,30 @@ impl Run<'_, '_> {
             self.depth_limited |= inner.depth_limited;
             nested.extend(inner.items.into_iter().map(Input::into_owned));
         }
+        // A GraphQL document's string arguments, each as its resolver reads it.
+        if parse::graphql::looks_like(&app) {
+            let room = limits.max_inputs.saturating_sub(count + nested.len());
+            let mut args = Vec::new();
+            parse::graphql::string_args(&app, |arg, text| {
+                if args.len() >= room {
+                    return false;
+                }
+                let mut name = input.name.to_vec();
+                name.push(b'#');
+                name.extend_from_slice(arg);
+                args.push(Input {
+                    part: input.part,
+                    name: Cow::Owned(name),
+                    value: Cow::Owned(text.to_vec()),
+                    key: false,
+                    encoding: parse::Encoding::Plain,
+                    chain: app_chain,
+                    depth,
+                });
+                true
+            });
+            nested.extend(args);
+        }
         if let Some(h) = hash {
             if nested.is_empty() && self.hits == hits && !self.depth_limited {
                 self.engine.benign.remember(h, place, &input.value);

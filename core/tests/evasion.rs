@@ -440,6 +440,23 @@ fn evasions() -> Vec<Evasion> {
             },
         },
         Evasion {
+            // An inline argument of a GraphQL mutation, rather than a JSON
+            // variable: the resolver reads the unescaped string.
+            name: "GraphQL string argument",
+            applies: Applies::All,
+            benign: true,
+            make: |v| {
+                let arg = v
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"")
+                    .replace('\n', "\\n")
+                    .replace('\r', "\\r");
+                let query = format!("mutation {{ addNote(text: \"{arg}\") {{ id }} }}");
+                let body = serde_json::json!({ "query": query, "variables": {} }).to_string();
+                Owned::post("application/json", body.into_bytes())
+            },
+        },
+        Evasion {
             name: "form escaping inside a multipart field",
             applies: Applies::All,
             benign: true,

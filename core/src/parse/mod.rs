@@ -10,6 +10,7 @@ use crate::verdict::Part;
 
 pub(crate) mod body;
 pub(crate) mod cookie;
+pub(crate) mod graphql;
 pub(crate) mod header;
 pub(crate) mod http1;
 pub(crate) mod json;

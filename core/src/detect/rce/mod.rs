@@ -731,8 +731,17 @@ fn evasive(w: &Word, value: &[u8]) -> bool {
         }
         _ => raw,
     };
-    raw.iter()
-        .any(|&c| matches!(c, b'\'' | b'"' | b'\\' | b'$' | b'^' | b'`' | b'{'))
+    // An odd count of a quote means one of them is no pair inside the word:
+    // the closing quote of the context the value was lexed in, or an
+    // apostrophe (`I'd say it's fine` read after a `'`: the word `Id`).
+    let odd = |q: u8| raw.iter().filter(|&&c| c == q).count() % 2 == 1;
+    let (single, double) = (odd(b'\''), odd(b'"'));
+    raw.iter().any(|&c| match c {
+        b'\'' => !single,
+        b'"' => !double,
+        b'\\' | b'$' | b'^' | b'`' | b'{' => true,
+        _ => false,
+    })
 }
 
 fn is_assignment(t: &[u8]) -> bool {
