@@ -16,6 +16,7 @@ pub(crate) mod http1;
 pub(crate) mod json;
 pub(crate) mod multipart;
 pub(crate) mod path;
+pub(crate) mod protobuf;
 #[cfg(test)]
 mod testkit;
 pub(crate) mod urlencoded;
