@@ -141,10 +141,14 @@ pub(crate) fn normalize<'v>(
     // decode `+` (a JSON string, a multipart field, a header, a raw body):
     // the `+` are its spaces. Only when it has no space of its own, so that
     // a literal `+` in text (`C++ and %20`) is kept.
-    if !chain.contains(Decoder::Plus) && form_escaped(&cur) {
-        cur = step(cur, chain, Decoder::Plus, plus::decode).0;
-    }
+    // Checked at every layer (a payload form-escaped twice shows its `+`
+    // only under the outer escaping), and read once.
+    let mut plus_read = chain.contains(Decoder::Plus);
     for _ in 0..max_rounds {
+        if !plus_read && form_escaped(&cur) {
+            cur = step(cur, chain, Decoder::Plus, plus::decode).0;
+            plus_read = true;
+        }
         if !needs_decoding(&cur) {
             return (cur, false);
         }
@@ -235,6 +239,8 @@ mod tests {
         // A literal plus beside a space, or with no escape, is kept.
         assert_eq!(norm(b"C++ and %41").0, "C++ and A");
         assert_eq!(norm(b"a+b").0, "a+b");
+        // Escaped twice: the `+` appear under the outer layer.
+        assert_eq!(norm(b"1%2B%2527x%2527%2B--").0, "1 'x' --");
     }
 
     #[test]
