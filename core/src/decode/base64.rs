@@ -15,7 +15,7 @@
 ///
 /// Mostly printable text: at least 90% of the bytes are printable ASCII,
 /// tab/CR/LF or part of a valid UTF-8 character that is not a control, and
-/// no NUL comes before the end. UTF-16LE text (PowerShell's
+/// no NUL comes before the end but one or two splitting printable text (`scr\0ipt`). UTF-16LE text (PowerShell's
 /// `-EncodedCommand`) is recognised and returned as UTF-8.
 ///
 /// A JWT is three base64url segments joined by `.`: as a whole it is not
@@ -126,7 +126,7 @@ fn raw_decode(body: &[u8]) -> Option<Vec<u8>> {
 fn is_text(bytes: &[u8], partial: bool) -> bool {
     let end = bytes.len() - bytes.iter().rev().take_while(|&&b| b == 0).count();
     let text = &bytes[..end];
-    if text.is_empty() || memchr::memchr(0, text).is_some() {
+    if text.is_empty() || !nuls_are_splitters(text) {
         return false;
     }
     let mut good = 0;
@@ -156,6 +156,22 @@ fn is_text(bytes: &[u8], partial: bool) -> bool {
         }
     }
     good * 10 >= text.len() * 9
+}
+
+/// No NUL, or one or two, each between printable ASCII bytes: a NUL that
+/// splits a keyword (`scr\0ipt`, `SEL\0ECT`) to dodge filters, which C
+/// string handling or a NUL-stripping filter then removes. Binary data has
+/// NULs beside other binary bytes, and more of them.
+fn nuls_are_splitters(text: &[u8]) -> bool {
+    let printable = |b: Option<&u8>| b.is_some_and(|&b| (0x20..0x7f).contains(&b));
+    let mut n = 0;
+    for at in memchr::memchr_iter(0, text) {
+        n += 1;
+        if n > 2 || at == 0 || !printable(text.get(at - 1)) || !printable(text.get(at + 1)) {
+            return false;
+        }
+    }
+    true
 }
 
 /// UTF-16LE text as UTF-8: an even length, a NUL in every odd byte of the
