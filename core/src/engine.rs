@@ -183,8 +183,9 @@ impl Run<'_, '_> {
         let app = decode::app_value(&input.value, input.encoding, &mut chain);
         let app_chain = chain;
         self.judge(input, &app, app_chain);
-        let (norm, limited) =
-            decode::normalize(Cow::Borrowed(&app[..]), &mut chain, limits.max_decode_depth);
+        let start =
+            decode::attacker_start(&input.value, &app, input.encoding, input.chain, &mut chain);
+        let (norm, limited) = decode::normalize(start, &mut chain, limits.max_decode_depth);
         self.depth_limited |= limited;
         let layered = norm[..] != app[..];
         if layered {
@@ -205,7 +206,15 @@ impl Run<'_, '_> {
         // (`\u0058\u0079Qk...`: JS escapes over base64).
         let whole_path = input.part == Part::Path && app.first() == Some(&b'/');
         let b64 = if whole_path {
-            None
+            // Base64 has `/` in its alphabet, so a base64 path splits into
+            // segments that are no base64 on their own: the whole path after
+            // its leading `/` is tried instead (`/PHNjcmlwdD5h/bGVydCgxKQ`).
+            // A one-segment path is tried as its segment.
+            app[1..]
+                .contains(&b'/')
+                .then(|| decode::base64::decode(&app[1..]))
+                .flatten()
+                .map(|d| (d, app_chain))
         } else {
             decode::base64::decode(&app)
                 .map(|d| (d, app_chain))
@@ -245,6 +254,30 @@ impl Run<'_, '_> {
             );
             self.depth_limited |= inner.depth_limited;
             nested.extend(inner.items.into_iter().map(Input::into_owned));
+        }
+        // A GraphQL document's string arguments, each as its resolver reads it.
+        if parse::graphql::looks_like(&app) {
+            let room = limits.max_inputs.saturating_sub(count + nested.len());
+            let mut args = Vec::new();
+            parse::graphql::string_args(&app, |arg, text| {
+                if args.len() >= room {
+                    return false;
+                }
+                let mut name = input.name.to_vec();
+                name.push(b'#');
+                name.extend_from_slice(arg);
+                args.push(Input {
+                    part: input.part,
+                    name: Cow::Owned(name),
+                    value: Cow::Owned(text.to_vec()),
+                    key: false,
+                    encoding: parse::Encoding::Plain,
+                    chain: app_chain,
+                    depth,
+                });
+                true
+            });
+            nested.extend(args);
         }
         if let Some(h) = hash {
             if nested.is_empty() && self.hits == hits && !self.depth_limited {

@@ -105,6 +105,20 @@ fn pct_special(s: &[u8]) -> String {
 }
 
 /// A query whose special bytes are written by `enc` and sent as they are.
+/// Escaped as Go's `url.QueryEscape` and HTML forms do: unreserved bytes
+/// kept, space as `+`, every other byte `%XX`.
+fn form_escape(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 fn raw_query(v: &str, enc: impl Fn(u8) -> String) -> Owned {
     let q: String = v
         .bytes()
@@ -422,6 +436,56 @@ fn evasions() -> Vec<Evasion> {
                 let body = serde_json::json!({ "data": base64(v.as_bytes()) }).to_string();
                 Owned::post("application/json", body.into_bytes())
             },
+        },
+        Evasion {
+            // Base64 has `/` in its alphabet: the path splits where the
+            // payload's encoding happens to put one.
+            // Unpadded when long enough to be told from a word without its
+            // padding (eight characters).
+            name: "base64 as the whole path, unpadded",
+            applies: Applies::All,
+            benign: true,
+            make: |v| {
+                let b64 = base64(v.as_bytes());
+                let bare = b64.trim_end_matches('=');
+                let mut o = Owned::get("page=1".into());
+                o.uri = format!("/{}", if bare.len() >= 8 { bare } else { &b64 });
+                o
+            },
+        },
+        Evasion {
+            // Query-style escaping (`+` for space) where no framework
+            // reads `+` as a space: a JSON string, a multipart field.
+            name: "form escaping inside a JSON string",
+            applies: Applies::All,
+            benign: true,
+            make: |v| {
+                let body = serde_json::json!({ "q": form_escape(v) }).to_string();
+                Owned::post("application/json", body.into_bytes())
+            },
+        },
+        Evasion {
+            // An inline argument of a GraphQL mutation, rather than a JSON
+            // variable: the resolver reads the unescaped string.
+            name: "GraphQL string argument",
+            applies: Applies::All,
+            benign: true,
+            make: |v| {
+                let arg = v
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"")
+                    .replace('\n', "\\n")
+                    .replace('\r', "\\r");
+                let query = format!("mutation {{ addNote(text: \"{arg}\") {{ id }} }}");
+                let body = serde_json::json!({ "query": query, "variables": {} }).to_string();
+                Owned::post("application/json", body.into_bytes())
+            },
+        },
+        Evasion {
+            name: "form escaping inside a multipart field",
+            applies: Applies::All,
+            benign: true,
+            make: |v| multipart(&form_escape(v)),
         },
         Evasion {
             name: "base64 under JS escapes, in a cookie",

@@ -11,7 +11,10 @@ use std::borrow::Cow;
 /// - U+FF01..U+FF5E, the full-width forms of `!`..`~`;
 /// - U+3000, the ideographic space;
 /// - U+FE50..U+FE6B, the "small form" punctuation (`﹤script﹥`);
-/// - U+2024 and U+2025, the one- and two-dot leaders (`‥/‥/etc/passwd`).
+/// - U+2024 and U+2025, the one- and two-dot leaders (`‥/‥/etc/passwd`);
+/// - and, not an NFKC fold, U+FEFF (the byte-order mark, "zero-width
+///   no-break space") to a space: JavaScript reads it as whitespace, so
+///   `javascript:\u{FEFF}alert(1)` runs while a filter sees no `:alert`.
 ///
 /// Deliberately not folded: curly quotes (U+2018/U+2019/U+201C/U+201D) and
 /// the ellipsis, which fill benign prose and which neither browsers nor
@@ -73,6 +76,7 @@ fn fold(s: &[u8]) -> Option<&'static [u8]> {
         },
         0x2024 => Some(b"."),
         0x2025 => Some(b".."),
+        0xFEFF => Some(b" "),
         _ => None,
     }
 }

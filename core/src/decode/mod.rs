@@ -43,6 +43,11 @@ impl Chain {
         self
     }
 
+    /// Whether `d` is in the chain.
+    pub(crate) fn contains(&self, d: Decoder) -> bool {
+        self.items[..self.len as usize].contains(&Some(d))
+    }
+
     pub(crate) fn to_vec(self) -> Vec<Decoder> {
         self.items.iter().flatten().copied().collect()
     }
@@ -102,6 +107,25 @@ pub(crate) fn app_value<'v>(
     }
 }
 
+/// Where attacker decoding starts: the app's value, or, for a path (whose
+/// `+` the server keeps), the raw value read as a form when it is
+/// form-escaped: `/%3C%21--%23echo+var...` is `url.QueryEscape` output,
+/// its `+` spaces (the percent layer alone leaves no `%` for
+/// [`normalize`] to recognise it by).
+pub(crate) fn attacker_start<'a>(
+    raw: &'a [u8],
+    app: &'a [u8],
+    encoding: Encoding,
+    base: Chain,
+    chain: &mut Chain,
+) -> Cow<'a, [u8]> {
+    if encoding == Encoding::Percent && form_escaped(raw) {
+        *chain = base.with(Decoder::Plus).with(Decoder::Percent);
+        return form(raw);
+    }
+    Cow::Borrowed(app)
+}
+
 /// Decodes what an attacker may have layered on top of the application's
 /// decoding (double percent, entities, escapes, overlong UTF-8, full-width
 /// forms, NULs), round after round until nothing changes or `max_rounds`.
@@ -112,7 +136,19 @@ pub(crate) fn normalize<'v>(
     max_rounds: usize,
 ) -> (Cow<'v, [u8]>, bool) {
     let mut cur = value;
+    // A value percent-encoded the way a form or query is (`url.QueryEscape`,
+    // `encodeURIComponent` plus `+`) but placed where the framework does not
+    // decode `+` (a JSON string, a multipart field, a header, a raw body):
+    // the `+` are its spaces. Only when it has no space of its own, so that
+    // a literal `+` in text (`C++ and %20`) is kept.
+    // Checked at every layer (a payload form-escaped twice shows its `+`
+    // only under the outer escaping), and read once.
+    let mut plus_read = chain.contains(Decoder::Plus);
     for _ in 0..max_rounds {
+        if !plus_read && form_escaped(&cur) {
+            cur = step(cur, chain, Decoder::Plus, plus::decode).0;
+            plus_read = true;
+        }
         if !needs_decoding(&cur) {
             return (cur, false);
         }
@@ -143,6 +179,16 @@ pub(crate) fn normalize<'v>(
         once[..] != cur[..]
     };
     (cur, limited)
+}
+
+/// `+` for spaces and at least one valid `%XX` escape, and no space.
+fn form_escaped(v: &[u8]) -> bool {
+    memchr::memchr(b'+', v).is_some()
+        && memchr::memchr(b' ', v).is_none()
+        && memchr::memchr_iter(b'%', v).any(|i| {
+            v.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && v.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+        })
 }
 
 /// Cheap test: can any decoder change these bytes? (`+A` starts every
@@ -186,6 +232,43 @@ mod tests {
         let (v, limited) = normalize(Cow::Borrowed(b"%25252527"), &mut chain, 2);
         assert_eq!(&v[..], b"%2527");
         assert!(limited);
+    }
+
+    #[test]
+    fn form_escaped_outside_a_form() {
+        // `+` as space where the framework left it (JSON, multipart).
+        let (v, chain) = norm(b"true%2C+%24where%3A+%2799+%3D%3D+88%27");
+        assert_eq!(v, "true, $where: '99 == 88'");
+        assert_eq!(chain, ["plus", "percent"]);
+        // A literal plus beside a space, or with no escape, is kept.
+        assert_eq!(norm(b"C++ and %41").0, "C++ and A");
+        assert_eq!(norm(b"a+b").0, "a+b");
+        // Escaped twice: the `+` appear under the outer layer.
+        assert_eq!(norm(b"1%2B%2527x%2527%2B--").0, "1 'x' --");
+    }
+
+    #[test]
+    fn form_escaped_path() {
+        let raw = b"/%3C%21--%23echo+var%3D%22X%22+--%3E";
+        let app = percent::decode(raw);
+        let mut chain = Chain::EMPTY.with(Decoder::Percent);
+        let v = attacker_start(raw, &app, Encoding::Percent, Chain::EMPTY, &mut chain);
+        assert_eq!(&v[..], b"/<!--#echo var=\"X\" -->");
+        assert_eq!(
+            chain,
+            Chain::EMPTY.with(Decoder::Plus).with(Decoder::Percent)
+        );
+        // A path with a literal `+` and no escape stays as the app reads it.
+        let mut chain = Chain::EMPTY;
+        let v = attacker_start(
+            b"/c++/intro",
+            b"/c++/intro",
+            Encoding::Percent,
+            Chain::EMPTY,
+            &mut chain,
+        );
+        assert_eq!(&v[..], b"/c++/intro");
+        assert_eq!(chain, Chain::EMPTY);
     }
 
     #[test]

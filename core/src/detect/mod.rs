@@ -214,8 +214,8 @@ pub(crate) fn may_fire(class: AttackClass, mask: u32, ctx: &Ctx) -> bool {
         return class == AttackClass::Protocol;
     }
     let needs = match class {
-        // `detect` starts with `memchr(b')')?`.
-        AttackClass::Ldapi => RPAREN,
+        // A filter break needs `)`; an extensible match, `:=`.
+        AttackClass::Ldapi => RPAREN | COLON,
         // A lookup or a bare `jndi:` URL: no colon, no finding.
         AttackClass::Jndi => COLON,
         AttackClass::Ssti => LBRACE | LT | HASH | AT | LBRACKET,
@@ -230,10 +230,10 @@ pub(crate) fn may_fire(class: AttackClass, mask: u32, ctx: &Ctx) -> bool {
         AttackClass::PathTraversal => SLASH | BACKSLASH | DOT | COLON | PERCENT | HIGH | ZERO_X,
         // A line break, its encodings, or markup (`<meta http-equiv>`).
         AttackClass::Crlf => OTHER | PERCENT | BACKSLASH | HIGH | LT,
-        // Out-of-band domains need a dot, exploit paths a slash; User-Agent
-        // tools are judged whole.
-        AttackClass::Scanner if ctx.part == Part::Path => DOT | SLASH,
-        AttackClass::Scanner if ctx.part != Part::Header || ctx.key => DOT,
+        // Out-of-band domains need a dot, introspection a selection `{`,
+        // exploit paths a slash; User-Agent tools are judged whole.
+        AttackClass::Scanner if ctx.part == Part::Path => DOT | LBRACE | SLASH,
+        AttackClass::Scanner if ctx.part != Part::Header || ctx.key => DOT | LBRACE,
         // Control bytes, `unix:` proxy targets, multipart names that break
         // their quoting; methods and headers have checks on plain words.
         AttackClass::Protocol if !matches!(ctx.part, Part::Method | Part::Header) => PUNCT,

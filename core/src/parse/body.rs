@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{json, multipart, urlencoded, xml, Encoding, Inputs, Sink};
+use super::{json, multipart, protobuf, urlencoded, xml, Encoding, Inputs, Sink};
 use crate::config::Limits;
 use crate::decode::Chain;
 use crate::verdict::Part;
@@ -41,6 +41,21 @@ pub(crate) fn parse<'a>(
                 return;
             }
         }
+    }
+    // gRPC and protobuf: the text fields, and the raw body as well (for
+    // what the framing hides from a field walk: compressed or odd frames).
+    if content_type.is_some_and(protobuf::is_protobuf_type) {
+        let mut sink = Sink {
+            inputs: out,
+            part: Part::Body,
+            prefix: b"",
+            encoding: Encoding::Plain,
+            chain: Chain::EMPTY,
+            depth: 0,
+        };
+        protobuf::parse(body, &mut sink);
+        sink.emit(Cow::Borrowed(b""), Cow::Borrowed(body), false);
+        return;
     }
     let sniffed = sniff(body);
     let format = match declared {

@@ -10,11 +10,13 @@ use crate::verdict::Part;
 
 pub(crate) mod body;
 pub(crate) mod cookie;
+pub(crate) mod graphql;
 pub(crate) mod header;
 pub(crate) mod http1;
 pub(crate) mod json;
 pub(crate) mod multipart;
 pub(crate) mod path;
+pub(crate) mod protobuf;
 #[cfg(test)]
 mod testkit;
 pub(crate) mod urlencoded;

@@ -30,10 +30,10 @@ pub(crate) fn parse<'a>(path: &'a [u8], out: &mut Inputs<'a>) {
         return;
     }
     let segments = path.split(|&b| b == b'/').filter(|s| !s.is_empty());
-    // A one-segment path is the whole path again.
-    if path.iter().filter(|&&b| b == b'/').count() <= 1 {
-        return;
-    }
+    // A one-segment path is still a segment: without its leading `/` it is
+    // the value the app routes on (`/javascript:alert(1)`, `/1' OR '1'='1`
+    // behind a catch-all route), and what a detector anchored at the
+    // value's start must see.
     for (i, seg) in segments.enumerate() {
         let name = match SEGMENT_NAMES.get(i) {
             Some(&n) => Cow::Borrowed(n),
@@ -48,6 +48,21 @@ pub(crate) fn parse<'a>(path: &'a [u8], out: &mut Inputs<'a>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_segment_is_a_segment_too() {
+        let mut inputs = Inputs::new(100);
+        parse(b"/x%27", &mut inputs);
+        let got: Vec<(&[u8], &[u8])> = inputs
+            .items
+            .iter()
+            .map(|i| (&i.name[..], &i.value[..]))
+            .collect();
+        assert_eq!(got, [(&b""[..], &b"/x%27"[..]), (b"1", b"x%27")]);
+        let mut root = Inputs::new(100);
+        parse(b"/", &mut root);
+        assert_eq!(root.items.len(), 1);
+    }
 
     #[test]
     fn whole_and_segments() {

@@ -60,6 +60,16 @@ pub(crate) fn looks_like(t: &[u8]) -> bool {
 /// declarations. False when no markup was found, so the caller falls back to
 /// the raw body.
 pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>) -> bool {
+    // A document declaring UTF-7 is what its parser reads after decoding
+    // (`+ADwAIQ-DOCTYPE` is `<!DOCTYPE`): the decoded document is emitted
+    // whole, named `?utf-7`, for the detectors to judge its markup.
+    if declares_utf7(body) {
+        if let Cow::Owned(text) = crate::decode::utf7::decode(body) {
+            if !sink.emit(Cow::Borrowed(b"?utf-7"), Cow::Owned(text), false) {
+                return true;
+            }
+        }
+    }
     let mut p = Parser {
         body,
         sink,
@@ -365,6 +375,34 @@ impl<'a> Parser<'_, '_, 'a> {
 
 /// HTML, not XML: read as XML its tags would be lost, and the tags are
 /// what an XSS detector needs to see. Such bodies are judged raw instead.
+/// Whether an XML declaration at the document's start names UTF-7.
+fn declares_utf7(doc: &[u8]) -> bool {
+    let t = doc.trim_ascii_start();
+    if !starts_with_ci(t, b"<?xml") {
+        return false;
+    }
+    let end = memmem::find(&t[..t.len().min(256)], b"?>").unwrap_or(0);
+    let decl = &t[..end];
+    let Some(at) = decl
+        .windows(8)
+        .position(|w| w.eq_ignore_ascii_case(b"encoding"))
+    else {
+        return false;
+    };
+    let rest = decl[at + 8..].trim_ascii_start();
+    let rest = rest.strip_prefix(b"=").unwrap_or(rest).trim_ascii_start();
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let name_len = rest
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+        .unwrap_or(rest.len());
+    let name = &rest[..name_len];
+    name.eq_ignore_ascii_case(b"utf-7") || name.eq_ignore_ascii_case(b"utf7")
+}
+
 fn is_html_tag(name: &[u8]) -> bool {
     const HTML: [&[u8]; 40] = [
         b"a",
@@ -612,6 +650,33 @@ mod tests {
         let (_, inputs) = run(b"<a>1 < 2</a><b>x<!-- -->y</b>", &Limits::default());
         assert!(matches!(inputs.items[0].value, Cow::Borrowed(b"1 < 2")));
         assert!(matches!(&inputs.items[1].value, Cow::Owned(v) if v == b"xy"));
+    }
+
+    #[test]
+    fn parse_xml_declared_utf7_is_decoded() {
+        let doc = b"<?xml version=\"1.0\" encoding=\"UTF-7\"?>\n+ADwAIQ-DOCTYPE a+AD4APA-a+AD4-x+ADw-/a+AD4";
+        let (_, inputs) = run(doc, &Limits::default());
+        let utf7 = inputs
+            .items
+            .iter()
+            .find(|i| &i.name[..] == b"?utf-7")
+            .unwrap();
+        assert!(utf7.value.ends_with(b"<!DOCTYPE a><a>x</a>"));
+        // Declared UTF-8, the same bytes are text.
+        let (_, plain) = run(b"<?xml version=\"1.0\"?><a>+ADw-b</a>", &Limits::default());
+        assert!(plain.items.iter().all(|i| &i.name[..] != b"?utf-7"));
+    }
+
+    #[test]
+    fn utf7_declaration() {
+        assert!(declares_utf7(
+            b"<?xml version=\"1.0\" encoding=\"UTF-7\"?><a/>"
+        ));
+        assert!(declares_utf7(b"  <?xml encoding='utf-7' ?>"));
+        assert!(!declares_utf7(
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+        ));
+        assert!(!declares_utf7(b"<a>encoding=\"UTF-7\"</a>"));
     }
 
     #[test]

@@ -14,7 +14,13 @@
 //!   `&`, `|` or `!` (`admin)(&)`, `admin)(|`).
 //!
 //! - `ldapi.filter_injection`: a whole composite filter where a value was
-//!   expected: `*(|(mail=*))`, `x(&(uid=a)(cn=*))`.
+//!   expected: `*(|(mail=*))`, `x(&(uid=a)(cn=*))`; or a filter, even the
+//!   whole value, with an operator nested in another
+//!   (`(&(uid=admin)(!(&(1=0)(userPassword=q))))`): a search form's own
+//!   filter is flat, a filter built to bypass one nests its logic.
+//! - `ldapi.extensible_match`: an extensible-match assertion naming its
+//!   matching rule, `attr:2.5.13.18:=value`, `cn:dn:caseExactMatch:=x`, where
+//!   only a filter component was expected (no prose writes `:oid:=`).
 //!
 //! Balanced text such as `(see above)`, `f(x)(y=2)` or `(m=1)(mh=2)` never
 //! closes more than it opened and passes.
@@ -22,8 +28,10 @@
 use super::{Ctx, Hit};
 
 pub(crate) fn detect(value: &[u8], _ctx: &Ctx) -> Option<Hit> {
-    let first = memchr::memchr(b')', value)?;
-    if let Some(h) = composite(value) {
+    let Some(first) = memchr::memchr(b')', value) else {
+        return extensible(value);
+    };
+    if let Some(h) = composite(value).or_else(|| nested_operator(value)) {
         return Some(h);
     }
     memchr::memchr(b'(', &value[first..])?;
@@ -77,6 +85,90 @@ fn composite(v: &[u8]) -> Option<Hit> {
                 rule: "ldapi.filter_injection",
                 score: 10,
                 span: open..end,
+            });
+        }
+    }
+    None
+}
+
+/// An operator group opened directly inside another operator group:
+/// `(&(uid=a)(!(&(x=1)...` or `(|(&(cn=*)...`, whose inner group starts with
+/// a component. The stack of open groups lives in a bit set, so depth past
+/// 64 stops the scan (no filter nests that deep).
+fn nested_operator(v: &[u8]) -> Option<Hit> {
+    let (mut ops, mut depth) = (0u64, 0u32);
+    for (i, &c) in v.iter().enumerate() {
+        match c {
+            b'(' => {
+                if depth >= 64 {
+                    return None;
+                }
+                let j = skip_ws(v, i + 1);
+                let is_op = matches!(v.get(j), Some(b'&' | b'|' | b'!'));
+                if is_op && depth > 0 && ops & (1 << (depth - 1)) != 0 {
+                    let k = skip_ws(v, j + 1);
+                    if v.get(k) == Some(&b'(') {
+                        if let Some(end) = attr_op_in(v, skip_ws(v, k + 1), true) {
+                            return Some(Hit {
+                                rule: "ldapi.filter_injection",
+                                score: 10,
+                                span: i..end,
+                            });
+                        }
+                    }
+                }
+                ops = (ops & !(1 << depth)) | (u64::from(is_op) << depth);
+                depth += 1;
+            }
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `attr:2.5.13.18:=`, `attr:dn:caseExactMatch:=`, `:1.2.3:=`: the
+/// extensible-match form that names a matching rule, by a numeric OID (two
+/// dots at least) or by a rule name ending in `Match`.
+fn extensible(v: &[u8]) -> Option<Hit> {
+    for at in memchr::memmem::find_iter(v, b":=") {
+        // The matching rule just before `:=`, back to its `:`.
+        let mut s = at;
+        while s > 0 && (v[s - 1].is_ascii_alphanumeric() || v[s - 1] == b'.') && at - s < 64 {
+            s -= 1;
+        }
+        if s == 0 || v[s - 1] != b':' || s == at {
+            continue;
+        }
+        let rule = &v[s..at];
+        let oid = rule[0].is_ascii_digit()
+            && rule.iter().all(|&b| b.is_ascii_digit() || b == b'.')
+            && rule.iter().filter(|&&b| b == b'.').count() >= 2
+            && !rule.ends_with(b".")
+            && !rule.windows(2).any(|w| w == b"..");
+        let named = rule.len() > 5
+            && rule[0].is_ascii_alphabetic()
+            && rule.iter().all(u8::is_ascii_alphanumeric)
+            && rule.ends_with(b"Match");
+        if !(oid || named) {
+            continue;
+        }
+        // Before it: `attr:`, `attr:dn:` or nothing (`:oid:=`), starting
+        // the value or after a non-word byte.
+        let mut a = s - 1;
+        if a >= 3 && v[a - 3..a].eq_ignore_ascii_case(b":dn") {
+            a -= 3;
+        }
+        let mut b = a;
+        while b > 0 && is_attr_byte(v[b - 1]) && a - b < 128 {
+            b -= 1;
+        }
+        let attr_ok = b == a || v[b].is_ascii_alphabetic();
+        if attr_ok && (b == 0 || !is_attr_byte(v[b - 1])) {
+            return Some(Hit {
+                rule: "ldapi.extensible_match",
+                score: 10,
+                span: b..at + 2,
             });
         }
     }
@@ -149,13 +241,27 @@ fn after_close(v: &[u8], close: usize) -> Option<Hit> {
 /// attribute starting with a letter; returns the end of the operator and
 /// the start of the value when the value looks like an assertion value.
 fn attr_op(v: &[u8], i: usize) -> Option<usize> {
-    if !v.get(i)?.is_ascii_alphabetic() {
+    attr_op_in(v, i, false)
+}
+
+/// [`attr_op`]; the attribute is a name or a numeric OID (`2.5.4.3=x`). A
+/// short number (`(1=0)`, an always-false component) counts only when
+/// `short_oid`: inside nested filter logic, not after a `)` in prose
+/// (`see 1) (2=yes)`).
+fn attr_op_in(v: &[u8], i: usize, short_oid: bool) -> Option<usize> {
+    if !v.get(i)?.is_ascii_alphanumeric() {
         return None;
     }
     let lim = v.len().min(i + 128);
     let mut j = i;
     while j < lim && is_attr_byte(v[j]) {
         j += 1;
+    }
+    if v[i].is_ascii_digit()
+        && (!v[i..j].iter().all(|&b| b.is_ascii_digit() || b == b'.')
+            || !short_oid && v[i..j].iter().filter(|&&b| b == b'.').count() < 2)
+    {
+        return None;
     }
     // Extensible match: `cn:dn:=`, `uid:caseExactMatch:=`.
     while j < lim && v[j] == b':' {

@@ -20,6 +20,10 @@
 //!   naming credentials anywhere; 3 for other mentions in sentences).
 //! - `path.wrapper`: a stream wrapper that reads files or runs code
 //!   (`php://`, `file:`, `zip://`, `phar://`, `expect://`, `jar:` ...).
+//! - `path.unc_admin_share`: a Windows UNC path to an administrative share,
+//!   `\\host\c$\...`, `\\10.0.0.5\admin$`, `\\::1\ipc$`: the whole
+//!   disk of a host (its own, to escape the web root; another, to make the
+//!   server authenticate to it and leak its NTLM hash).
 //! - `path.backup_file`: a database dump or backup archive (`*.sql`,
 //!   `*.sql.gz`, `*.sql.zip` ...) asked for as a path (5).
 
@@ -77,6 +81,46 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         }
     }
     best
+}
+
+/// `\\host\share$` at the token's start, where the share is a drive's
+/// (`c$`) or one of Windows' own (`admin$`, `ipc$`, `print$`); returns the
+/// end of the share. Only backslashes: `//host/c$` is a scheme-relative URL
+/// more often than a file path.
+fn unc_admin_share(tok: &[u8]) -> Option<usize> {
+    // Left-over percent (`%5C%5Chost%5Cc%24`, a JS layer having eaten the
+    // decoded backslashes): read the token's head as a file API would.
+    if tok.first() == Some(&b'%') {
+        let head = &tok[..tok.len().min(320)];
+        let mut d = crate::decode::percent::decode(head);
+        for _ in 0..2 {
+            match crate::decode::percent::decode(&d) {
+                std::borrow::Cow::Owned(o) => d = std::borrow::Cow::Owned(o),
+                std::borrow::Cow::Borrowed(_) => break,
+            }
+        }
+        return (d.first() == Some(&b'\\'))
+            .then(|| unc_admin_share(&d))
+            .flatten()
+            .map(|_| head.len());
+    }
+    let rest = tok.strip_prefix(b"\\\\")?;
+    let host = rest.iter().position(|&b| b == b'\\')?;
+    if host == 0 || host > 255 {
+        return None;
+    }
+    let share_at = host + 1;
+    let share = &rest[share_at..];
+    let len = share
+        .iter()
+        .position(|&b| b == b'\\')
+        .unwrap_or(share.len());
+    let name = share[..len].strip_suffix(b"$")?;
+    let admin = (name.len() == 1 && name[0].is_ascii_alphabetic())
+        || [&b"admin"[..], b"ipc", b"print"]
+            .iter()
+            .any(|s| name.eq_ignore_ascii_case(s));
+    admin.then_some(2 + share_at + len)
 }
 
 /// Bytes that end a path token.
@@ -286,6 +330,14 @@ fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, words: usize) -> Option<Hit> {
             rule: "path.wrapper",
             score,
             span,
+        });
+    }
+
+    if let Some(end) = unc_admin_share(tok) {
+        return Some(Hit {
+            rule: "path.unc_admin_share",
+            score: 10,
+            span: at..at + end,
         });
     }
 

@@ -29,7 +29,8 @@
 //! - `rce.python`, `rce.ruby`, `rce.node`, `rce.perl` — interpreter code
 //!   that runs commands (`__import__('os').system`, `IO.popen`,
 //!   `require('child_process')`, `qx(...)`)
-//! - `rce.ssi` — server-side include `<!--#exec cmd=...-->`
+//! - `rce.ssi` — a server-side include directive (`<!--#exec cmd=...-->`,
+//!   `<!--#include virtual=...-->`, `<!--#echo var=...-->`, `<!--#printenv -->`)
 //! - `rce.mail_command` — a line break followed by an SMTP/IMAP/POP3 command
 //! - `rce.alias` — an `alias name=value` definition
 //! - `rce.tilde_expansion` — a value that is only `~+`, `~-`, `~+N`
@@ -332,7 +333,10 @@ impl<'a> Judge<'a> {
             let p = if s.backtick
                 && depth == 0
                 && !whole_value
-                && !(s.range.start >= 2 && glued(s.range.start - 2))
+                // After `=`, the value of an option or a variable
+                // (`--exec=`id``, `X=`whoami``): a shell word, not prose.
+                && !(s.range.start >= 2
+                    && (glued(s.range.start - 2) || self.value[s.range.start - 2] == b'='))
                 && !glued(s.range.end + 1)
             {
                 Place::Backtick
@@ -652,6 +656,16 @@ impl<'a> Judge<'a> {
                             } else {
                                 0
                             }
+                        } else if c.shell
+                            && args.plain >= 2
+                            && args.flags + args.paths + args.urls + args.hosts == 0
+                            && !args.code_flag
+                        {
+                            // A shell's operands are a script file and
+                            // flags: a shell name followed only by plain
+                            // words is a sentence about it (`zsh is the
+                            // best!`, `ksh was first`).
+                            2
                         } else if args.n == 0 {
                             if c.recon || wrapped {
                                 6
@@ -717,8 +731,17 @@ fn evasive(w: &Word, value: &[u8]) -> bool {
         }
         _ => raw,
     };
-    raw.iter()
-        .any(|&c| matches!(c, b'\'' | b'"' | b'\\' | b'$' | b'^' | b'`' | b'{'))
+    // An odd count of a quote means one of them is no pair inside the word:
+    // the closing quote of the context the value was lexed in, or an
+    // apostrophe (`I'd say it's fine` read after a `'`: the word `Id`).
+    let odd = |q: u8| raw.iter().filter(|&&c| c == q).count() % 2 == 1;
+    let (single, double) = (odd(b'\''), odd(b'"'));
+    raw.iter().any(|&c| match c {
+        b'\'' => !single,
+        b'"' => !double,
+        b'\\' | b'$' | b'^' | b'`' | b'{' => true,
+        _ => false,
+    })
 }
 
 fn is_assignment(t: &[u8]) -> bool {

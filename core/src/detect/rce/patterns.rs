@@ -32,7 +32,7 @@ const MARKERS: [&str; 29] = [
     "process.mainmodule",
     "qx(",
     "qx{",
-    "<!--#exec",
+    "<!--#",
     "system(",
     "exec(",
     "popen(",
@@ -530,7 +530,11 @@ fn marker(v: &[u8], which: usize, start: usize, end: usize) -> Option<Hit> {
                 span: start..inner_end,
             })
         }
-        "<!--#exec" => hit("rce.ssi", 10),
+        "<!--#" => ssi_directive(v, end).map(|e| Hit {
+            rule: "rce.ssi",
+            score: 10,
+            span: start..e,
+        }),
         "runtime.getruntime" => follows_call().then_some(Hit {
             rule: "rce.exec_call",
             score: 10,
@@ -555,6 +559,58 @@ fn marker(v: &[u8], which: usize, start: usize, end: usize) -> Option<Hit> {
             })
         }
     }
+}
+
+/// A server-side include directive after `<!--#` at `i`: a directive name
+/// the web server executes (`exec`, `include`, `echo`, `printenv`...) and
+/// then either one of its attributes assigned (`cmd=`, `file=`, `var=`) or,
+/// for the directives that take none, the comment's end. An ordinary HTML
+/// comment that starts with `#` (`<!--#region-->`, `<!--#main nav-->`)
+/// has no directive and attribute and passes. Returns the end of the match.
+fn ssi_directive(v: &[u8], i: usize) -> Option<usize> {
+    const DIRECTIVES: [&[u8]; 10] = [
+        b"exec",
+        b"include",
+        b"echo",
+        b"config",
+        b"fsize",
+        b"flastmod",
+        b"printenv",
+        b"set",
+        b"if",
+        b"elif",
+    ];
+    const ATTRS: [&[u8]; 10] = [
+        b"cmd", b"cgi", b"file", b"virtual", b"var", b"value", b"expr", b"timefmt", b"sizefmt",
+        b"errmsg",
+    ];
+    let mut j = i;
+    while j < v.len() && v[j].is_ascii_alphabetic() {
+        j += 1;
+    }
+    let name = &v[i..j];
+    if !DIRECTIVES.iter().any(|d| name.eq_ignore_ascii_case(d)) {
+        return None;
+    }
+    let k = skip_ws(v, j);
+    if name.eq_ignore_ascii_case(b"printenv") {
+        return v[k..].starts_with(b"-->").then_some(k + 3);
+    }
+    // The exec directive has always been matched on its name alone.
+    if name.eq_ignore_ascii_case(b"exec") {
+        return Some(j);
+    }
+    if k == j {
+        return None;
+    }
+    let mut e = k;
+    while e < v.len() && v[e].is_ascii_alphabetic() {
+        e += 1;
+    }
+    let attr = &v[k..e];
+    let eq = skip_ws(v, e);
+    (ATTRS.iter().any(|a| attr.eq_ignore_ascii_case(a)) && v.get(eq) == Some(&b'='))
+        .then_some(eq + 1)
 }
 
 /// The object before `.exec(` / `.spawn(` is one that runs processes

@@ -8,7 +8,13 @@
 //! search for "nikto" would otherwise fire.
 //!
 //! Rules:
-//! - `scanner.user_agent`: a scanner token in a header value.
+//! - `scanner.user_agent`: a scanner token in a header value, or the file
+//!   name of a Nessus plugin (`some_check.nasl`), which Nessus and OpenVAS
+//!   put in the headers of the requests a plugin sends.
+//! - `scanner.graphql_introspection`: a GraphQL document that selects
+//!   `__schema`, the whole-schema introspection query that API scanners
+//!   (InQL, graphw00f, clairvoyance) start with; applications' own queries
+//!   ask for `__typename` at most.
 //! - `scanner.oast`: an out-of-band interaction host (`*.oast.fun`,
 //!   `*.interact.sh`, `*.burpcollaborator.net`, `*.oastify.com`,
 //!   `*.dnslog.cn`, `*.ceye.io`...) in any value.
@@ -110,7 +116,7 @@ fn is_host_byte(b: u8) -> bool {
 }
 
 pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
-    if let Some(h) = oast(value) {
+    if let Some(h) = oast(value).or_else(|| introspection(value)) {
         return Some(h);
     }
     match ctx.part {
@@ -119,6 +125,60 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         Part::Path if value.first() == Some(&b'/') => paths::detect(value),
         _ => None,
     }
+}
+
+/// `__schema` as a field of a selection set: after `{` (or `{` then an
+/// alias `s: `) and followed by its own selection set `{`. Prose and code
+/// that merely name `__schema` (a Python attribute, a JSON key) have no
+/// selection-set braces around it.
+fn introspection(value: &[u8]) -> Option<Hit> {
+    const FIELD: &[u8] = b"__schema";
+    for at in memchr::memmem::find_iter(value, FIELD) {
+        let end = at + FIELD.len();
+        let mut j = end;
+        while j < value.len() && (value[j].is_ascii_whitespace() || value[j] == b',') {
+            j += 1;
+        }
+        if value.get(j) != Some(&b'{') {
+            continue;
+        }
+        // Back over whitespace, commas and an alias `name:` to the `{` or
+        // `}` (a previous field's selection) that puts it in a selection set.
+        let mut i = at;
+        let ws = |b: u8| b.is_ascii_whitespace() || b == b',';
+        while i > 0 && ws(value[i - 1]) {
+            i -= 1;
+        }
+        if i > 0 && value[i - 1] == b':' {
+            i -= 1;
+            while i > 0 && ws(value[i - 1]) {
+                i -= 1;
+            }
+            while i > 0 && is_word(value[i - 1]) {
+                i -= 1;
+            }
+            while i > 0 && ws(value[i - 1]) {
+                i -= 1;
+            }
+        }
+        let in_selection = i > 0 && matches!(value[i - 1], b'{' | b'}')
+            || i > 0 && is_word(value[i - 1]) && {
+                // Another field before it: `{ queryType __schema {`.
+                let mut k = i;
+                while k > 0 && is_word(value[k - 1]) {
+                    k -= 1;
+                }
+                value[..k].contains(&b'{')
+            };
+        if in_selection {
+            return Some(Hit {
+                rule: "scanner.graphql_introspection",
+                score: 8,
+                span: at..j + 1,
+            });
+        }
+    }
+    None
 }
 
 fn oast(value: &[u8]) -> Option<Hit> {
@@ -155,6 +215,9 @@ fn user_agent(value: &[u8]) -> Option<Hit> {
     {
         return None;
     }
+    if let Some(h) = nasl(value) {
+        return Some(h);
+    }
     let tokens = &*TOKENS;
     for m in tokens.ac.find_iter(value) {
         let before = value[..m.start()].last().copied();
@@ -175,6 +238,28 @@ fn user_agent(value: &[u8]) -> Option<Hit> {
                 rule: "scanner.user_agent",
                 score: 10,
                 span: m.start()..m.end(),
+            });
+        }
+    }
+    None
+}
+
+/// `name.nasl` as a whole word: a NASL plugin's file name.
+fn nasl(value: &[u8]) -> Option<Hit> {
+    for at in memchr::memmem::find_iter(value, b".nasl") {
+        let end = at + 5;
+        if value.get(end).is_some_and(|&b| is_word(b)) {
+            continue;
+        }
+        let mut s = at;
+        while s > 0 && (is_word(value[s - 1]) || value[s - 1] == b'-') {
+            s -= 1;
+        }
+        if at - s >= 2 {
+            return Some(Hit {
+                rule: "scanner.user_agent",
+                score: 10,
+                span: s..end,
             });
         }
     }
