@@ -316,18 +316,22 @@ fn skip_container(body: &[u8], mut p: usize) -> usize {
 
 /// The position after the closing quote of the string opening at `p`.
 fn string_end(body: &[u8], p: usize) -> usize {
-    let mut i = p + 1;
-    while let Some(k) = memchr::memchr2(b'"', b'\\', &body[i..]) {
+    closing_quote(body, p + 1).map_or(body.len(), |q| q + 1)
+}
+
+/// The index of the quote closing the JSON string whose text starts at
+/// `start`, escapes skipped; `None` when it runs to the end unterminated.
+pub(crate) fn closing_quote(body: &[u8], start: usize) -> Option<usize> {
+    let mut i = start;
+    // An escape as the last byte steps past the end: `get` ends the scan.
+    while let Some(k) = body.get(i..).and_then(|t| memchr::memchr2(b'"', b'\\', t)) {
         i += k;
         if body[i] == b'"' {
-            return i + 1;
+            return Some(i);
         }
         i += 2;
-        if i >= body.len() {
-            break;
-        }
     }
-    body.len()
+    None
 }
 
 /// The string opening at `p`, escapes decoded, and the position after it.

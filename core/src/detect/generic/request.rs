@@ -184,23 +184,12 @@ fn urlencoded<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
 fn json_keys<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
     let mut i = 0;
     let mut last_key: Option<usize> = None;
-    // `i` may step past the end (an escape as the last byte): `get` ends the scan.
     while let Some(q) = s.get(i..).and_then(|t| memchr::memchr(b'"', t)) {
         i += q;
         let start = i + 1;
-        let mut j = start;
-        while let Some(e) = s.get(j..).and_then(|t| memchr::memchr2(b'"', b'\\', t)) {
-            j += e;
-            if s[j] == b'"' {
-                break;
-            }
-            j += 2;
-        }
-        if s.get(j) != Some(&b'"') {
-            // Unterminated: the string runs to the end.
-            j = j.max(s.len());
-        }
-        let text = &s[start..j.min(s.len())];
+        // Unterminated: the string runs to the end.
+        let j = crate::parse::json::closing_quote(s, start).unwrap_or(s.len());
+        let text = &s[start..j];
         let mut k = j + 1;
         while k < s.len() && s[k].is_ascii_whitespace() {
             k += 1;

@@ -399,19 +399,8 @@ fn json_pairs(s: &[u8], f: &mut impl FnMut(&[u8], &[u8], bool) -> bool) {
     let mut key: Option<(usize, usize)> = None;
     while let Some(q) = s.get(i..).and_then(|t| memchr::memchr(b'"', t)) {
         let start = i + q + 1;
-        let mut j = start;
-        while let Some(e) = s.get(j..).and_then(|t| memchr::memchr2(b'"', b'\\', t)) {
-            j += e;
-            if s[j] == b'"' {
-                break;
-            }
-            j += 2;
-        }
-        if s.get(j) != Some(&b'"') {
-            // Unterminated: the string runs to the end.
-            j = j.max(s.len());
-        }
-        let end = j.min(s.len());
+        // Unterminated: the string runs to the end.
+        let end = crate::parse::json::closing_quote(s, start).unwrap_or(s.len());
         let mut k = end + 1;
         while k < s.len() && s[k].is_ascii_whitespace() {
             k += 1;
