@@ -319,7 +319,38 @@ fn string_end(body: &[u8], p: usize) -> usize {
     closing_quote(body, p + 1).map_or(body.len(), |q| q + 1)
 }
 
-/// The index of the quote closing the JSON string whose text starts at
+/// One string of a JSON text found by [`strings`].
+pub(crate) struct Lexed {
+    /// The string's text (between the quotes, escapes kept).
+    pub text: std::ops::Range<usize>,
+    /// For a key (a `:` follows), the first byte after the colon and any
+    /// whitespace; `None` for a value.
+    pub key: Option<Option<u8>>,
+}
+
+/// Every string of a JSON text, by a lexical scan: no nesting limit to
+/// hit, linear, and lenient (an unterminated string runs to the end).
+pub(crate) fn strings(s: &[u8]) -> impl Iterator<Item = Lexed> + '_ {
+    let skip_ws = |mut k: usize| {
+        while k < s.len() && s[k].is_ascii_whitespace() {
+            k += 1;
+        }
+        k
+    };
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let start = i + memchr::memchr(b'"', s.get(i..)?)? + 1;
+        let end = closing_quote(s, start).unwrap_or(s.len());
+        let k = skip_ws(end + 1);
+        i = k;
+        let key = (s.get(k) == Some(&b':')).then(|| s.get(skip_ws(k + 1)).copied());
+        Some(Lexed {
+            text: start..end,
+            key,
+        })
+    })
+}
+
 /// `start`, escapes skipped; `None` when it runs to the end unterminated.
 pub(crate) fn closing_quote(body: &[u8], start: usize) -> Option<usize> {
     let mut i = start;

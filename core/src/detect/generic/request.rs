@@ -182,27 +182,14 @@ fn urlencoded<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
 /// Every JSON string followed by `:` (a key), with the string value that
 /// follows it, if any. A lexical scan: no nesting limit to hit, linear.
 fn json_keys<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
-    let mut i = 0;
     let mut last_key: Option<usize> = None;
-    while let Some(q) = s.get(i..).and_then(|t| memchr::memchr(b'"', t)) {
-        i += q;
-        let start = i + 1;
-        // Unterminated: the string runs to the end.
-        let j = crate::parse::json::closing_quote(s, start).unwrap_or(s.len());
-        let text = &s[start..j];
-        let mut k = j + 1;
-        while k < s.len() && s[k].is_ascii_whitespace() {
-            k += 1;
-        }
-        if s.get(k) == Some(&b':') {
-            let mut o = k + 1;
-            while o < s.len() && s[o].is_ascii_whitespace() {
-                o += 1;
-            }
+    for lexed in crate::parse::json::strings(s) {
+        let text = &s[lexed.text];
+        if let Some(next) = lexed.key {
             out.push(Param {
                 name: Cow::Borrowed(text),
                 value: Cow::Borrowed(b"-"),
-                object: s.get(o) == Some(&b'{'),
+                object: next == Some(b'{'),
             });
             last_key = Some(out.len() - 1);
             if out.len() >= 1000 {
@@ -211,7 +198,6 @@ fn json_keys<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
         } else if let Some(lk) = last_key.take() {
             out[lk].value = Cow::Borrowed(text);
         }
-        i = k.max(i + 1);
     }
 }
 

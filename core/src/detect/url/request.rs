@@ -395,35 +395,22 @@ fn urlencoded(s: &[u8], f: &mut impl FnMut(&[u8], &[u8], bool) -> bool) {
 /// hit, linear. The value is unescaped for `\/`, `\\` and `\"` (JSON
 /// writers escape slashes).
 fn json_pairs(s: &[u8], f: &mut impl FnMut(&[u8], &[u8], bool) -> bool) {
-    let mut i = 0;
-    let mut key: Option<(usize, usize)> = None;
-    while let Some(q) = s.get(i..).and_then(|t| memchr::memchr(b'"', t)) {
-        let start = i + q + 1;
-        // Unterminated: the string runs to the end.
-        let end = crate::parse::json::closing_quote(s, start).unwrap_or(s.len());
-        let mut k = end + 1;
-        while k < s.len() && s[k].is_ascii_whitespace() {
-            k += 1;
-        }
-        if s.get(k) == Some(&b':') {
+    let mut key: Option<std::ops::Range<usize>> = None;
+    for lexed in crate::parse::json::strings(s) {
+        if let Some(next) = lexed.key {
             // A key; its value is the next string only if one follows.
-            let mut o = k + 1;
-            while o < s.len() && s[o].is_ascii_whitespace() {
-                o += 1;
-            }
-            key = (s.get(o) == Some(&b'"')).then_some((start, end));
-        } else if let Some((ks, ke)) = key.take() {
-            let text = &s[start..end];
+            key = (next == Some(b'"')).then_some(lexed.text);
+        } else if let Some(k) = key.take() {
+            let text = &s[lexed.text];
             let value: Cow<'_, [u8]> = if memchr::memchr(b'\\', text).is_some() {
                 Cow::Owned(json_unescape(text))
             } else {
                 Cow::Borrowed(text)
             };
-            if !f(&s[ks..ke], &value, false) {
+            if !f(&s[k], &value, false) {
                 return;
             }
         }
-        i = k.max(end + 1);
     }
 }
 
