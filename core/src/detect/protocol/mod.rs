@@ -46,6 +46,7 @@
 //! - `protocol.get_body`: a GET or HEAD with a body (3).
 
 use super::{Ctx, Hit};
+use crate::parse::http1::is_tchar;
 use crate::verdict::Part;
 
 /// Methods ordinary clients and WebDAV/UPnP/cache tools send.
@@ -100,11 +101,6 @@ const EVIL_CHARSETS: &[&[u8]] = &[
     b"csunicode11utf7",
     b"utf-7-imap",
 ];
-
-/// RFC 9110 token bytes (`tchar`).
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
 
 fn starts_ci(v: &[u8], i: usize, needle: &[u8]) -> bool {
     v.len() >= i + needle.len() && v[i..i + needle.len()].eq_ignore_ascii_case(needle)

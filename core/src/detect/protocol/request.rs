@@ -1,8 +1,9 @@
 //! Whole-request protocol checks; see the rules listed in `mod.rs`.
 // Until the engine calls `check_request`, only the tests do.
 
-use super::{hit, is_tchar, starts_ci};
+use super::{hit, starts_ci};
 use crate::detect::Hit;
+use crate::parse::http1::is_tchar;
 use crate::request::Request;
 
 /// Checks that need the whole request: framing (smuggling), header names
@@ -11,6 +12,7 @@ use crate::request::Request;
 /// The engine calls this once per request and adds the hit as a finding of
 /// class `protocol`, part `header` (or `method`), name from the rule.
 pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
+    let h = Headers::of(req);
     let mut best: Option<Hit> = None;
     let mut keep = |h: Option<Hit>| {
         if let Some(h) = h {
@@ -19,11 +21,11 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
             }
         }
     };
-    keep(framing(req));
-    keep(headers(req));
-    keep(host(req));
-    keep(range(req));
-    keep(override_method(req));
+    keep(framing(req, &h));
+    keep(h.malformed.clone());
+    keep(host(&h.host));
+    keep(h.range.clone());
+    keep(override_method(req, &h));
     keep(version(req.version()));
     let m = req.method();
     if (m == b"GET" || m == b"HEAD") && !req.body().is_empty() {
@@ -32,30 +34,118 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
     best
 }
 
+/// A header the checks count: its first value and how many times it came.
+#[derive(Default)]
+struct Counted<'a> {
+    first: Option<&'a [u8]>,
+    n: usize,
+}
+
+impl<'a> Counted<'a> {
+    fn add(&mut self, v: &'a [u8]) {
+        self.first.get_or_insert(v);
+        self.n += 1;
+    }
+}
+
+/// What the checks read from the headers, gathered in one pass over them
+/// (a request has a handful of headers, and each check used to walk them
+/// all again).
+#[derive(Default)]
+struct Headers<'a> {
+    content_length: Counted<'a>,
+    transfer_encoding: Counted<'a>,
+    host: Counted<'a>,
+    content_type: Option<&'a [u8]>,
+    /// `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override`:
+    /// the first value of each; the last of them present wins.
+    overrides: [Option<&'a [u8]>; 3],
+    /// The first header with an illegal name or value; too many headers.
+    malformed: Option<Hit>,
+    /// The strongest `Range` / `Request-Range` finding.
+    range: Option<Hit>,
+}
+
+impl<'a> Headers<'a> {
+    fn of(req: &Request<'a>) -> Headers<'a> {
+        let mut h = Headers::default();
+        let hs = req.headers();
+        for &(n, v) in hs {
+            if h.malformed.is_none() {
+                if n.is_empty() || !n.iter().all(|&b| is_tchar(b)) {
+                    h.malformed = hit("protocol.header_name", 10, 0, 0);
+                } else if v.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0)) {
+                    h.malformed = hit("protocol.header_value", 10, 0, 0);
+                }
+            }
+            let is = |name: &[u8]| n.eq_ignore_ascii_case(name);
+            match n.len() {
+                4 if is(b"host") => h.host.add(v),
+                5 if is(b"range") => h.range(v, false),
+                12 if is(b"content-type") => {
+                    h.content_type.get_or_insert(v);
+                }
+                13 if is(b"request-range") => h.range(v, true),
+                13 if is(b"x-http-method") => {
+                    h.overrides[1].get_or_insert(v);
+                }
+                14 if is(b"content-length") => h.content_length.add(v),
+                17 if is(b"transfer-encoding") => h.transfer_encoding.add(v),
+                17 if is(b"x-method-override") => {
+                    h.overrides[2].get_or_insert(v);
+                }
+                22 if is(b"x-http-method-override") => {
+                    h.overrides[0].get_or_insert(v);
+                }
+                _ => {}
+            }
+        }
+        if h.malformed.is_none() && hs.len() > 100 {
+            h.malformed = hit("protocol.header_count", 10, 0, 0);
+        }
+        h
+    }
+
+    fn range(&mut self, v: &[u8], request_range: bool) {
+        let ranges = v.iter().filter(|&&b| b == b',').count() + 1;
+        let score = if ranges > 10 {
+            10
+        } else if ranges > 5 {
+            5
+        } else if request_range {
+            3
+        } else {
+            0
+        };
+        if score > 0 && self.range.as_ref().is_none_or(|b| score > b.score) {
+            self.range = hit("protocol.range", score, 0, 0);
+        }
+    }
+}
+
 fn trim(v: &[u8]) -> &[u8] {
     v.trim_ascii()
 }
 
-fn framing(req: &Request<'_>) -> Option<Hit> {
-    let cl: Vec<&[u8]> = all(req, b"content-length");
-    let te: Vec<&[u8]> = all(req, b"transfer-encoding");
+fn framing(req: &Request<'_>, h: &Headers<'_>) -> Option<Hit> {
+    let (cl, te) = (&h.content_length, &h.transfer_encoding);
     let smuggling = |s| hit("protocol.smuggling", s, 0, 0);
-    if !cl.is_empty() && !te.is_empty() {
+    if cl.n > 0 && te.n > 0 {
         return smuggling(10);
     }
-    if cl.len() > 1 {
+    if cl.n > 1 {
         return smuggling(10);
     }
-    if let Some(c) = cl.first() {
+    if let Some(c) = cl.first {
         let c = trim(c);
         if c.is_empty() || !c.iter().all(u8::is_ascii_digit) {
             return smuggling(10);
         }
     }
-    if te.len() > 1 {
+    if te.n > 1 {
         return smuggling(10);
     }
-    if let Some(t) = te.first() {
+    if let Some(t) = te.first {
         if !clean_te(t) {
             return smuggling(10);
         }
@@ -95,36 +185,11 @@ fn clean_te(v: &[u8]) -> bool {
         && v.iter().all(|&b| b.is_ascii_graphic() || b == b' ')
 }
 
-fn all<'a>(req: &Request<'a>, name: &[u8]) -> Vec<&'a [u8]> {
-    req.headers()
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| *v)
-        .collect()
-}
-
-fn headers(req: &Request<'_>) -> Option<Hit> {
-    let hs = req.headers();
-    for (n, v) in hs {
-        if n.is_empty() || !n.iter().all(|&b| is_tchar(b)) {
-            return hit("protocol.header_name", 10, 0, 0);
-        }
-        if v.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0)) {
-            return hit("protocol.header_value", 10, 0, 0);
-        }
-    }
-    if hs.len() > 100 {
-        return hit("protocol.header_count", 10, 0, 0);
-    }
-    None
-}
-
-fn host(req: &Request<'_>) -> Option<Hit> {
-    let hosts = all(req, b"host");
-    if hosts.len() > 1 {
+fn host(hosts: &Counted<'_>) -> Option<Hit> {
+    if hosts.n > 1 {
         return hit("protocol.host", 10, 0, 0);
     }
-    let h = trim(hosts.first()?);
+    let h = trim(hosts.first?);
     let ok = h.iter().all(|&b| {
         b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':' | b'[' | b']' | b'%')
     });
@@ -135,43 +200,14 @@ fn host(req: &Request<'_>) -> Option<Hit> {
     })
 }
 
-fn range(req: &Request<'_>) -> Option<Hit> {
-    let mut best = None;
-    for (n, v) in req.headers() {
-        let request_range = n.eq_ignore_ascii_case(b"request-range");
-        if !request_range && !n.eq_ignore_ascii_case(b"range") {
-            continue;
-        }
-        let ranges = v.iter().filter(|&&b| b == b',').count() + 1;
-        let score = if ranges > 10 {
-            10
-        } else if ranges > 5 {
-            5
-        } else if request_range {
-            3
-        } else {
-            0
-        };
-        if score > 0 && best.as_ref().is_none_or(|b: &Hit| score > b.score) {
-            best = hit("protocol.range", score, 0, 0);
-        }
-    }
-    best
-}
-
-fn override_method(req: &Request<'_>) -> Option<Hit> {
-    let mut target: Option<Vec<u8>> = None;
-    for name in [
-        &b"x-http-method-override"[..],
-        b"x-http-method",
-        b"x-method-override",
-    ] {
-        if let Some(v) = req.header(name) {
-            target = Some(trim(v).to_vec());
-        }
-    }
+fn override_method(req: &Request<'_>, h: &Headers<'_>) -> Option<Hit> {
+    let mut target: Option<Vec<u8>> = h
+        .overrides
+        .iter()
+        .rev()
+        .find_map(|v| v.map(|v| trim(v).to_vec()));
     if target.is_none() {
-        let form = req.header(b"content-type").is_some_and(|ct| {
+        let form = h.content_type.is_some_and(|ct| {
             starts_ci(
                 ct.trim_ascii_start(),
                 0,
