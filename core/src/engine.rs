@@ -88,8 +88,13 @@ impl Engine {
             }
             i += 1;
         }
+        let params = if self.classes.iter().any(|&c| detect::reads_params(c)) {
+            parse::params::of(req)
+        } else {
+            Vec::new()
+        };
         for &class in &self.classes {
-            if let Some(hit) = detect::run_request(class, req) {
+            if let Some(hit) = detect::run_request(class, req, &params) {
                 run.add(
                     class,
                     &hit,

@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use crate::config::Sensitivity;
+use crate::parse::params::Param;
 use crate::request::Request;
 use crate::verdict::{AttackClass, Part};
 
@@ -277,13 +278,25 @@ pub(crate) fn run(class: AttackClass, value: &[u8], ctx: &Ctx) -> Option<Hit> {
     }
 }
 
+/// Whether `class` has whole-request checks that read the arguments by
+/// name ([`params`](crate::parse::params)).
+pub(crate) fn reads_params(class: AttackClass) -> bool {
+    matches!(class, AttackClass::Generic | AttackClass::Rfi)
+}
+
 /// Runs the whole-request checks of `class`: what no single value shows
 /// (framing, header counts, names that only mean something together).
-pub(crate) fn run_request(class: AttackClass, req: &Request<'_>) -> Option<Hit> {
+/// `params` are the request's arguments when some enabled class
+/// [`reads_params`], else empty.
+pub(crate) fn run_request(
+    class: AttackClass,
+    req: &Request<'_>,
+    params: &[Param<'_>],
+) -> Option<Hit> {
     match class {
         AttackClass::Protocol => protocol::check_request(req),
-        AttackClass::Generic => generic::check_request(req),
-        AttackClass::Rfi => url::check_request(req),
+        AttackClass::Generic => generic::check_request(req, params),
+        AttackClass::Rfi => url::check_request(req, params),
         _ => None,
     }
 }

@@ -15,6 +15,7 @@ pub(crate) mod header;
 pub(crate) mod http1;
 pub(crate) mod json;
 pub(crate) mod multipart;
+pub(crate) mod params;
 pub(crate) mod path;
 pub(crate) mod protobuf;
 #[cfg(test)]

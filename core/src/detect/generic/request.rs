@@ -2,7 +2,6 @@
 //! cannot see because it lies in argument names the parser treats as plain
 //! words (`__proto__[x]`, `user__password__startswith`) or needs another
 //! header (the Referer, for session fixation).
-// Until the engine calls `check_request`, only the tests do.
 
 use std::borrow::Cow;
 
@@ -10,6 +9,7 @@ use super::session::session_fixation;
 use super::{Ctx, Hit};
 use crate::config::Sensitivity;
 use crate::decode;
+use crate::parse::params::{Param, Source};
 use crate::request::Request;
 use crate::verdict::Part;
 
@@ -60,11 +60,35 @@ const SENSITIVE: &[&[u8]] = &[
 ];
 
 /// One argument: name, value, as the app reads them.
-struct Param<'a> {
+struct Arg<'a> {
     name: Cow<'a, [u8]>,
     value: Cow<'a, [u8]>,
     /// A JSON key whose value is an object.
     object: bool,
+}
+
+impl<'a> Arg<'a> {
+    fn of(p: &Param<'a>) -> Arg<'a> {
+        if p.source == Source::Json {
+            return Arg {
+                name: Cow::Borrowed(p.name),
+                value: Cow::Borrowed(p.value),
+                object: p.object,
+            };
+        }
+        let name = decode::form(p.name);
+        // Only a lookup's value is read further: the others stay as sent.
+        let value = if has_dunder(&name) {
+            decode::form(p.value)
+        } else {
+            Cow::Borrowed(p.value)
+        };
+        Arg {
+            name,
+            value,
+            object: false,
+        }
+    }
 }
 
 /// Checks over the argument names of the query string, a form body and a
@@ -78,8 +102,8 @@ struct Param<'a> {
 /// - `generic.session_fixation`: see `session.rs`.
 ///
 /// The engine calls this once per request, like `protocol::check_request`.
-pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
-    let params = params(req);
+pub(crate) fn check_request(req: &Request<'_>, params: &[Param<'_>]) -> Option<Hit> {
+    let args: Vec<Arg<'_>> = params.iter().map(Arg::of).collect();
     let mut best: Option<Hit> = None;
     let mut keep = |h: Option<Hit>| {
         if let Some(h) = h {
@@ -99,7 +123,7 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
         &[u8],
         std::hash::BuildHasherDefault<crate::detect::FastHasher>,
     > = std::collections::HashSet::default();
-    for (i, p) in params.iter().enumerate() {
+    for (i, p) in args.iter().enumerate() {
         if names_prototype(&p.name) && judged.insert(&p.name) {
             let pp =
                 super::detect(&p.name, &ctx).filter(|h| h.rule == "generic.prototype_pollution");
@@ -108,7 +132,7 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
             }
         }
         // JSON `{"constructor": {"prototype": {...}}}`: two keys in a row.
-        let next = params.get(i + 1).map(|n| &n.name[..]);
+        let next = args.get(i + 1).map(|n| &n.name[..]);
         if p.object
             && p.name.eq_ignore_ascii_case(b"constructor")
             && next.is_some_and(|n| n.eq_ignore_ascii_case(b"prototype"))
@@ -121,7 +145,11 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
         }
         keep(orm_filter(p));
     }
-    let pairs = params.iter().map(|p| (&p.name[..], !p.value.is_empty()));
+    // A JSON key holding a number, a list or an object has a value too.
+    let pairs = args.iter().zip(params).map(|(a, p)| {
+        let json_value = p.source == Source::Json && !p.string;
+        (&a.name[..], json_value || !a.value.is_empty())
+    });
     keep(session_fixation(req, pairs));
     best
 }
@@ -130,78 +158,14 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
 /// `constructor`, `prototype`): the only names the per-name check can
 /// flag, so the others skip it.
 fn names_prototype(name: &[u8]) -> bool {
+    if name.len() < b"__proto__".len() {
+        return false;
+    }
     let has = |w: &[u8]| name.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
     has(b"__proto__") || has(b"constructor") || has(b"prototype")
 }
 
-fn params<'r>(req: &'r Request<'_>) -> Vec<Param<'r>> {
-    let mut out = Vec::with_capacity(16);
-    if let Some(q) = req.query() {
-        urlencoded(q, &mut out);
-    }
-    let body = req.body();
-    let ct = req.header(b"content-type").unwrap_or(b"");
-    let ct = ct.trim_ascii_start();
-    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    if ct.len() >= 33 && ct[..33].eq_ignore_ascii_case(b"application/x-www-form-urlencoded") {
-        urlencoded(body, &mut out);
-    } else if matches!(first, Some(b'{' | b'[')) {
-        json_keys(body, &mut out);
-    }
-    out
-}
-
-fn urlencoded<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
-    for pair in s.split(|&b| b == b'&') {
-        if pair.is_empty() {
-            continue;
-        }
-        let (n, v) = match memchr::memchr(b'=', pair) {
-            Some(eq) => (&pair[..eq], &pair[eq + 1..]),
-            None => (pair, &b""[..]),
-        };
-        let name = decode::form(n);
-        // Only a lookup's value is read further (decoding never empties a
-        // value): the others stay as sent.
-        let value = if has_dunder(&name) {
-            decode::form(v)
-        } else {
-            Cow::Borrowed(v)
-        };
-        out.push(Param {
-            name,
-            value,
-            object: false,
-        });
-        if out.len() >= 1000 {
-            return;
-        }
-    }
-}
-
-/// Every JSON string followed by `:` (a key), with the string value that
-/// follows it, if any. A lexical scan: no nesting limit to hit, linear.
-fn json_keys<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
-    let mut last_key: Option<usize> = None;
-    for lexed in crate::parse::json::strings(s) {
-        let text = &s[lexed.text];
-        if let Some(next) = lexed.key {
-            out.push(Param {
-                name: Cow::Borrowed(text),
-                value: Cow::Borrowed(b"-"),
-                object: next == Some(b'{'),
-            });
-            last_key = Some(out.len() - 1);
-            if out.len() >= 1000 {
-                return;
-            }
-        } else if let Some(lk) = last_key.take() {
-            out[lk].value = Cow::Borrowed(text);
-        }
-    }
-}
-
-fn orm_filter(p: &Param) -> Option<Hit> {
+fn orm_filter(p: &Arg) -> Option<Hit> {
     let name = &p.name;
     // A lookup is `field__lookup`: most names have no `__` at all.
     if !has_dunder(name) {
@@ -263,7 +227,7 @@ mod tests {
     use super::*;
 
     fn score(r: &Request<'_>) -> u32 {
-        check_request(r).map_or(0, |h| h.score)
+        check_request(r, &crate::parse::params::of(r)).map_or(0, |h| h.score)
     }
 
     #[test]
@@ -277,7 +241,7 @@ mod tests {
         ] {
             let r = Request::builder().uri(uri).build();
             assert_eq!(
-                check_request(&r).map(|h| h.rule),
+                check_request(&r, &crate::parse::params::of(&r)).map(|h| h.rule),
                 Some("generic.prototype_pollution"),
                 "{uri}"
             );

@@ -1,5 +1,4 @@
 //! Whole-request protocol checks; see the rules listed in `mod.rs`.
-// Until the engine calls `check_request`, only the tests do.
 
 use super::{hit, starts_ci};
 use crate::detect::Hit;

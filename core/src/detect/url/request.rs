@@ -36,11 +36,9 @@ use super::{urls, Url};
 use crate::config::Sensitivity;
 use crate::decode;
 use crate::detect::{Ctx, Hit};
+use crate::parse::params::{Param, Source};
 use crate::request::Request;
 use crate::verdict::Part;
-
-/// At most this many arguments are read per request.
-const MAX_PARAMS: usize = 1000;
 
 /// How strongly an argument name says "a file the application opens".
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -53,22 +51,20 @@ enum Named {
 }
 
 /// Judges the request's arguments.
-pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
+pub(crate) fn check_request(req: &Request<'_>, params: &[Param<'_>]) -> Option<Hit> {
     let mut best: Option<Hit> = None;
     let mut site: Option<Site<'_>> = None;
-    let mut seen = 0usize;
-    let mut visit = |name: &[u8], value: &[u8], form: bool| -> bool {
-        seen += 1;
-        if seen > MAX_PARAMS {
-            return false;
+    for p in params {
+        // A JSON key's value counts only when it is a string.
+        if p.source == Source::Json && !p.string {
+            continue;
         }
-        let Some(named) = include_name(name) else {
-            return true;
+        let Some(named) = include_name(p.name) else {
+            continue;
         };
-        let value = if form {
-            decode::form(value)
-        } else {
-            Cow::Borrowed(value)
+        let value = match p.source {
+            Source::Query | Source::Form => decode::form(p.value),
+            Source::Json => json_unescape(p.value),
         };
         let site = site.get_or_insert_with(|| Site::of(req));
         if let Some(h) = judge(named, &value, site) {
@@ -76,21 +72,6 @@ pub(crate) fn check_request(req: &Request<'_>) -> Option<Hit> {
                 best = Some(h);
             }
         }
-        true
-    };
-    if let Some(q) = req.query() {
-        urlencoded(q, &mut visit);
-    }
-    let body = req.body();
-    let ct = req
-        .header(b"content-type")
-        .unwrap_or(b"")
-        .trim_ascii_start();
-    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    if ct.len() >= 33 && ct[..33].eq_ignore_ascii_case(b"application/x-www-form-urlencoded") {
-        urlencoded(body, &mut visit);
-    } else if matches!(first, Some(b'{' | b'[')) {
-        json_pairs(body, &mut visit);
     }
     best
 }
@@ -376,45 +357,12 @@ fn strip_port(h: &[u8]) -> &[u8] {
     }
 }
 
-/// Calls `f(name, value, true)` for every `name=value` pair (raw bytes:
-/// the value is form-decoded only for the names that matter) until it
-/// returns false.
-fn urlencoded(s: &[u8], f: &mut impl FnMut(&[u8], &[u8], bool) -> bool) {
-    for pair in s.split(|&b| b == b'&') {
-        let Some(eq) = memchr::memchr(b'=', pair) else {
-            continue;
-        };
-        if !f(&pair[..eq], &pair[eq + 1..], true) {
-            return;
-        }
+/// A JSON string's text unescaped for `\/`, `\\` and `\"` (JSON writers
+/// escape slashes).
+fn json_unescape(s: &[u8]) -> Cow<'_, [u8]> {
+    if memchr::memchr(b'\\', s).is_none() {
+        return Cow::Borrowed(s);
     }
-}
-
-/// Calls `f(key, value, false)` for every JSON key whose value is a
-/// string, until it returns false. A lexical scan: no nesting limit to
-/// hit, linear. The value is unescaped for `\/`, `\\` and `\"` (JSON
-/// writers escape slashes).
-fn json_pairs(s: &[u8], f: &mut impl FnMut(&[u8], &[u8], bool) -> bool) {
-    let mut key: Option<std::ops::Range<usize>> = None;
-    for lexed in crate::parse::json::strings(s) {
-        if let Some(next) = lexed.key {
-            // A key; its value is the next string only if one follows.
-            key = (next == Some(b'"')).then_some(lexed.text);
-        } else if let Some(k) = key.take() {
-            let text = &s[lexed.text];
-            let value: Cow<'_, [u8]> = if memchr::memchr(b'\\', text).is_some() {
-                Cow::Owned(json_unescape(text))
-            } else {
-                Cow::Borrowed(text)
-            };
-            if !f(&s[k], &value, false) {
-                return;
-            }
-        }
-    }
-}
-
-fn json_unescape(s: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
@@ -426,7 +374,7 @@ fn json_unescape(s: &[u8]) -> Vec<u8> {
             i += 1;
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -492,6 +440,10 @@ mod tests {
         assert!(!same_site(b"", b""));
     }
 
+    fn check(r: &Request<'_>) -> Option<Hit> {
+        check_request(r, &crate::parse::params::of(r))
+    }
+
     #[test]
     fn big_requests_are_linear() {
         let q = "path=http://evil.example/x/&".repeat(50_000);
@@ -500,7 +452,7 @@ mod tests {
             .uri(&uri)
             .header("Host", "shop.example")
             .build();
-        assert!(check_request(&r).is_some());
+        assert!(check(&r).is_some());
         let body = format!(
             "[{}]",
             r#"{"file": "http:\/\/a.example\/b", "x": "\\"},"#.repeat(40_000)
@@ -510,35 +462,23 @@ mod tests {
             .header("Content-Type", "application/json")
             .body(&body)
             .build();
-        let _ = check_request(&r);
+        let _ = check(&r);
         let quotes = format!("[{}", "\"".repeat(1 << 20));
         let r = Request::builder().method("POST").body(&quotes).build();
-        let _ = check_request(&r);
+        let _ = check(&r);
         let long = format!("/a?file=http://{}", "a".repeat(1 << 20));
         let r = Request::builder().uri(&long).build();
-        let _ = check_request(&r);
+        let _ = check(&r);
     }
 
     #[test]
-    fn json_scan() {
-        let mut got = Vec::new();
-        json_pairs(
-            br#"{"a": 1, "path": "http:\/\/evil.example\/", "o": {"file": "x"}, "arr": ["v"]}"#,
-            &mut |k, v, _| {
-                got.push((k.to_vec(), v.to_vec()));
-                true
-            },
-        );
+    fn json_values_unescaped() {
         assert_eq!(
-            got,
-            vec![
-                (b"path".to_vec(), b"http://evil.example/".to_vec()),
-                (b"file".to_vec(), b"x".to_vec())
-            ]
+            json_unescape(br#"http:\/\/evil.example\/a\"b\\c\n"#),
+            &br#"http://evil.example/a"b\c\n"#[..]
         );
-        // Unterminated strings and escapes at the end stop the scan.
-        json_pairs(br#"{"path": "http://x\"#, &mut |_, _, _| true);
-        json_pairs(br#"{"path"#, &mut |_, _, _| true);
+        assert!(matches!(json_unescape(b"plain"), Cow::Borrowed(_)));
+        assert_eq!(json_unescape(b"end\\"), &b"end\\"[..]);
     }
 }
 
