@@ -103,37 +103,71 @@ fn is_well_formed_list(value: &[u8]) -> bool {
     if value.len() > 512 {
         return false;
     }
-    value.split(|&b| b == b',').all(|item| {
-        let mut params = item.split(|&b| b == b';');
-        let head = params.next().unwrap_or_default().trim_ascii();
-        let head_ok = match (memchr::memchr(b'/', head), memchr::memchr(b'=', head)) {
-            (Some(slash), None) => is_token(&head[..slash]) && is_token(&head[slash + 1..]),
-            (None, Some(eq)) => is_token(&head[..eq]) && is_token(&head[eq + 1..]),
-            (None, None) => head.is_empty() || is_token(head),
-            (Some(_), Some(_)) => false,
-        };
-        // A charset parameter is left to the detectors: exotic charsets
-        // (IBM037, UTF-7) are an evasion in themselves.
-        head_ok
-            && params.all(|p| match memchr::memchr(b'=', p) {
-                Some(eq) => {
-                    let name = p[..eq].trim_ascii();
-                    is_token(name)
-                        && !name.eq_ignore_ascii_case(b"charset")
-                        && is_token(p[eq + 1..].trim_ascii())
+    // One pass: these headers are on every browser request.
+    let n = value.len();
+    let mut i = 0;
+    let skip_ws = |i: &mut usize| {
+        while *i < n && value[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+    };
+    let token = |i: &mut usize| {
+        let start = *i;
+        while *i < n && is_token_byte(value[*i]) {
+            *i += 1;
+        }
+        (1..=64).contains(&(*i - start))
+    };
+    loop {
+        // The item's head: empty, `token`, `type/subtype` or `name=value`.
+        skip_ws(&mut i);
+        if i < n && is_token_byte(value[i]) {
+            if !token(&mut i) {
+                return false;
+            }
+            if i < n && matches!(value[i], b'/' | b'=') {
+                i += 1;
+                if !token(&mut i) {
+                    return false;
                 }
-                None => false,
-            })
-    })
+            }
+            skip_ws(&mut i);
+        }
+        // `;name=value` parameters. A charset parameter is left to the
+        // detectors: exotic charsets (IBM037, UTF-7) are an evasion in
+        // themselves.
+        while i < n && value[i] == b';' {
+            i += 1;
+            skip_ws(&mut i);
+            let name = i;
+            if !token(&mut i) || value[name..i].eq_ignore_ascii_case(b"charset") {
+                return false;
+            }
+            skip_ws(&mut i);
+            if i >= n || value[i] != b'=' {
+                return false;
+            }
+            i += 1;
+            skip_ws(&mut i);
+            if !token(&mut i) {
+                return false;
+            }
+            skip_ws(&mut i);
+        }
+        if i == n {
+            return true;
+        }
+        if value[i] != b',' {
+            return false;
+        }
+        i += 1;
+    }
 }
 
-/// A short run of letters, digits and `-._*+`, as header tokens are in
-/// practice (RFC 9110 allows more, but nothing legitimate here needs it).
-fn is_token(t: &[u8]) -> bool {
-    !t.is_empty()
-        && t.len() <= 64
-        && t.iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'*' | b'+'))
+/// A byte of a header token as they are in practice: letters, digits and
+/// `-._*+` (RFC 9110 allows more, but nothing legitimate here needs it).
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'*' | b'+')
 }
 
 #[cfg(test)]
@@ -151,6 +185,9 @@ mod tests {
             b"no-cache",
             b"*/*",
             b"",
+            b"en ; q = 0.5 , fr",
+            b"gzip,,br",
+            b";q=1",
         ] {
             assert!(is_well_formed_list(v), "{}", String::from_utf8_lossy(v));
         }
@@ -164,6 +201,17 @@ mod tests {
             b"../../etc/passwd",
             b"text/html; charset=IBM037",
             b"a\r\nSet-Cookie: x=y",
+            b"text / html",
+            b"max-age = 0",
+            b"a/b/c",
+            b"a=b=c",
+            b"text/",
+            b"/html",
+            b"en;q",
+            b"en;q=",
+            b"en;=1",
+            b"gzip;q=0.5=1",
+            b"gzip x",
         ] {
             assert!(!is_well_formed_list(v), "{}", String::from_utf8_lossy(v));
         }

@@ -73,7 +73,7 @@ impl<'a> Headers<'a> {
             if h.malformed.is_none() {
                 if n.is_empty() || !n.iter().all(|&b| is_tchar(b)) {
                     h.malformed = hit("protocol.header_name", 10, 0, 0);
-                } else if v.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0)) {
+                } else if memchr::memchr3(b'\r', b'\n', 0, v).is_some() {
                     h.malformed = hit("protocol.header_value", 10, 0, 0);
                 }
             }
