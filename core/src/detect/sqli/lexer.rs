@@ -155,6 +155,9 @@ pub(crate) struct Lexer<'a> {
     pub(crate) noise: u16,
     /// MySQL `/*!...` comments met: syntax only MySQL reads.
     pub(crate) exec_comments: u16,
+    /// Keywords split by a comment or an empty or junk tag (`UN/**/ION`,
+    /// `sel<b>ect`) and read whole: the filter evasion itself.
+    pub(crate) split_words: u16,
     /// A backslash escapes the quote in the break string, as MySQL reads
     /// it (`foo\''or'1`): the break ends at the first unescaped quote.
     backslash: bool,
@@ -186,6 +189,7 @@ impl<'a> Lexer<'a> {
             plus_space: false,
             noise: 0,
             exec_comments: 0,
+            split_words: 0,
             backslash: false,
             prev: None,
             brackets: 0,
@@ -347,6 +351,10 @@ impl<'a> Lexer<'a> {
             b'}' if self.braces > 0 => {
                 self.braces -= 1;
                 self.tok(Kind::RParen, p, p + 1)
+            }
+            // MySQL's `\N` is NULL (`1'*col is \N or '1`).
+            b'\\' if n == b'N' && !is_word_byte(self.at(p + 2)) => {
+                self.tok(Kind::Kw(Kw::Literal), p, p + 2)
             }
             b'(' => self.tok(Kind::LParen, p, p + 1),
             b')' => self.tok(Kind::RParen, p, p + 1),
@@ -588,7 +596,8 @@ impl<'a> Lexer<'a> {
                 return self.string(p, i + 1, q);
             }
         }
-        // `UN/**/ION`: a comment glued between two halves of a keyword.
+        // `UN/**/ION`, `un<>ion`: a comment or tag glued between two
+        // halves of a keyword.
         if let Some(t) = self.glued(p, i) {
             return Some(t);
         }
@@ -596,24 +605,23 @@ impl<'a> Lexer<'a> {
         self.tok(kind, p, i)
     }
 
-    /// Joins word halves split by comments with no space around them when
-    /// together they spell a keyword or function that neither half is.
+    /// Joins word halves split by comments, or by empty or junk tags, with
+    /// no space around them when together they spell a keyword or function
+    /// that neither half is: `UN/**/ION`, `un<>ion`, `sel<b>ect`. Servers
+    /// and WAF bypasses that strip comments or tags leave the keyword.
     fn glued(&mut self, p: usize, mut i: usize) -> Option<Token> {
         let s = self.src;
         let mut buf = [0u8; 24];
         let mut len = i - p;
-        if !s[i..].starts_with(b"/*") || len > buf.len() || keywords::keyword(&s[p..i]).is_some() {
+        if len > buf.len() || keywords::keyword(&s[p..i]).is_some() {
             return None;
         }
+        self.splitter_end(i)?;
         buf[..len].copy_from_slice(&s[p..i]);
         // The longest run of halves that spells a name: `DR/**/OP/*x*/t`
         // is DROP, then a comment, then `t`.
         let mut best = None;
-        while s[i..].starts_with(b"/*") && !s[i..].starts_with(b"/*!") {
-            // Only short comments glue halves; the bound keeps the scan
-            // linear on values full of unclosed `/*`.
-            let window = &s[i + 2..s.len().min(i + 2 + 64)];
-            let close = memchr::memmem::find(window, b"*/")? + i + 4;
+        while let Some(close) = self.splitter_end(i) {
             let mut j = close;
             while j < s.len() && is_word_byte(s[j]) {
                 j += 1;
@@ -630,8 +638,33 @@ impl<'a> Lexer<'a> {
             }
         }
         let (len, i) = best?;
+        self.split_words = self.split_words.saturating_add(1);
         let kind = self.classify(&buf[..len], i);
         self.tok(kind, p, i)
+    }
+
+    /// The end of what may split a keyword at `i`: a short block comment
+    /// (not MySQL's `/*!`), or a tag that is empty or a bare name (`<>`,
+    /// `<b>`, `</x>`). Only short splitters count; the bound keeps the
+    /// scan linear on values full of unclosed `/*` or `<`.
+    fn splitter_end(&self, i: usize) -> Option<usize> {
+        let s = self.src;
+        if s[i..].starts_with(b"/*") && !s[i..].starts_with(b"/*!") {
+            let window = &s[i + 2..s.len().min(i + 2 + 64)];
+            return Some(memchr::memmem::find(window, b"*/")? + i + 4);
+        }
+        if self.at(i) != b'<' {
+            return None;
+        }
+        let mut j = i + 1;
+        if self.at(j) == b'/' {
+            j += 1;
+        }
+        let name = j;
+        while j - name < 16 && self.at(j).is_ascii_alphanumeric() {
+            j += 1;
+        }
+        (self.at(j) == b'>').then_some(j + 1)
     }
 
     /// Keyword, function or plain word, for a word ending at `end`.
@@ -665,6 +698,27 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// `?` after an operator, a keyword, `(` or `,` and before the end of
+    /// an operand: a bind placeholder, not PostgreSQL's `?` between two
+    /// operands (`data ? 'key'`) nor prose's question mark (`yours?`).
+    fn placeholder_at(&self, p: usize) -> bool {
+        let after_operator = match self.prev {
+            None => false,
+            Some((k, _)) => matches!(
+                k,
+                Kind::Op(_)
+                    | Kind::LParen
+                    | Kind::Comma
+                    | Kind::Kw(Kw::And | Kw::Or | Kw::Xor | Kw::Not | Kw::Is | Kw::WordOp)
+            ),
+        };
+        let n = self.at(p + 1);
+        let ends = p + 1 == self.src.len()
+            || is_space(n)
+            || matches!(n, b')' | b',' | b';' | b'-' | b'#' | b'/');
+        after_operator && ends
+    }
+
     fn operator(&mut self, p: usize) -> Option<Token> {
         let c = self.src[p];
         let n = self.at(p + 1);
@@ -694,6 +748,11 @@ impl<'a> Lexer<'a> {
                 b'*' | b'/' | b'%' | b'&' | b'|' | b'^' => (Op::Arith, 1),
                 b'!' => (Op::Unary, 1),
                 b'~' => (Op::Match, 1),
+                // A bind placeholder where an operand goes (`' or ?--`,
+                // `id is not ?`): a value, as the driver will fill it.
+                b'?' if self.placeholder_at(p) => {
+                    return self.tok(Kind::Kw(Kw::Literal), p, p + 1);
+                }
                 // PostgreSQL `jsonb ? 'key'`.
                 b'?' => (Op::Cmp, 1),
                 _ => return self.tok(Kind::Other, p, p + 1),
