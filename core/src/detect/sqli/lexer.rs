@@ -352,10 +352,9 @@ impl<'a> Lexer<'a> {
                 self.braces -= 1;
                 self.tok(Kind::RParen, p, p + 1)
             }
-            // MySQL's `\N` is NULL (`1'*col is \N or '1`).
-            b'\\' if n == b'N' && !is_word_byte(self.at(p + 2)) => {
-                self.tok(Kind::Kw(Kw::Literal), p, p + 2)
-            }
+            // MySQL's `\N` is NULL (`1'*col is \N or '1`), also glued to a
+            // keyword (`\Nunion select`).
+            b'\\' if n == b'N' && self.null_at(p + 2) => self.tok(Kind::Kw(Kw::Literal), p, p + 2),
             b'(' => self.tok(Kind::LParen, p, p + 1),
             b')' => self.tok(Kind::RParen, p, p + 1),
             b',' => self.tok(Kind::Comma, p, p + 1),
@@ -383,6 +382,17 @@ impl<'a> Lexer<'a> {
             _ if is_word_byte(c) => self.word(p),
             _ => self.operator(p),
         }
+    }
+
+    /// Whether `\N` ending at `i` is MySQL's NULL: nothing of a word
+    /// follows, or a whole keyword does (`\Nunion`, `\Nfrom`).
+    fn null_at(&self, i: usize) -> bool {
+        let s = self.src;
+        let mut j = i;
+        while j < s.len() && j - i < 12 && is_word_byte(s[j]) {
+            j += 1;
+        }
+        j == i || (!is_word_byte(self.at(j)) && keywords::keyword(&s[i..j]).is_some())
     }
 
     /// `[` right after a name, `)` or `]` (`arr[1]`, `f(x)[1]`), or after

@@ -20,7 +20,11 @@
 //!   lead into GROUP BY / HAVING (read for what they hold), or end in a
 //!   dangling operator once proven (`substring(@@version,1,1)=5//x`).
 //!   Comments between tokens (`14/**/or(1)`), `/*!` or a keyword split by
-//!   a comment or tag (`o/**/r`, `sel<b>ect`) make it structured.
+//!   a comment or tag (`o/**/r`, `sel<b>ect`) make it structured. Also a
+//!   SELECT ... FROM without parentheses after the connective, the rest
+//!   commented (`1 or select a from t --`), and, after any value, a
+//!   comparison with a server variable ending the value (`x,2 or
+//!   1=@@version`).
 //! - `sqli.boolean`: the same with AND/`&&` (`' AND 1=2`, `1 and 1=1`).
 //!   A bare number joined to a bare operand (`5 and 6`) scores 3.
 //! - `sqli.operator_chain`: break followed by an operator and an expression
@@ -35,7 +39,8 @@
 //! - `sqli.stacked`: a statement after `;` or straight after a break
 //!   (`; DROP TABLE t`, `; exec xp_cmdshell`, `;DECLARE @x`, `1 update t
 //!   set`, `;IF 1=1 ...`, `;REPLACE t (a) VALUES ...`, `;PRINT @@version`,
-//!   `;DECLARE c CURSOR FOR ...`),
+//!   `;DECLARE c CURSOR FOR ...`, MySQL's `;IF((1=2),...` and `;DO (1=1)`
+//!   over literals, `;DROP t --` without its object type),
 //!   or a value that is such a statement, also DDL after one or two stray
 //!   bytes (`/CREATE TABLE t`, `>drop table t`); a stacked SELECT cut off
 //!   inside a CASE or subquery (`;SELECT (CASE`).
@@ -129,7 +134,8 @@
 //! as the server does (`1.e(ascii 1.e(substring(...` is `(ascii(substring(`),
 //! MySQL's ODBC escape `{if expr}` as `(expr)`, PostgreSQL's `ARRAY[...]`
 //! and subscripts, `~` and `@` as operators between operands, Oracle's
-//! `1F`/`1D` number suffixes glued to a keyword, MySQL's `\N` as NULL, a
+//! `1F`/`1D` number suffixes glued to a keyword, MySQL's `\N` as NULL
+//! (also glued to a keyword: `\Nunion`), a
 //! `?` bind placeholder where an operand goes (`' or ?--`, `is not ?`) as
 //! a value, and keyword halves glued by a short comment or an empty or
 //! junk tag (`UN/**/ION`, `un<>ion`, `sel</b>ect`: apps and filters that
@@ -754,6 +760,9 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             }
             p.i += 1;
             let operand_at = p.i;
+            if let Some(h) = bare_subquery(s, value, &p, from, weak, k) {
+                return Some(h);
+            }
             // A dangling operator (`=5//true`) leaves the expression read so
             // far, which only a proof below may stand on.
             let complete = p.expr();
@@ -934,6 +943,40 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
         }
         _ => None,
     }
+}
+
+/// `1 AND SELECT TOP 5 name FROM users --`: a connective after a value,
+/// then a SELECT from a table without the parentheses a subquery needs,
+/// the rest of the query commented away: what scanners send to databases
+/// that are lenient, and what no prose writes.
+fn bare_subquery(
+    s: &Stream,
+    value: &[u8],
+    p: &Parser<'_>,
+    from: usize,
+    weak: bool,
+    k: Kind,
+) -> Option<Hit> {
+    let t = s.tokens();
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    if weak || !commented || p.peek() != Some(Kind::Kw(Kw::Select)) {
+        return None;
+    }
+    let mut q = p.clone();
+    q.i += 1;
+    let items = q.i;
+    if !q.select_items() || !q.at_end() || !from_ok(t, items, q.i) || prose_from(t, value) {
+        return None;
+    }
+    if let Some(h) = special_calls(&q.info, from, span_end(s, &q)) {
+        return Some(h);
+    }
+    let rule = if k == Kind::Kw(Kw::And) {
+        "sqli.boolean"
+    } else {
+        "sqli.tautology"
+    };
+    hit(rule, SURE, from, span_end(s, &q))
 }
 
 /// A delay call with a numeric argument pasted right after a quote break,
@@ -1400,9 +1443,24 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
     let t = s.tokens();
     let head = t.get(at)?;
     let mut p = s.parser(at + 1);
+    // After `;`, not a value that opens with the statement.
+    let stacked = at > 0 && t[at - 1].kind == Kind::Semi;
     let kw = match head.kind {
         Kind::Kw(kw) => kw,
         // MySQL `IF (...) BENCHMARK(...)`, PL/SQL `BEGIN DBMS_LOCK.SLEEP(5)`.
+        // MySQL `;DO (1=1)`: a statement that evaluates an expression, as
+        // a probe for stacked queries, over literals or SQL built-ins.
+        Kind::Word | Kind::Func(Func::Unknown)
+            if stacked && text(value, head).eq_ignore_ascii_case(b"do") =>
+        {
+            if !p.expr() || !clean_end(&mut p) || (p.info.lit_cmp == 0 && p.info.known_calls == 0) {
+                return None;
+            }
+            if let Some(h) = special_calls(&p.info, head.start, span_end(s, &p)) {
+                return Some(h);
+            }
+            return hit("sqli.stacked", SURE, head.start, span_end(s, &p));
+        }
         Kind::Func(Func::Blind | Func::Error | Func::System) | Kind::Word => {
             let mut q = s.parser(at);
             if !q.operand() {
@@ -1427,11 +1485,21 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             }
         }
         Kw::Drop | Kw::Create | Kw::Alter => {
-            p.eat_kw(Kw::ObjectType)
+            let typed = p.eat_kw(Kw::ObjectType)
                 && matches!(
                     p.peek(),
                     Some(Kind::Word | Kind::Var | Kind::Kw(_) | Kind::Func(_))
-                )
+                );
+            // `;DROP users --`: the object type left out, the rest of the
+            // app's query commented away.
+            let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+            typed
+                || (stacked
+                    && kw == Kw::Drop
+                    && commented
+                    && p.eat(Kind::Word)
+                    && p.at_end()
+                    && !s.cut)
         }
         Kw::Delete => {
             // DELETE LOW_PRIORITY QUICK IGNORE FROM t
@@ -1539,6 +1607,15 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             return statement_at(s, value, at + 1, depth + 1);
         }
         Kw::If | Kw::While if depth < 4 => {
+            // MySQL's `IF((5=7),SELECT 5,...)` as a statement: the branch
+            // over a literal comparison that sqlmap stacks, whatever the
+            // branches hold.
+            if matches!(head.kind, Kind::Func(_)) {
+                let mut q = s.parser(at + 2);
+                if q.expr() && q.info.lit_cmp > 0 && q.eat(Kind::Comma) {
+                    return hit("sqli.stacked", SURE, head.start, t[q.i - 1].end);
+                }
+            }
             // MSSQL `;IF 1=1 DROP TABLE t`, `;IF(1=1) WAITFOR DELAY '0:0:5'`.
             if !p.expr() {
                 return None;
@@ -1636,6 +1713,7 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
                 union_at(s, value, k, after_value)
             }
             Kind::Semi => stacked_at(s, value, k),
+            Kind::Kw(Kw::And | Kw::Or | Kw::Xor) if k > 0 => server_variable_probe(s, value, k),
             Kind::Kw(Kw::Waitfor) => waitfor_at(s, k),
             // `10 UNION exec master..xp_cmdshell 'dir'`: whatever precedes
             // it, EXEC of a system procedure runs commands.
@@ -1668,6 +1746,36 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
         }
     }
     None
+}
+
+/// `... and 1=@@version`: a connective after a value, then a comparison
+/// with a server variable (`@@version`, `@@datadir`) that ends the value:
+/// the boolean probe that fingerprints the database, whatever came
+/// before. Prose and app values have no `@@` names.
+fn server_variable_probe(s: &Stream, value: &[u8], k: usize) -> Option<Hit> {
+    let t = s.tokens();
+    if !matches!(
+        t[k - 1].kind,
+        Kind::Num | Kind::Str | Kind::Word | Kind::RParen | Kind::Var
+    ) {
+        return None;
+    }
+    let mut p = s.parser(k + 1);
+    if !p.expr() || !clean_end(&mut p) || p.info.cmp == 0 {
+        return None;
+    }
+    let server_var = t[k + 1..p.i]
+        .iter()
+        .any(|x| x.kind == Kind::Var && text(value, x).starts_with(b"@@"));
+    if !server_var {
+        return None;
+    }
+    let rule = if t[k].kind == Kind::Kw(Kw::And) {
+        "sqli.boolean"
+    } else {
+        "sqli.tautology"
+    };
+    hit(rule, SURE, t[k].start, span_end(s, &p))
 }
 
 /// Fragment tier: a score that reaches the default threshold but not
