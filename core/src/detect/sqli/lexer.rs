@@ -365,7 +365,10 @@ impl<'a> Lexer<'a> {
                 self.tok(Kind::Op(Op::Cmp), p, p + len)
             }
             b'#' => self.line_comment(p),
-            b'-' if n == b'-' => self.line_comment(p),
+            // MySQL reads `--` glued to a digit as two minus signs
+            // (`--1 union select`); every other dialect as a comment, which
+            // hides nothing the rules look for.
+            b'-' if n == b'-' && !self.at(p + 2).is_ascii_digit() => self.line_comment(p),
             b'/' if n == b'*' => self.block_comment(p),
             b'.' if n.is_ascii_digit() => self.number(p),
             b'.' => self.tok(Kind::Dot, p, p + 1),
@@ -497,6 +500,16 @@ impl<'a> Lexer<'a> {
     fn number(&mut self, p: usize) -> Option<Token> {
         let s = self.src;
         let mut i = p;
+        // `1108_no_17`: MySQL reads digits glued to `_` and word bytes as
+        // one identifier, as a column or id named so is.
+        let digits = s[p..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits > 0 && self.at(p + digits) == b'_' {
+            let mut j = p + digits;
+            while j < s.len() && is_word_byte(s[j]) {
+                j += 1;
+            }
+            return self.tok(Kind::Word, p, j);
+        }
         if s[i] == b'0' && matches!(self.at(i + 1), b'x' | b'X' | b'b' | b'B') {
             let hex = matches!(self.at(i + 1), b'x' | b'X');
             let mut j = i + 2;
@@ -654,8 +667,8 @@ impl<'a> Lexer<'a> {
     }
 
     /// The end of what may split a keyword at `i`: a short block comment
-    /// (not MySQL's `/*!`), or a tag that is empty or a bare name (`<>`,
-    /// `<b>`, `</x>`). Only short splitters count; the bound keeps the
+    /// (not MySQL's `/*!`), a short HTML comment, or a tag that is empty
+    /// or a bare name (`<>`, `<b>`, `</x>`). Only short splitters count; the bound keeps the
     /// scan linear on values full of unclosed `/*` or `<`.
     fn splitter_end(&self, i: usize) -> Option<usize> {
         let s = self.src;
@@ -665,6 +678,11 @@ impl<'a> Lexer<'a> {
         }
         if self.at(i) != b'<' {
             return None;
+        }
+        // An HTML comment: `un<!---->ion`.
+        if s[i..].starts_with(b"<!--") {
+            let window = &s[i + 4..s.len().min(i + 4 + 64)];
+            return Some(memchr::memmem::find(window, b"-->")? + i + 7);
         }
         let mut j = i + 1;
         if self.at(j) == b'/' {

@@ -51,7 +51,10 @@
 //!   space (`8812 --`, `@v /*`), or one naming MSSQL's `sp_password`
 //!   anywhere, which hides the statement from its log: 6.
 //! - `sqli.clause`: ORDER BY / GROUP BY / HAVING / PROCEDURE right after a
-//!   break (`' order by 3--`, `1 order by 5`, `17,23 order by 16`).
+//!   break (`' order by 3--`, `1 order by 5`, `17,23 order by 16`); the
+//!   app's parenthesis closed after a value, then `FROM t WHERE` a
+//!   condition (`1) from users where name='x')`; cut after its operator,
+//!   `1) FROM t WHERE c=`: 6).
 //! - `sqli.expression`: a value that is by itself a subquery or query with
 //!   code in it (`(select id from users limit 1)`, `( 1 OR @a ) --`,
 //!   `ascii(substring(version(),1,1))`, `f(pw)::int`, `1=1`); a plain
@@ -86,8 +89,9 @@
 //!   function split from its `(` by a comment (`IN/**/(`); `select
 //!   pg_sleep`, a delay function named without its call.
 //! - `sqli.schema`: a system catalog after FROM/JOIN or qualified in a
-//!   query (`FROM information_schema.tables`: 10); a value that is only a
-//!   catalog name (`information_schema`, `pg_catalog`, `sysobjects`): 5.
+//!   query (`FROM information_schema.tables`, Firebird's `FROM
+//!   rdb$relations`: 10); a value that is only a catalog name
+//!   (`information_schema`, `pg_catalog`, `sysobjects`, `v$version`): 5.
 //!   Plain database names (`msdb`, `tempdb`, `mysql.db`) are not flagged:
 //!   file and host names look the same.
 //! - `sqli.system`: a value that is only a system procedure or OLE DB
@@ -135,10 +139,13 @@
 //! MySQL's ODBC escape `{if expr}` as `(expr)`, PostgreSQL's `ARRAY[...]`
 //! and subscripts, `~` and `@` as operators between operands, Oracle's
 //! `1F`/`1D` number suffixes glued to a keyword, MySQL's `\N` as NULL
-//! (also glued to a keyword: `\Nunion`), a
+//! (also glued to a keyword: `\Nunion`), `--` glued to a digit as two
+//! minus signs and digits glued to `_` as a name (`--1 union`,
+//! `1108_ab and ...`), as MySQL does, a
 //! `?` bind placeholder where an operand goes (`' or ?--`, `is not ?`) as
 //! a value, and keyword halves glued by a short comment or an empty or
-//! junk tag (`UN/**/ION`, `un<>ion`, `sel</b>ect`: apps and filters that
+//! junk tag or HTML comment (`UN/**/ION`, `un<>ion`, `sel</b>ect`,
+//! `un<!---->ion`: apps and filters that
 //! strip comments or tags leave the keyword) as the keyword; the grammar
 //! reads MySQL's `! =` and `! ALL (...)` as comparisons, SQLite's
 //! `IS [NOT]` with a quoted or signed operand and its `glob(...)` calls,
@@ -931,6 +938,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             }
             hit("sqli.clause", SURE, from, span_end(s, &p))
         }
+        Kind::Kw(Kw::From) if closers > 0 && !weak => from_after_close(s, value, here, from),
         Kind::Kw(Kw::Procedure) if !weak => {
             p.i += 1;
             if !matches!(p.peek(), Some(Kind::Func(_))) || !p.operand() {
@@ -977,6 +985,49 @@ fn bare_subquery(
         "sqli.tautology"
     };
     hit(rule, SURE, from, span_end(s, &q))
+}
+
+/// `1) FROM users WHERE name='x')`: the app's parenthesis closed after a
+/// value, then the query pointed at another table with a condition of the
+/// attacker's; a condition cut after its operator (`WHERE name=`) is a
+/// fragment. Prose that closes a parenthesis reads from no table named
+/// by a word of its own ("1) from the list").
+fn from_after_close(s: &Stream, value: &[u8], at: usize, from: usize) -> Option<Hit> {
+    let t = s.tokens();
+    if prose_from(t, value) {
+        return None;
+    }
+    let name = |k: Option<Kind>| matches!(k, Some(Kind::Word | Kind::Kw(Kw::ObjectType)));
+    let mut p = s.parser(at + 1);
+    if !name(p.peek()) {
+        return None;
+    }
+    p.i += 1;
+    while p.peek() == Some(Kind::Dot) && name(p.peek_at(1)) {
+        p.i += 2;
+    }
+    p.eat(Kind::Word);
+    if !p.eat_kw(Kw::Where) {
+        return None;
+    }
+    let cond = p.i;
+    let mut q = p.clone();
+    if q.expr() && q.info.cmp > 0 && clean_end(&mut q) {
+        if let Some(h) = special_calls(&q.info, from, span_end(s, &q)) {
+            return Some(h);
+        }
+        return hit("sqli.clause", SURE, from, span_end(s, &q));
+    }
+    // `WHERE name=`: the app's own value completes the condition.
+    let dangling = !s.cut
+        && s.end_comment.is_none()
+        && t.len() == cond + 2
+        && name(Some(t[cond].kind))
+        && t[cond + 1].kind == Kind::Op(Op::Cmp);
+    if dangling {
+        return hit("sqli.clause", FRAGMENT, from, t[cond + 1].end);
+    }
+    None
 }
 
 /// A delay call with a numeric argument pasted right after a quote break,
