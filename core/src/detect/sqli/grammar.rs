@@ -510,6 +510,15 @@ impl<'t> Parser<'t> {
             Kind::Op(Op::Arith | Op::Sign) => {}
             Kind::Kw(Kw::And | Kw::Or | Kw::Xor) => self.info.logic += 1,
             Kind::Kw(Kw::WordOp) => self.info.cmp += 1,
+            // `a ! = b`, `a ! ALL (SELECT ...)`: MySQL's `!=` with the space
+            // filters look for missing, or before a quantified subquery.
+            // The `=` or ALL is consumed below.
+            Kind::Op(Op::Unary)
+                if matches!(self.peek_at(1), Some(Kind::Op(Op::Cmp) | Kind::Kw(Kw::All))) =>
+            {
+                self.i += 1;
+                self.info.cmp += 1;
+            }
             Kind::Kw(Kw::Similar) => {
                 // PostgreSQL `SIMILAR TO`: the lexer knows TO as a word.
                 self.i += 1;

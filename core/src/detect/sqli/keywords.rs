@@ -533,15 +533,24 @@ const SCHEMAS: &[&str] = &[
     "msysobjects",
     "pg_catalog",
     "pg_shadow",
+    // Firebird / InterBase catalogs.
+    "rdb$database",
+    "rdb$relation_fields",
+    "rdb$relations",
+    "rdb$users",
     "sqlite_master",
     "sqlite_schema",
     "syscolumns",
     "sysdatabases",
+    // DB2's catalog schema (`sysibm.sysdummy1`).
+    "sysibm",
     "syslogins",
     "sysobjects",
     "sysprocesses",
     "sysusers",
     "user_tables",
+    // Oracle's version view.
+    "v$version",
 ];
 
 /// Whether `word` (backticks or brackets allowed) names a system schema.

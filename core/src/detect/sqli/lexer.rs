@@ -155,6 +155,9 @@ pub(crate) struct Lexer<'a> {
     pub(crate) noise: u16,
     /// MySQL `/*!...` comments met: syntax only MySQL reads.
     pub(crate) exec_comments: u16,
+    /// Keywords split by a comment or an empty or junk tag (`UN/**/ION`,
+    /// `sel<b>ect`) and read whole: the filter evasion itself.
+    pub(crate) split_words: u16,
     /// A backslash escapes the quote in the break string, as MySQL reads
     /// it (`foo\''or'1`): the break ends at the first unescaped quote.
     backslash: bool,
@@ -186,6 +189,7 @@ impl<'a> Lexer<'a> {
             plus_space: false,
             noise: 0,
             exec_comments: 0,
+            split_words: 0,
             backslash: false,
             prev: None,
             brackets: 0,
@@ -348,6 +352,9 @@ impl<'a> Lexer<'a> {
                 self.braces -= 1;
                 self.tok(Kind::RParen, p, p + 1)
             }
+            // MySQL's `\N` is NULL (`1'*col is \N or '1`), also glued to a
+            // keyword (`\Nunion select`).
+            b'\\' if n == b'N' && self.null_at(p + 2) => self.tok(Kind::Kw(Kw::Literal), p, p + 2),
             b'(' => self.tok(Kind::LParen, p, p + 1),
             b')' => self.tok(Kind::RParen, p, p + 1),
             b',' => self.tok(Kind::Comma, p, p + 1),
@@ -358,7 +365,10 @@ impl<'a> Lexer<'a> {
                 self.tok(Kind::Op(Op::Cmp), p, p + len)
             }
             b'#' => self.line_comment(p),
-            b'-' if n == b'-' => self.line_comment(p),
+            // MySQL reads `--` glued to a digit as two minus signs
+            // (`--1 union select`); every other dialect as a comment, which
+            // hides nothing the rules look for.
+            b'-' if n == b'-' && !self.at(p + 2).is_ascii_digit() => self.line_comment(p),
             b'/' if n == b'*' => self.block_comment(p),
             b'.' if n.is_ascii_digit() => self.number(p),
             b'.' => self.tok(Kind::Dot, p, p + 1),
@@ -375,6 +385,17 @@ impl<'a> Lexer<'a> {
             _ if is_word_byte(c) => self.word(p),
             _ => self.operator(p),
         }
+    }
+
+    /// Whether `\N` ending at `i` is MySQL's NULL: nothing of a word
+    /// follows, or a whole keyword does (`\Nunion`, `\Nfrom`).
+    fn null_at(&self, i: usize) -> bool {
+        let s = self.src;
+        let mut j = i;
+        while j < s.len() && j - i < 12 && is_word_byte(s[j]) {
+            j += 1;
+        }
+        j == i || (!is_word_byte(self.at(j)) && keywords::keyword(&s[i..j]).is_some())
     }
 
     /// `[` right after a name, `)` or `]` (`arr[1]`, `f(x)[1]`), or after
@@ -479,6 +500,16 @@ impl<'a> Lexer<'a> {
     fn number(&mut self, p: usize) -> Option<Token> {
         let s = self.src;
         let mut i = p;
+        // `1108_no_17`: MySQL reads digits glued to `_` and word bytes as
+        // one identifier, as a column or id named so is.
+        let digits = s[p..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits > 0 && self.at(p + digits) == b'_' {
+            let mut j = p + digits;
+            while j < s.len() && is_word_byte(s[j]) {
+                j += 1;
+            }
+            return self.tok(Kind::Word, p, j);
+        }
         if s[i] == b'0' && matches!(self.at(i + 1), b'x' | b'X' | b'b' | b'B') {
             let hex = matches!(self.at(i + 1), b'x' | b'X');
             let mut j = i + 2;
@@ -588,7 +619,8 @@ impl<'a> Lexer<'a> {
                 return self.string(p, i + 1, q);
             }
         }
-        // `UN/**/ION`: a comment glued between two halves of a keyword.
+        // `UN/**/ION`, `un<>ion`: a comment or tag glued between two
+        // halves of a keyword.
         if let Some(t) = self.glued(p, i) {
             return Some(t);
         }
@@ -596,24 +628,23 @@ impl<'a> Lexer<'a> {
         self.tok(kind, p, i)
     }
 
-    /// Joins word halves split by comments with no space around them when
-    /// together they spell a keyword or function that neither half is.
+    /// Joins word halves split by comments, or by empty or junk tags, with
+    /// no space around them when together they spell a keyword or function
+    /// that neither half is: `UN/**/ION`, `un<>ion`, `sel<b>ect`. Servers
+    /// and WAF bypasses that strip comments or tags leave the keyword.
     fn glued(&mut self, p: usize, mut i: usize) -> Option<Token> {
         let s = self.src;
         let mut buf = [0u8; 24];
         let mut len = i - p;
-        if !s[i..].starts_with(b"/*") || len > buf.len() || keywords::keyword(&s[p..i]).is_some() {
+        if len > buf.len() || keywords::keyword(&s[p..i]).is_some() {
             return None;
         }
+        self.splitter_end(i)?;
         buf[..len].copy_from_slice(&s[p..i]);
         // The longest run of halves that spells a name: `DR/**/OP/*x*/t`
         // is DROP, then a comment, then `t`.
         let mut best = None;
-        while s[i..].starts_with(b"/*") && !s[i..].starts_with(b"/*!") {
-            // Only short comments glue halves; the bound keeps the scan
-            // linear on values full of unclosed `/*`.
-            let window = &s[i + 2..s.len().min(i + 2 + 64)];
-            let close = memchr::memmem::find(window, b"*/")? + i + 4;
+        while let Some(close) = self.splitter_end(i) {
             let mut j = close;
             while j < s.len() && is_word_byte(s[j]) {
                 j += 1;
@@ -630,8 +661,38 @@ impl<'a> Lexer<'a> {
             }
         }
         let (len, i) = best?;
+        self.split_words = self.split_words.saturating_add(1);
         let kind = self.classify(&buf[..len], i);
         self.tok(kind, p, i)
+    }
+
+    /// The end of what may split a keyword at `i`: a short block comment
+    /// (not MySQL's `/*!`), a short HTML comment, or a tag that is empty
+    /// or a bare name (`<>`, `<b>`, `</x>`). Only short splitters count; the bound keeps the
+    /// scan linear on values full of unclosed `/*` or `<`.
+    fn splitter_end(&self, i: usize) -> Option<usize> {
+        let s = self.src;
+        if s[i..].starts_with(b"/*") && !s[i..].starts_with(b"/*!") {
+            let window = &s[i + 2..s.len().min(i + 2 + 64)];
+            return Some(memchr::memmem::find(window, b"*/")? + i + 4);
+        }
+        if self.at(i) != b'<' {
+            return None;
+        }
+        // An HTML comment: `un<!---->ion`.
+        if s[i..].starts_with(b"<!--") {
+            let window = &s[i + 4..s.len().min(i + 4 + 64)];
+            return Some(memchr::memmem::find(window, b"-->")? + i + 7);
+        }
+        let mut j = i + 1;
+        if self.at(j) == b'/' {
+            j += 1;
+        }
+        let name = j;
+        while j - name < 16 && self.at(j).is_ascii_alphanumeric() {
+            j += 1;
+        }
+        (self.at(j) == b'>').then_some(j + 1)
     }
 
     /// Keyword, function or plain word, for a word ending at `end`.
@@ -665,6 +726,27 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// `?` after an operator, a keyword, `(` or `,` and before the end of
+    /// an operand: a bind placeholder, not PostgreSQL's `?` between two
+    /// operands (`data ? 'key'`) nor prose's question mark (`yours?`).
+    fn placeholder_at(&self, p: usize) -> bool {
+        let after_operator = match self.prev {
+            None => false,
+            Some((k, _)) => matches!(
+                k,
+                Kind::Op(_)
+                    | Kind::LParen
+                    | Kind::Comma
+                    | Kind::Kw(Kw::And | Kw::Or | Kw::Xor | Kw::Not | Kw::Is | Kw::WordOp)
+            ),
+        };
+        let n = self.at(p + 1);
+        let ends = p + 1 == self.src.len()
+            || is_space(n)
+            || matches!(n, b')' | b',' | b';' | b'-' | b'#' | b'/');
+        after_operator && ends
+    }
+
     fn operator(&mut self, p: usize) -> Option<Token> {
         let c = self.src[p];
         let n = self.at(p + 1);
@@ -694,6 +776,11 @@ impl<'a> Lexer<'a> {
                 b'*' | b'/' | b'%' | b'&' | b'|' | b'^' => (Op::Arith, 1),
                 b'!' => (Op::Unary, 1),
                 b'~' => (Op::Match, 1),
+                // A bind placeholder where an operand goes (`' or ?--`,
+                // `id is not ?`): a value, as the driver will fill it.
+                b'?' if self.placeholder_at(p) => {
+                    return self.tok(Kind::Kw(Kw::Literal), p, p + 1);
+                }
                 // PostgreSQL `jsonb ? 'key'`.
                 b'?' => (Op::Cmp, 1),
                 _ => return self.tok(Kind::Other, p, p + 1),

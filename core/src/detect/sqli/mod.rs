@@ -19,13 +19,19 @@
 //!   may close the app's parenthesis and go on (`1=1) and 2=ascii(...)`),
 //!   lead into GROUP BY / HAVING (read for what they hold), or end in a
 //!   dangling operator once proven (`substring(@@version,1,1)=5//x`).
-//!   Comments between tokens (`14/**/or(1)`) or `/*!` make it structured.
+//!   Comments between tokens (`14/**/or(1)`), `/*!` or a keyword split by
+//!   a comment or tag (`o/**/r`, `sel<b>ect`) make it structured. Also a
+//!   SELECT ... FROM without parentheses after the connective, the rest
+//!   commented (`1 or select a from t --`), and, after any value, a
+//!   comparison with a server variable ending the value (`x,2 or
+//!   1=@@version`).
 //! - `sqli.boolean`: the same with AND/`&&` (`' AND 1=2`, `1 and 1=1`).
 //!   A bare number joined to a bare operand (`5 and 6`) scores 3.
 //! - `sqli.operator_chain`: break followed by an operator and an expression
 //!   holding a call, a subquery or a boolean (`1'+(select 1)+'`), or one
 //!   that reopens the app's string (`' - '`); a lone comparison after a
-//!   quote break (`x' = 'y'`) scores 4.
+//!   quote break (`x' = 'y'`) scores 4. A literal tested against a range
+//!   whose bounds are that same literal (`1 between 1 and 1`) is sure.
 //! - `sqli.union`: UNION [ALL|DISTINCT] SELECT after a value, or with a
 //!   select list that cannot be prose; a bare `1 union` scores 4. The same
 //!   for INTERSECT / EXCEPT / MINUS, also opening a value (`except select
@@ -33,16 +39,22 @@
 //! - `sqli.stacked`: a statement after `;` or straight after a break
 //!   (`; DROP TABLE t`, `; exec xp_cmdshell`, `;DECLARE @x`, `1 update t
 //!   set`, `;IF 1=1 ...`, `;REPLACE t (a) VALUES ...`, `;PRINT @@version`,
-//!   `;DECLARE c CURSOR FOR ...`),
-//!   or a value that is such a statement; a stacked SELECT cut off inside a
-//!   CASE or subquery (`;SELECT (CASE`).
+//!   `;DECLARE c CURSOR FOR ...`, MySQL's `;IF((1=2),...` and `;DO (1=1)`
+//!   over literals, `;DROP t --` without its object type),
+//!   or a value that is such a statement, also DDL after one or two stray
+//!   bytes (`/CREATE TABLE t`, `>drop table t`); a stacked SELECT cut off
+//!   inside a CASE or subquery (`;SELECT (CASE`).
 //! - `sqli.comment_truncation`: a break, optional `)`, then a comment
 //!   swallowing the rest of the query (`admin'--`, `admin')#`, `' /*`);
 //!   4 when the broken-out text holds spaces (prose with a stray quote).
 //!   A number or variable alone, then an empty comment set apart by a
-//!   space (`8812 --`, `@v /*`): 6.
+//!   space (`8812 --`, `@v /*`), or one naming MSSQL's `sp_password`
+//!   anywhere, which hides the statement from its log: 6.
 //! - `sqli.clause`: ORDER BY / GROUP BY / HAVING / PROCEDURE right after a
-//!   break (`' order by 3--`, `1 order by 5`, `17,23 order by 16`).
+//!   break (`' order by 3--`, `1 order by 5`, `17,23 order by 16`); the
+//!   app's parenthesis closed after a value, then `FROM t WHERE` a
+//!   condition (`1) from users where name='x')`; cut after its operator,
+//!   `1) FROM t WHERE c=`: 6).
 //! - `sqli.expression`: a value that is by itself a subquery or query with
 //!   code in it (`(select id from users limit 1)`, `( 1 OR @a ) --`,
 //!   `ascii(substring(version(),1,1))`, `f(pw)::int`, `1=1`); a plain
@@ -50,7 +62,8 @@
 //!   (6 when a list of literals ends at an open WHERE: `select 1 from t
 //!   where`),
 //!   unless it carries an evasion (a `/*!` comment, mixed-case keywords, a
-//!   hex string `0x726f6f74`). `IN (SELECT ... WHERE <condition>)`. A
+//!   keyword split by a comment or tag, a hex string `0x726f6f74`) or a
+//!   range whose bounds are one literal (`between 'q' and 'q'`). `IN (SELECT ... WHERE <condition>)`. A
 //!   list whose items hide a boolean oracle (`X,IIF(1=2,X,1/0)`, `X,(SELECT
 //!   (CASE WHEN ...))`).
 //! - `sqli.blind`: time delays with numeric arguments: SLEEP, BENCHMARK,
@@ -76,8 +89,9 @@
 //!   function split from its `(` by a comment (`IN/**/(`); `select
 //!   pg_sleep`, a delay function named without its call.
 //! - `sqli.schema`: a system catalog after FROM/JOIN or qualified in a
-//!   query (`FROM information_schema.tables`: 10); a value that is only a
-//!   catalog name (`information_schema`, `pg_catalog`, `sysobjects`): 5.
+//!   query (`FROM information_schema.tables`, Firebird's `FROM
+//!   rdb$relations`: 10); a value that is only a catalog name
+//!   (`information_schema`, `pg_catalog`, `sysobjects`, `v$version`): 5.
 //!   Plain database names (`msdb`, `tempdb`, `mysql.db`) are not flagged:
 //!   file and host names look the same.
 //! - `sqli.system`: a value that is only a system procedure or OLE DB
@@ -97,7 +111,8 @@
 //!   COUNT(x) > 5`, MySQL's `procedure analyse(`.
 //! - `sqli.stacked`: a quote break then `;` and the end or a comment
 //!   (`admin';`, `x';#`), `;SELECT word` or `;print'`; a leading `;` and a statement
-//!   head (`; insert into`, `;update t`, `;SET @v`, `;drop table t`);
+//!   head (`; insert into`, `;update t`, `;SET @v`, `;drop table t`), or
+//!   the statement keyword alone (`; select`, `;drop`);
 //!   `DROP name` with a truncating or splitting comment.
 //! - `sqli.expression`: a PostgreSQL cast to a SQL type (`password::int`,
 //!   `1+session_user::text`), also of a parenthesized call after the app's
@@ -114,8 +129,8 @@
 //!   (`', 2, 1`), the padding of a VALUES row or select list. After a value
 //!   (6): a UNION cut off inside its next keyword or comment (`'UNION A`,
 //!   `' union/`), or ending at its quantifier or after an inline comment
-//!   (`2 union all`, `1/**/union`); `UnIoN
-//!   SeLeCt` alone in mixed case (6).
+//!   (`2 union all`, `1/**/union`, `un<>ion`); `UnIoN SeLeCt` alone in
+//!   mixed case or split by comments or tags (`un/**/ion sel/**/ect`): 6.
 //! - `sqli.operator_chain` (6): a comparison after a quote break that ends
 //!   the statement (`x'glob 1;`).
 //!
@@ -123,7 +138,16 @@
 //! as the server does (`1.e(ascii 1.e(substring(...` is `(ascii(substring(`),
 //! MySQL's ODBC escape `{if expr}` as `(expr)`, PostgreSQL's `ARRAY[...]`
 //! and subscripts, `~` and `@` as operators between operands, Oracle's
-//! `1F`/`1D` number suffixes glued to a keyword; the grammar reads SQLite's
+//! `1F`/`1D` number suffixes glued to a keyword, MySQL's `\N` as NULL
+//! (also glued to a keyword: `\Nunion`), `--` glued to a digit as two
+//! minus signs and digits glued to `_` as a name (`--1 union`,
+//! `1108_ab and ...`), as MySQL does, a
+//! `?` bind placeholder where an operand goes (`' or ?--`, `is not ?`) as
+//! a value, and keyword halves glued by a short comment or an empty or
+//! junk tag or HTML comment (`UN/**/ION`, `un<>ion`, `sel</b>ect`,
+//! `un<!---->ion`: apps and filters that
+//! strip comments or tags leave the keyword) as the keyword; the grammar
+//! reads MySQL's `! =` and `! ALL (...)` as comparisons, SQLite's
 //! `IS [NOT]` with a quoted or signed operand and its `glob(...)` calls,
 //! BETWEEN with arithmetic bounds, and MySQL's `MATCH (...) AGAINST (...)`.
 //!
@@ -171,6 +195,8 @@ struct Stream {
     noise: u16,
     /// MySQL `/*!...` comments: syntax no prose and no other language has.
     exec_comments: u16,
+    /// Keywords split by comments or tags and read whole (`sel<b>ect`).
+    split_words: u16,
 }
 
 /// Tokens carried over when the window slides.
@@ -186,6 +212,7 @@ impl Stream {
             inner_comments: 0,
             noise: 0,
             exec_comments: 0,
+            split_words: 0,
         }
     }
 
@@ -221,6 +248,7 @@ impl Stream {
                 self.next = Some(t);
                 self.noise = lx.noise;
                 self.exec_comments = lx.exec_comments;
+                self.split_words = lx.split_words;
                 return;
             }
             self.toks.push(t);
@@ -228,6 +256,7 @@ impl Stream {
         self.end_comment = trailing;
         self.noise = lx.noise;
         self.exec_comments = lx.exec_comments;
+        self.split_words = lx.split_words;
     }
 
     /// Moves the window on past a cut, keeping a few tokens of context, so
@@ -541,8 +570,12 @@ fn truncates(c: &Token, value: &[u8]) -> bool {
             .is_none_or(|&b| !b.is_ascii_alphanumeric() && b != b'\'' && b != b'"'),
         Kind::Comment(Cmt::Line) => {
             let rest = &text[2..];
-            // MSSQL hides a statement from its logs when this follows `--`.
-            if rest.len() >= 11 && rest[..11].eq_ignore_ascii_case(b"sp_password") {
+            // MSSQL hides a statement from its logs when its comment
+            // names this, wherever in the comment (`--000 sp_password`).
+            if rest
+                .windows(11)
+                .any(|w| w.eq_ignore_ascii_case(b"sp_password"))
+            {
                 return true;
             }
             let dashes = rest.iter().take_while(|&&b| b == b'-').count();
@@ -734,6 +767,9 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             }
             p.i += 1;
             let operand_at = p.i;
+            if let Some(h) = bare_subquery(s, value, &p, from, weak, k) {
+                return Some(h);
+            }
             // A dangling operator (`=5//true`) leaves the expression read so
             // far, which only a proof below may stand on.
             let complete = p.expr();
@@ -787,7 +823,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
                 // `NEGLIGENCE) OR OTHERWISE`: after a word, a closed
                 // parenthesis is prose's as often as the app's.
                 || (closers > 0 && !weak)
-                || (!weak && (s.inner_comments > 0 || s.exec_comments > 0))
+                || (!weak && (s.inner_comments > 0 || s.exec_comments > 0 || s.split_words > 0))
                 || reopens(t, value, b, here, p.i, start);
             let score = if structured {
                 SURE
@@ -798,7 +834,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             };
             hit(rule, score, from, span_end(s, &p))
         }
-        Kind::Op(Op::Cmp | Op::Arith | Op::Sign)
+        Kind::Op(Op::Cmp | Op::Arith | Op::Sign | Op::Unary)
         | Kind::Kw(
             Kw::WordOp
             | Kw::In
@@ -830,6 +866,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             }
             let strong = info.known_calls > 0
                 || info.subqueries > 0
+                || degenerate_between(t, value, here, p.i, true)
                 || (info.logic > 0 && (quoted || info.cmp > 0));
             // `' - '`: the chain reopens the app's string, as only an
             // injection that expects the closing quote does. A quoted
@@ -901,6 +938,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             }
             hit("sqli.clause", SURE, from, span_end(s, &p))
         }
+        Kind::Kw(Kw::From) if closers > 0 && !weak => from_after_close(s, value, here, from),
         Kind::Kw(Kw::Procedure) if !weak => {
             p.i += 1;
             if !matches!(p.peek(), Some(Kind::Func(_))) || !p.operand() {
@@ -913,6 +951,83 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
         }
         _ => None,
     }
+}
+
+/// `1 AND SELECT TOP 5 name FROM users --`: a connective after a value,
+/// then a SELECT from a table without the parentheses a subquery needs,
+/// the rest of the query commented away: what scanners send to databases
+/// that are lenient, and what no prose writes.
+fn bare_subquery(
+    s: &Stream,
+    value: &[u8],
+    p: &Parser<'_>,
+    from: usize,
+    weak: bool,
+    k: Kind,
+) -> Option<Hit> {
+    let t = s.tokens();
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    if weak || !commented || p.peek() != Some(Kind::Kw(Kw::Select)) {
+        return None;
+    }
+    let mut q = p.clone();
+    q.i += 1;
+    let items = q.i;
+    if !q.select_items() || !q.at_end() || !from_ok(t, items, q.i) || prose_from(t, value) {
+        return None;
+    }
+    if let Some(h) = special_calls(&q.info, from, span_end(s, &q)) {
+        return Some(h);
+    }
+    let rule = if k == Kind::Kw(Kw::And) {
+        "sqli.boolean"
+    } else {
+        "sqli.tautology"
+    };
+    hit(rule, SURE, from, span_end(s, &q))
+}
+
+/// `1) FROM users WHERE name='x')`: the app's parenthesis closed after a
+/// value, then the query pointed at another table with a condition of the
+/// attacker's; a condition cut after its operator (`WHERE name=`) is a
+/// fragment. Prose that closes a parenthesis reads from no table named
+/// by a word of its own ("1) from the list").
+fn from_after_close(s: &Stream, value: &[u8], at: usize, from: usize) -> Option<Hit> {
+    let t = s.tokens();
+    if prose_from(t, value) {
+        return None;
+    }
+    let name = |k: Option<Kind>| matches!(k, Some(Kind::Word | Kind::Kw(Kw::ObjectType)));
+    let mut p = s.parser(at + 1);
+    if !name(p.peek()) {
+        return None;
+    }
+    p.i += 1;
+    while p.peek() == Some(Kind::Dot) && name(p.peek_at(1)) {
+        p.i += 2;
+    }
+    p.eat(Kind::Word);
+    if !p.eat_kw(Kw::Where) {
+        return None;
+    }
+    let cond = p.i;
+    let mut q = p.clone();
+    if q.expr() && q.info.cmp > 0 && clean_end(&mut q) {
+        if let Some(h) = special_calls(&q.info, from, span_end(s, &q)) {
+            return Some(h);
+        }
+        return hit("sqli.clause", SURE, from, span_end(s, &q));
+    }
+    // `WHERE name=`: the app's own value completes the condition.
+    let dangling = !s.cut
+        && s.end_comment.is_none()
+        && t.len() == cond + 2
+        && name(Some(t[cond].kind))
+        && t[cond + 1].kind == Kind::Op(Op::Cmp);
+    if dangling {
+        return hit("sqli.clause", FRAGMENT, from, t[cond + 1].end);
+    }
+    None
 }
 
 /// A delay call with a numeric argument pasted right after a quote break,
@@ -959,6 +1074,28 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
             }
         }
     }
+    // `/CREATE TABLE t`, `>drop table t`: DDL after a stray byte or two
+    // that the app or a filter drops.
+    let stray = t
+        .iter()
+        .take(3)
+        .take_while(|x| matches!(x.kind, Kind::Op(_) | Kind::Other))
+        .count();
+    let ddl = t.get(stray).is_some_and(|x| {
+        matches!(
+            x.kind,
+            Kind::Kw(Kw::Create | Kw::Drop | Kw::Alter | Kw::Truncate)
+        )
+    });
+    if stray > 0
+        && stray < 3
+        && ddl
+        && t[stray + 1..].first().map(|x| x.kind) == Some(Kind::Kw(Kw::ObjectType))
+    {
+        if let Some(h) = statement_at(s, value, stray, 0) {
+            return Some(h);
+        }
+    }
     // `(select one from the list)`: prose in parentheses; no table is
     // named by an article.
     let prose = prose_from(t, value);
@@ -972,6 +1109,7 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
             // Evasions no API query needs: MySQL-only `/*!` comments,
             // keywords in mixed case, strings spelled in hex (`0x616263`).
             let evasive = s.exec_comments > 0
+                || s.split_words > 0
                 || t[..p.i].iter().any(|x| {
                     (matches!(x.kind, Kind::Kw(_)) && odd_case(text(value, x)))
                         || (x.kind == Kind::Num && hex_text(text(value, x)))
@@ -979,6 +1117,7 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
             let sure = p.info.calls > 0
                 || p.info.subqueries > 0
                 || p.info.vars > 0
+                || degenerate_between(t, value, items, p.i, false)
                 || commented
                 || first > 0
                 || grouped
@@ -1045,6 +1184,7 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
         || (info.logic > 0 && info.calls > 0 && info.cmp > 0)
         || (info.calls > 0 && info.vars > 0)
         || info.cases > 0
+        || degenerate_between(t, value, 0, p.i, true)
         || info.known_calls >= 2
         // `f(password)::int`: a cast that fails with the data in its message.
         || (info.calls > 0 && info.casts > 0);
@@ -1055,6 +1195,29 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
         return hit("sqli.expression", SURE, t[0].start, span_end(s, &p));
     }
     None
+}
+
+/// `BETWEEN 'x' AND 'x'` in `t[from..end]`: a range whose bounds are the
+/// same literal, which is a plain equality no query builder writes so.
+/// With `tautology`, the tested value must be that literal too (`1
+/// between 1 and 1`): prose may say "rooms between 2 and 2".
+fn degenerate_between(t: &[Token], value: &[u8], from: usize, end: usize, tautology: bool) -> bool {
+    let end = end.min(t.len());
+    let same = |a: &Token, b: &Token| a.kind == b.kind && text(value, a) == text(value, b);
+    (from.min(end)..end).any(|k| {
+        let Some(w) = t.get(k..k + 4) else {
+            return false;
+        };
+        let bounds = w[0].kind == Kind::Kw(Kw::Between)
+            && matches!(w[1].kind, Kind::Num | Kind::Str)
+            && w[2].kind == Kind::Kw(Kw::And)
+            && same(&w[1], &w[3]);
+        // The tested operand, before an optional NOT.
+        let tested = k
+            .checked_sub(1 + usize::from(k > 0 && t[k - 1].kind == Kind::Kw(Kw::Not)))
+            .is_some_and(|a| same(&t[a], &w[1]));
+        bounds && (!tautology || tested)
+    })
 }
 
 /// Whether a `0x` literal starts somewhere in `value` (`select 0x6162`).
@@ -1247,7 +1410,7 @@ fn union_at(s: &Stream, value: &[u8], at: usize, after_value: bool) -> Option<Hi
             at >= 2 && t[at - 2].kind == Kind::Op(Op::Sign) && t[at - 1].kind == Kind::Num;
         let score = if s.end_comment.is_some() || negated {
             SURE
-        } else if quantified || s.inner_comments > 0 {
+        } else if quantified || s.inner_comments > 0 || s.split_words > 0 {
             // `2 union all`: the set quantifier is SQL's, not prose's;
             // `1/**/union`: so is a comment standing for a space.
             FRAGMENT
@@ -1291,7 +1454,9 @@ fn union_at(s: &Stream, value: &[u8], at: usize, after_value: bool) -> Option<Hi
         }
         // `UnIoN SeLeCt`: a bare UNION SELECT in the mixed case that
         // evades case-sensitive filters, which no prose uses.
-        let odd = odd_case(text(value, &t[at])) || odd_case(text(value, &t[first - 1]));
+        let odd = odd_case(text(value, &t[at]))
+            || odd_case(text(value, &t[first - 1]))
+            || s.split_words > 0;
         if p.at_end() && !s.cut && odd {
             return hit("sqli.union", FRAGMENT, t[at].start, t[first - 1].end);
         }
@@ -1329,9 +1494,24 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
     let t = s.tokens();
     let head = t.get(at)?;
     let mut p = s.parser(at + 1);
+    // After `;`, not a value that opens with the statement.
+    let stacked = at > 0 && t[at - 1].kind == Kind::Semi;
     let kw = match head.kind {
         Kind::Kw(kw) => kw,
         // MySQL `IF (...) BENCHMARK(...)`, PL/SQL `BEGIN DBMS_LOCK.SLEEP(5)`.
+        // MySQL `;DO (1=1)`: a statement that evaluates an expression, as
+        // a probe for stacked queries, over literals or SQL built-ins.
+        Kind::Word | Kind::Func(Func::Unknown)
+            if stacked && text(value, head).eq_ignore_ascii_case(b"do") =>
+        {
+            if !p.expr() || !clean_end(&mut p) || (p.info.lit_cmp == 0 && p.info.known_calls == 0) {
+                return None;
+            }
+            if let Some(h) = special_calls(&p.info, head.start, span_end(s, &p)) {
+                return Some(h);
+            }
+            return hit("sqli.stacked", SURE, head.start, span_end(s, &p));
+        }
         Kind::Func(Func::Blind | Func::Error | Func::System) | Kind::Word => {
             let mut q = s.parser(at);
             if !q.operand() {
@@ -1356,11 +1536,21 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             }
         }
         Kw::Drop | Kw::Create | Kw::Alter => {
-            p.eat_kw(Kw::ObjectType)
+            let typed = p.eat_kw(Kw::ObjectType)
                 && matches!(
                     p.peek(),
                     Some(Kind::Word | Kind::Var | Kind::Kw(_) | Kind::Func(_))
-                )
+                );
+            // `;DROP users --`: the object type left out, the rest of the
+            // app's query commented away.
+            let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+            typed
+                || (stacked
+                    && kw == Kw::Drop
+                    && commented
+                    && p.eat(Kind::Word)
+                    && p.at_end()
+                    && !s.cut)
         }
         Kw::Delete => {
             // DELETE LOW_PRIORITY QUICK IGNORE FROM t
@@ -1468,6 +1658,15 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             return statement_at(s, value, at + 1, depth + 1);
         }
         Kw::If | Kw::While if depth < 4 => {
+            // MySQL's `IF((5=7),SELECT 5,...)` as a statement: the branch
+            // over a literal comparison that sqlmap stacks, whatever the
+            // branches hold.
+            if matches!(head.kind, Kind::Func(_)) {
+                let mut q = s.parser(at + 2);
+                if q.expr() && q.info.lit_cmp > 0 && q.eat(Kind::Comma) {
+                    return hit("sqli.stacked", SURE, head.start, t[q.i - 1].end);
+                }
+            }
             // MSSQL `;IF 1=1 DROP TABLE t`, `;IF(1=1) WAITFOR DELAY '0:0:5'`.
             if !p.expr() {
                 return None;
@@ -1565,6 +1764,7 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
                 union_at(s, value, k, after_value)
             }
             Kind::Semi => stacked_at(s, value, k),
+            Kind::Kw(Kw::And | Kw::Or | Kw::Xor) if k > 0 => server_variable_probe(s, value, k),
             Kind::Kw(Kw::Waitfor) => waitfor_at(s, k),
             // `10 UNION exec master..xp_cmdshell 'dir'`: whatever precedes
             // it, EXEC of a system procedure runs commands.
@@ -1597,6 +1797,36 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
         }
     }
     None
+}
+
+/// `... and 1=@@version`: a connective after a value, then a comparison
+/// with a server variable (`@@version`, `@@datadir`) that ends the value:
+/// the boolean probe that fingerprints the database, whatever came
+/// before. Prose and app values have no `@@` names.
+fn server_variable_probe(s: &Stream, value: &[u8], k: usize) -> Option<Hit> {
+    let t = s.tokens();
+    if !matches!(
+        t[k - 1].kind,
+        Kind::Num | Kind::Str | Kind::Word | Kind::RParen | Kind::Var
+    ) {
+        return None;
+    }
+    let mut p = s.parser(k + 1);
+    if !p.expr() || !clean_end(&mut p) || p.info.cmp == 0 {
+        return None;
+    }
+    let server_var = t[k + 1..p.i]
+        .iter()
+        .any(|x| x.kind == Kind::Var && text(value, x).starts_with(b"@@"));
+    if !server_var {
+        return None;
+    }
+    let rule = if t[k].kind == Kind::Kw(Kw::And) {
+        "sqli.boolean"
+    } else {
+        "sqli.tautology"
+    };
+    hit(rule, SURE, t[k].start, span_end(s, &p))
 }
 
 /// Fragment tier: a score that reaches the default threshold but not
@@ -2409,6 +2639,21 @@ fn stacked_head(s: &Stream, value: &[u8], b: usize) -> Option<Hit> {
     }
     let rest = &kinds[..tail.len()];
     let ok = match rest {
+        // `; select`, `;drop`: a statement head alone, the probe for
+        // whether a stacked query passes.
+        [Kind::Kw(
+            Kw::Select
+            | Kw::Insert
+            | Kw::Update
+            | Kw::Delete
+            | Kw::Drop
+            | Kw::Create
+            | Kw::Alter
+            | Kw::Truncate
+            | Kw::Exec
+            | Kw::Declare
+            | Kw::Shutdown,
+        )] => b == 0 && t.len() == 2,
         [Kind::Kw(Kw::Insert), Kind::Kw(Kw::Into)]
         | [Kind::Kw(Kw::Insert), Kind::Kw(Kw::Into), Kind::Word]
         | [Kind::Kw(Kw::Update), Kind::Word]
