@@ -132,7 +132,8 @@
 //!   (`2 union all`, `1/**/union`, `un<>ion`); `UnIoN SeLeCt` alone in
 //!   mixed case or split by comments or tags (`un/**/ion sel/**/ect`): 6.
 //! - `sqli.operator_chain` (6): a comparison after a quote break that ends
-//!   the statement (`x'glob 1;`).
+//!   the statement (`x'glob 1;`); a value that is one operator word between
+//!   the app's quotes (`' OR '`, `'NOT LIKE'`), which keeps the query valid.
 //!
 //! The lexer reads MySQL's `1.e` before `(`, `)`, `,` or `.` as whitespace,
 //! as the server does (`1.e(ascii 1.e(substring(...` is `(ascii(substring(`),
@@ -1957,6 +1958,7 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
             best = stronger(best, break_statement_end(s, value));
             best = stronger(best, stacked_head(s, value, 1));
             best = stronger(best, alias_after_break(s, value));
+            best = stronger(best, quoted_operator(s, value));
         }
         best = stronger(best, value_list(s, value));
     }
@@ -2671,6 +2673,34 @@ fn stacked_head(s: &Stream, value: &[u8], b: usize) -> Option<Hit> {
     }
     let _ = value;
     hit("sqli.stacked", FRAGMENT, t[b].start, t[t.len() - 1].end)
+}
+
+/// `' OR '`, `'NOT LIKE'`: a value that is one operator word between the
+/// app's own quotes, which leaves the query valid (`'' OR ''`) and its
+/// condition in the attacker's hands: the probe for which operators pass.
+/// A quoted operator with text around it (`use 'OR' here`) is prose's.
+fn quoted_operator(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || s.end_comment.is_some() || t.len() < 3 {
+        return None;
+    }
+    let (brk, last) = (&t[0], &t[t.len() - 1]);
+    let quote = *value.get(brk.end.checked_sub(1)?)?;
+    let only_quote = |x: &Token| text(value, x).trim_ascii() == [quote];
+    if !only_quote(brk) || last.kind != Kind::StrOpen || !only_quote(last) {
+        return None;
+    }
+    let op = match &t[1..t.len() - 1] {
+        [k] => matches!(k.kind, Kind::Kw(Kw::And | Kw::Or | Kw::Xor | Kw::WordOp)),
+        [k, w] => {
+            matches!(k.kind, Kind::Kw(Kw::Not | Kw::Sounds)) && w.kind == Kind::Kw(Kw::WordOp)
+        }
+        _ => false,
+    };
+    if !op {
+        return None;
+    }
+    hit("sqli.operator_chain", FRAGMENT, brk.start, last.end)
 }
 
 /// A quote break followed by a list of literals: the rest of a VALUES
