@@ -474,10 +474,27 @@ impl<'a> Lexer<'a> {
             self.pos = i;
             return self.next_token();
         }
-        match memchr::memmem::find(&self.src[p + 2..], b"*/") {
-            Some(off) => self.tok(Kind::Comment(Cmt::Block), p, p + 2 + off + 2),
-            None => self.tok(Kind::Comment(Cmt::Open), p, self.src.len()),
+        let Some(off) = memchr::memmem::find(&self.src[p + 2..], b"*/") else {
+            return self.tok(Kind::Comment(Cmt::Open), p, self.src.len());
+        };
+        let mut end = p + 2 + off + 2;
+        // PostgreSQL and MSSQL nest block comments: a `*/` left over
+        // right after the first close (`union/*/**/*/select`) closes an
+        // inner one, and the comment goes on to it. Elsewhere that `*/` is
+        // a syntax error, so the reading hides nothing MySQL would run.
+        if !self.exec_comment {
+            loop {
+                let mut j = end;
+                while self.space_at(j) {
+                    j += 1;
+                }
+                if self.at(j) != b'*' || self.at(j + 1) != b'/' {
+                    break;
+                }
+                end = j + 2;
+            }
         }
+        self.tok(Kind::Comment(Cmt::Block), p, end)
     }
 
     fn variable(&mut self, p: usize) -> Option<Token> {

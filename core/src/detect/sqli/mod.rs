@@ -54,7 +54,9 @@
 //!   break (`' order by 3--`, `1 order by 5`, `17,23 order by 16`); the
 //!   app's parenthesis closed after a value, then `FROM t WHERE` a
 //!   condition (`1) from users where name='x')`; cut after its operator,
-//!   `1) FROM t WHERE c=`: 6).
+//!   `1) FROM t WHERE c=`: 6); a WHERE right after a value, comparing
+//!   over literals or SQL calls or commenting the rest away (`3 where
+//!   t.id=3/*`): the rows an UPDATE or DELETE touches.
 //! - `sqli.expression`: a value that is by itself a subquery or query with
 //!   code in it (`(select id from users limit 1)`, `( 1 OR @a ) --`,
 //!   `ascii(substring(version(),1,1))`, `f(pw)::int`, `1=1`); a plain
@@ -63,9 +65,12 @@
 //!   where`),
 //!   unless it carries an evasion (a `/*!` comment, mixed-case keywords, a
 //!   keyword split by a comment or tag, a hex string `0x726f6f74`) or a
-//!   range whose bounds are one literal (`between 'q' and 'q'`). `IN (SELECT ... WHERE <condition>)`. A
-//!   list whose items hide a boolean oracle (`X,IIF(1=2,X,1/0)`, `X,(SELECT
-//!   (CASE WHEN ...))`).
+//!   range whose bounds are one literal (`between 'q' and 'q'`).
+//!   `IN (SELECT ... WHERE <condition>)`. A list whose items hide a
+//!   boolean oracle (`X,IIF(1=2,X,1/0)`, `X,(SELECT (CASE WHEN ...))`).
+//!   Anywhere in a value, a SELECT of SQL built-ins from a table that
+//!   comments the rest away (`... select concat(a,0x3a,b) from t limit
+//!   1/*`).
 //! - `sqli.blind`: time delays with numeric arguments: SLEEP, BENCHMARK,
 //!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...';
 //!   also pasted right after a quote break, alone or joined by `.` (`x'
@@ -139,18 +144,19 @@
 //! as the server does (`1.e(ascii 1.e(substring(...` is `(ascii(substring(`),
 //! MySQL's ODBC escape `{if expr}` as `(expr)`, PostgreSQL's `ARRAY[...]`
 //! and subscripts, `~` and `@` as operators between operands, Oracle's
-//! `1F`/`1D` number suffixes glued to a keyword, MySQL's `\N` as NULL
-//! (also glued to a keyword: `\Nunion`), `--` glued to a digit as two
-//! minus signs and digits glued to `_` as a name (`--1 union`,
-//! `1108_ab and ...`), as MySQL does, a
-//! `?` bind placeholder where an operand goes (`' or ?--`, `is not ?`) as
-//! a value, and keyword halves glued by a short comment or an empty or
-//! junk tag or HTML comment (`UN/**/ION`, `un<>ion`, `sel</b>ect`,
-//! `un<!---->ion`: apps and filters that
-//! strip comments or tags leave the keyword) as the keyword; the grammar
-//! reads MySQL's `! =` and `! ALL (...)` as comparisons, SQLite's
-//! `IS [NOT]` with a quoted or signed operand and its `glob(...)` calls,
-//! BETWEEN with arithmetic bounds, and MySQL's `MATCH (...) AGAINST (...)`.
+//! `1F`/`1D` number suffixes glued to a keyword, and as MySQL does: `\N`
+//! as NULL (also glued to a keyword: `\Nunion`), `--` glued to a digit as
+//! two minus signs (`--1 union`), digits glued to `_` as a name (`1108_ab
+//! and ...`). A `?` bind placeholder where an operand goes (`' or ?--`,
+//! `is not ?`) is a value. Keyword halves glued by a short comment, an
+//! empty or junk tag or an HTML comment (`UN/**/ION`, `un<>ion`,
+//! `sel</b>ect`, `un<!---->ion`: apps and filters that strip comments or
+//! tags leave the keyword) read as the keyword. A `*/` left over right
+//! after a block comment closes it as PostgreSQL and MSSQL nest them
+//! (`union/*/**/*/select`). The grammar reads MySQL's `! =` and `! ALL
+//! (...)` as comparisons, SQLite's `IS [NOT]` with a quoted or signed
+//! operand and its `glob(...)` calls, BETWEEN with arithmetic bounds, and
+//! MySQL's `MATCH (...) AGAINST (...)`.
 //!
 //! Values longer than the token window are read in overlapping windows for
 //! the rules that hold anywhere (UNION, `;` statements, delay and error
@@ -940,6 +946,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             hit("sqli.clause", SURE, from, span_end(s, &p))
         }
         Kind::Kw(Kw::From) if closers > 0 && !weak => from_after_close(s, value, here, from),
+        Kind::Kw(Kw::Where) if !weak => where_after_value(s, value, &p, from),
         Kind::Kw(Kw::Procedure) if !weak => {
             p.i += 1;
             if !matches!(p.peek(), Some(Kind::Func(_))) || !p.operand() {
@@ -986,6 +993,27 @@ fn bare_subquery(
         "sqli.tautology"
     };
     hit(rule, SURE, from, span_end(s, &q))
+}
+
+/// `3 where t.id=3/*`: a WHERE of the attacker's right after a value, the
+/// app's own condition commented away: the rows an UPDATE or DELETE
+/// touches, chosen by the attacker. The condition must compare, and be
+/// code: commented off, over literals or SQL calls.
+fn where_after_value(s: &Stream, value: &[u8], p: &Parser<'_>, from: usize) -> Option<Hit> {
+    let mut q = p.clone();
+    q.i += 1;
+    if !q.expr() || q.info.cmp == 0 || !clean_end(&mut q) || !q.at_end() {
+        return None;
+    }
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    let info = q.info;
+    if !(commented || info.lit_cmp > 0 || info.known_calls > 0 || info.subqueries > 0) {
+        return None;
+    }
+    if let Some(h) = special_calls(&info, from, span_end(s, &q)) {
+        return Some(h);
+    }
+    hit("sqli.clause", SURE, from, span_end(s, &q))
 }
 
 /// `1) FROM users WHERE name='x')`: the app's parenthesis closed after a
@@ -1766,6 +1794,7 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
             }
             Kind::Semi => stacked_at(s, value, k),
             Kind::Kw(Kw::And | Kw::Or | Kw::Xor) if k > 0 => server_variable_probe(s, value, k),
+            Kind::Kw(Kw::Select) if k > 0 => commented_select(s, value, k),
             Kind::Kw(Kw::Waitfor) => waitfor_at(s, k),
             // `10 UNION exec master..xp_cmdshell 'dir'`: whatever precedes
             // it, EXEC of a system procedure runs commands.
@@ -1798,6 +1827,29 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
         }
     }
     None
+}
+
+/// `... select concat(name,0x3a,pw) from users limit 1/*`: whatever came
+/// before, a SELECT that calls SQL built-ins on a table it names and
+/// comments the rest of the query away, reaching the end of the value.
+fn commented_select(s: &Stream, value: &[u8], k: usize) -> Option<Hit> {
+    let t = s.tokens();
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    if !commented || s.cut {
+        return None;
+    }
+    let mut p = s.parser(k + 1);
+    let items = p.i;
+    if !p.select_items() || !p.at_end() || p.info.known_calls == 0 {
+        return None;
+    }
+    if !from_ok(t, items, p.i) || prose_from(t, value) {
+        return None;
+    }
+    if let Some(h) = special_calls(&p.info, t[k].start, span_end(s, &p)) {
+        return Some(h);
+    }
+    hit("sqli.expression", SURE, t[k].start, span_end(s, &p))
 }
 
 /// `... and 1=@@version`: a connective after a value, then a comparison
