@@ -366,9 +366,12 @@ impl<'a> Lexer<'a> {
             }
             b'#' => self.line_comment(p),
             // MySQL reads `--` glued to a digit as two minus signs
-            // (`--1 union select`); every other dialect as a comment, which
-            // hides nothing the rules look for.
-            b'-' if n == b'-' && !self.at(p + 2).is_ascii_digit() => self.line_comment(p),
+            // (`--1 union select`, `= --1`), every other dialect as a
+            // comment; glued to a value (`1--0 sp_password`, `2024--05`)
+            // the comment reading stays.
+            b'-' if n == b'-' && !(self.at(p + 2).is_ascii_digit() && self.operand_expected(p)) => {
+                self.line_comment(p)
+            }
             b'/' if n == b'*' => self.block_comment(p),
             b'.' if n.is_ascii_digit() => self.number(p),
             b'.' => self.tok(Kind::Dot, p, p + 1),
@@ -384,6 +387,15 @@ impl<'a> Lexer<'a> {
             b'$' if n == b'$' || n.is_ascii_alphabetic() || n == b'_' => self.dollar(p),
             _ if is_word_byte(c) => self.word(p),
             _ => self.operator(p),
+        }
+    }
+
+    /// Whether `p` starts the value or follows a space or an operator, so
+    /// that what starts there is an operand.
+    fn operand_expected(&self, p: usize) -> bool {
+        p == 0 || {
+            let b = self.src[p - 1];
+            is_space(b) || matches!(b, b'(' | b',' | b'=' | b'<' | b'>')
         }
     }
 

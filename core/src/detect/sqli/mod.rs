@@ -145,9 +145,10 @@
 //! MySQL's ODBC escape `{if expr}` as `(expr)`, PostgreSQL's `ARRAY[...]`
 //! and subscripts, `~` and `@` as operators between operands, Oracle's
 //! `1F`/`1D` number suffixes glued to a keyword, and as MySQL does: `\N`
-//! as NULL (also glued to a keyword: `\Nunion`), `--` glued to a digit as
-//! two minus signs (`--1 union`), digits glued to `_` as a name (`1108_ab
-//! and ...`). A `?` bind placeholder where an operand goes (`' or ?--`,
+//! as NULL (also glued to a keyword: `\Nunion`), `--` glued to a digit
+//! where an operand goes as two minus signs (`--1 union`, `= --1`; after a
+//! value it stays a comment: `1--0 sp_password`), digits glued to `_` as a
+//! name (`1108_ab and ...`). A `?` bind placeholder where an operand goes (`' or ?--`,
 //! `is not ?`) is a value. Keyword halves glued by a short comment, an
 //! empty or junk tag or an HTML comment (`UN/**/ION`, `un<>ion`,
 //! `sel</b>ect`, `un<!---->ion`: apps and filters that strip comments or
