@@ -755,20 +755,20 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// `?` after an operator, a keyword, `(` or `,` and before the end of
-    /// an operand: a bind placeholder, not PostgreSQL's `?` between two
-    /// operands (`data ? 'key'`) nor prose's question mark (`yours?`).
+    /// `?` after a comparison, a connective, IS, `(` or `,` and before the
+    /// end of an operand: a bind placeholder, not PostgreSQL's `?` between
+    /// two operands (`data ? 'key'`) nor prose's question mark (`yours?`,
+    /// `2+?`, `?` opening a value).
     fn placeholder_at(&self, p: usize) -> bool {
-        let after_operator = match self.prev {
-            None => false,
-            Some((k, _)) => matches!(
+        let after_operator = self.prev.is_some_and(|(k, _)| {
+            matches!(
                 k,
-                Kind::Op(_)
+                Kind::Op(Op::Cmp)
                     | Kind::LParen
                     | Kind::Comma
                     | Kind::Kw(Kw::And | Kw::Or | Kw::Xor | Kw::Not | Kw::Is | Kw::WordOp)
-            ),
-        };
+            )
+        });
         let n = self.at(p + 1);
         let ends = p + 1 == self.src.len()
             || is_space(n)
