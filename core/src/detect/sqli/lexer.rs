@@ -697,8 +697,8 @@ impl<'a> Lexer<'a> {
 
     /// The end of what may split a keyword at `i`: a short block comment
     /// (not MySQL's `/*!`), a short HTML comment, or a tag that is empty
-    /// or a bare name (`<>`, `<b>`, `</x>`). Only short splitters count; the bound keeps the
-    /// scan linear on values full of unclosed `/*` or `<`.
+    /// or a bare name (`<>`, `<b>`, `</x>`). Only short splitters count:
+    /// the bound keeps the scan linear on values full of unclosed `/*`.
     fn splitter_end(&self, i: usize) -> Option<usize> {
         let s = self.src;
         if s[i..].starts_with(b"/*") && !s[i..].starts_with(b"/*!") {
