@@ -124,7 +124,7 @@
 //!   text (`...(f(x)::jsonb)::int`); a SELECT cut off mid-expression holding a
 //!   subquery, CASE or SQL-specific call (`SELECT 'a'||(SELECT (CASE`), or a
 //!   subquery opened where a value goes (`in ( select * from`, `@v :=
-//!   (select`); MySQL's `1.e(` scientific-notation noise next to SQL
+//!   (select`, `(select` alone); MySQL's `1.e(` scientific-notation noise next to SQL
 //!   built-ins (10). `) WHEN 1 THEN`: a CASE branch after the app's `)`.
 //!   Literals compared by SQL's operators alone, with a single-quoted
 //!   string: a chain (`'{"a":1}' > '$.a' = 1`) or a pattern match other
@@ -162,6 +162,10 @@
 //! Values longer than the token window are read in overlapping windows for
 //! the rules that hold anywhere (UNION, `;` statements, delay and error
 //! calls), so padding does not hide a payload; the work stays linear.
+//!
+//! A name, or a raw body, holding `name=value` pairs (`pay%3Dx%26id%3D...`,
+//! encoded once more than the rest) is judged whole and by each pair's
+//! value, as the app may decode and split it again.
 //!
 //! Sensitivity: `Low` reports only score-10 hits; `High` and `Paranoid`
 //! raise weak hits by 2 so that they reach the default threshold.
@@ -328,25 +332,50 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     }
     // A name or raw body holding `name=value` is a pair whose `=` was
     // encoded once more than the rest (`pay%3DOR+1%3D1`): the app may decode
-    // and split it again, so judge the value half too.
+    // and split it again, so judge the value half too, and each value of
+    // the pairs it holds (`pay=x&name=(select`).
     let Some(eq) = memchr::memchr(b'=', value) else {
         return whole;
     };
-    let name = &value[..eq];
-    let plain = !name.is_empty()
-        && name
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']'));
-    if !plain {
+    if !plain_name(&value[..eq]) {
         return whole;
     }
-    match detect_value(&value[eq + 1..], ctx) {
-        Some(mut h) if whole.as_ref().is_none_or(|w| h.score > w.score) => {
-            h.span = h.span.start + eq + 1..h.span.end + eq + 1;
-            Some(h)
+    let mut best = whole;
+    let consider = |from: usize, to: usize, best: &mut Option<Hit>| {
+        if let Some(mut h) = detect_value(&value[from..to], ctx) {
+            if best.as_ref().is_none_or(|w| h.score > w.score) {
+                h.span = h.span.start + from..h.span.end + from;
+                *best = Some(h);
+            }
         }
-        _ => whole,
+    };
+    consider(eq + 1, value.len(), &mut best);
+    if memchr::memchr(b'&', &value[eq + 1..]).is_none() {
+        return best;
     }
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'&', value).chain([value.len()]) {
+        if best.as_ref().is_some_and(|h| h.score >= SURE) {
+            break;
+        }
+        let pair = &value[start..end];
+        if let Some(e) = memchr::memchr(b'=', pair) {
+            if plain_name(&pair[..e]) {
+                consider(start + e + 1, end, &mut best);
+            }
+        }
+        start = end + 1;
+    }
+    best
+}
+
+/// A form field name as apps write them: `user_id`, `a.b`, `x[y][@z]`.
+fn plain_name(name: &[u8]) -> bool {
+    !name.is_empty()
+        && name[0] != b'@'
+        && name.iter().all(|&b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']' | b'@')
+        })
 }
 
 fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
@@ -2252,8 +2281,12 @@ fn truncated_select(s: &Stream, value: &[u8]) -> Option<Hit> {
         .iter()
         .any(|x| matches!(x.kind, Kind::Func(_)) && keywords::sql_specific(text(value, x)));
     let case = t.iter().any(|x| x.kind == Kind::Kw(Kw::Case));
-    // A variable assigned a subquery is evidence by itself.
-    let evidence = p.info.subqueries > 0 || case || specific || (opened && from) || lead > 0;
+    // A variable assigned a subquery is evidence by itself, and so is a
+    // value that ends right after the SELECT it opened (`(select`, `in
+    // (SELECT`): cut where the probe stops, with no words of prose.
+    let bare = opened && t.len() == i + 1;
+    let evidence =
+        p.info.subqueries > 0 || case || specific || (opened && from) || lead > 0 || bare;
     if !evidence {
         return None;
     }
