@@ -366,9 +366,12 @@ impl<'a> Lexer<'a> {
             }
             b'#' => self.line_comment(p),
             // MySQL reads `--` glued to a digit as two minus signs
-            // (`--1 union select`); every other dialect as a comment, which
-            // hides nothing the rules look for.
-            b'-' if n == b'-' && !self.at(p + 2).is_ascii_digit() => self.line_comment(p),
+            // (`--1 union select`, `= --1`), every other dialect as a
+            // comment; glued to a value (`1--0 sp_password`, `2024--05`)
+            // the comment reading stays.
+            b'-' if n == b'-' && !(self.at(p + 2).is_ascii_digit() && self.operand_expected(p)) => {
+                self.line_comment(p)
+            }
             b'/' if n == b'*' => self.block_comment(p),
             b'.' if n.is_ascii_digit() => self.number(p),
             b'.' => self.tok(Kind::Dot, p, p + 1),
@@ -384,6 +387,15 @@ impl<'a> Lexer<'a> {
             b'$' if n == b'$' || n.is_ascii_alphabetic() || n == b'_' => self.dollar(p),
             _ if is_word_byte(c) => self.word(p),
             _ => self.operator(p),
+        }
+    }
+
+    /// Whether `p` starts the value or follows a space or an operator, so
+    /// that what starts there is an operand.
+    fn operand_expected(&self, p: usize) -> bool {
+        p == 0 || {
+            let b = self.src[p - 1];
+            is_space(b) || matches!(b, b'(' | b',' | b'=' | b'<' | b'>')
         }
     }
 
@@ -474,10 +486,27 @@ impl<'a> Lexer<'a> {
             self.pos = i;
             return self.next_token();
         }
-        match memchr::memmem::find(&self.src[p + 2..], b"*/") {
-            Some(off) => self.tok(Kind::Comment(Cmt::Block), p, p + 2 + off + 2),
-            None => self.tok(Kind::Comment(Cmt::Open), p, self.src.len()),
+        let Some(off) = memchr::memmem::find(&self.src[p + 2..], b"*/") else {
+            return self.tok(Kind::Comment(Cmt::Open), p, self.src.len());
+        };
+        let mut end = p + 2 + off + 2;
+        // PostgreSQL and MSSQL nest block comments: a `*/` left over
+        // right after the first close (`union/*/**/*/select`) closes an
+        // inner one, and the comment goes on to it. Elsewhere that `*/` is
+        // a syntax error, so the reading hides nothing MySQL would run.
+        if !self.exec_comment {
+            loop {
+                let mut j = end;
+                while self.space_at(j) {
+                    j += 1;
+                }
+                if self.at(j) != b'*' || self.at(j + 1) != b'/' {
+                    break;
+                }
+                end = j + 2;
+            }
         }
+        self.tok(Kind::Comment(Cmt::Block), p, end)
     }
 
     fn variable(&mut self, p: usize) -> Option<Token> {
@@ -668,8 +697,8 @@ impl<'a> Lexer<'a> {
 
     /// The end of what may split a keyword at `i`: a short block comment
     /// (not MySQL's `/*!`), a short HTML comment, or a tag that is empty
-    /// or a bare name (`<>`, `<b>`, `</x>`). Only short splitters count; the bound keeps the
-    /// scan linear on values full of unclosed `/*` or `<`.
+    /// or a bare name (`<>`, `<b>`, `</x>`). Only short splitters count:
+    /// the bound keeps the scan linear on values full of unclosed `/*`.
     fn splitter_end(&self, i: usize) -> Option<usize> {
         let s = self.src;
         if s[i..].starts_with(b"/*") && !s[i..].starts_with(b"/*!") {
@@ -726,20 +755,20 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// `?` after an operator, a keyword, `(` or `,` and before the end of
-    /// an operand: a bind placeholder, not PostgreSQL's `?` between two
-    /// operands (`data ? 'key'`) nor prose's question mark (`yours?`).
+    /// `?` after a comparison, a connective, IS, `(` or `,` and before the
+    /// end of an operand: a bind placeholder, not PostgreSQL's `?` between
+    /// two operands (`data ? 'key'`) nor prose's question mark (`yours?`,
+    /// `2+?`, `?` opening a value).
     fn placeholder_at(&self, p: usize) -> bool {
-        let after_operator = match self.prev {
-            None => false,
-            Some((k, _)) => matches!(
+        let after_operator = self.prev.is_some_and(|(k, _)| {
+            matches!(
                 k,
-                Kind::Op(_)
+                Kind::Op(Op::Cmp)
                     | Kind::LParen
                     | Kind::Comma
                     | Kind::Kw(Kw::And | Kw::Or | Kw::Xor | Kw::Not | Kw::Is | Kw::WordOp)
-            ),
-        };
+            )
+        });
         let n = self.at(p + 1);
         let ends = p + 1 == self.src.len()
             || is_space(n)

@@ -54,7 +54,9 @@
 //!   break (`' order by 3--`, `1 order by 5`, `17,23 order by 16`); the
 //!   app's parenthesis closed after a value, then `FROM t WHERE` a
 //!   condition (`1) from users where name='x')`; cut after its operator,
-//!   `1) FROM t WHERE c=`: 6).
+//!   `1) FROM t WHERE c=`: 6); a WHERE right after a value, comparing
+//!   over literals or SQL calls or commenting the rest away (`3 where
+//!   t.id=3/*`): the rows an UPDATE or DELETE touches.
 //! - `sqli.expression`: a value that is by itself a subquery or query with
 //!   code in it (`(select id from users limit 1)`, `( 1 OR @a ) --`,
 //!   `ascii(substring(version(),1,1))`, `f(pw)::int`, `1=1`); a plain
@@ -63,9 +65,12 @@
 //!   where`),
 //!   unless it carries an evasion (a `/*!` comment, mixed-case keywords, a
 //!   keyword split by a comment or tag, a hex string `0x726f6f74`) or a
-//!   range whose bounds are one literal (`between 'q' and 'q'`). `IN (SELECT ... WHERE <condition>)`. A
-//!   list whose items hide a boolean oracle (`X,IIF(1=2,X,1/0)`, `X,(SELECT
-//!   (CASE WHEN ...))`).
+//!   range whose bounds are one literal (`between 'q' and 'q'`).
+//!   `IN (SELECT ... WHERE <condition>)`. A list whose items hide a
+//!   boolean oracle (`X,IIF(1=2,X,1/0)`, `X,(SELECT (CASE WHEN ...))`).
+//!   Anywhere in a value, a SELECT of SQL built-ins from a table that
+//!   comments the rest away (`... select concat(a,0x3a,b) from t limit
+//!   1/*`).
 //! - `sqli.blind`: time delays with numeric arguments: SLEEP, BENCHMARK,
 //!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...';
 //!   also pasted right after a quote break, alone or joined by `.` (`x'
@@ -119,7 +124,7 @@
 //!   text (`...(f(x)::jsonb)::int`); a SELECT cut off mid-expression holding a
 //!   subquery, CASE or SQL-specific call (`SELECT 'a'||(SELECT (CASE`), or a
 //!   subquery opened where a value goes (`in ( select * from`, `@v :=
-//!   (select`); MySQL's `1.e(` scientific-notation noise next to SQL
+//!   (select`, `(select` alone); MySQL's `1.e(` scientific-notation noise next to SQL
 //!   built-ins (10). `) WHEN 1 THEN`: a CASE branch after the app's `)`.
 //!   Literals compared by SQL's operators alone, with a single-quoted
 //!   string: a chain (`'{"a":1}' > '$.a' = 1`) or a pattern match other
@@ -132,28 +137,35 @@
 //!   (`2 union all`, `1/**/union`, `un<>ion`); `UnIoN SeLeCt` alone in
 //!   mixed case or split by comments or tags (`un/**/ion sel/**/ect`): 6.
 //! - `sqli.operator_chain` (6): a comparison after a quote break that ends
-//!   the statement (`x'glob 1;`).
+//!   the statement (`x'glob 1;`); a value that is one operator word between
+//!   the app's quotes (`' OR '`, `'NOT LIKE'`), which keeps the query valid.
 //!
 //! The lexer reads MySQL's `1.e` before `(`, `)`, `,` or `.` as whitespace,
 //! as the server does (`1.e(ascii 1.e(substring(...` is `(ascii(substring(`),
 //! MySQL's ODBC escape `{if expr}` as `(expr)`, PostgreSQL's `ARRAY[...]`
 //! and subscripts, `~` and `@` as operators between operands, Oracle's
-//! `1F`/`1D` number suffixes glued to a keyword, MySQL's `\N` as NULL
-//! (also glued to a keyword: `\Nunion`), `--` glued to a digit as two
-//! minus signs and digits glued to `_` as a name (`--1 union`,
-//! `1108_ab and ...`), as MySQL does, a
-//! `?` bind placeholder where an operand goes (`' or ?--`, `is not ?`) as
-//! a value, and keyword halves glued by a short comment or an empty or
-//! junk tag or HTML comment (`UN/**/ION`, `un<>ion`, `sel</b>ect`,
-//! `un<!---->ion`: apps and filters that
-//! strip comments or tags leave the keyword) as the keyword; the grammar
-//! reads MySQL's `! =` and `! ALL (...)` as comparisons, SQLite's
-//! `IS [NOT]` with a quoted or signed operand and its `glob(...)` calls,
-//! BETWEEN with arithmetic bounds, and MySQL's `MATCH (...) AGAINST (...)`.
+//! `1F`/`1D` number suffixes glued to a keyword, and as MySQL does: `\N`
+//! as NULL (also glued to a keyword: `\Nunion`), `--` glued to a digit
+//! where an operand goes as two minus signs (`--1 union`, `= --1`; after a
+//! value it stays a comment: `1--0 sp_password`), digits glued to `_` as a
+//! name (`1108_ab and ...`). A `?` bind placeholder where an operand goes (`' or ?--`,
+//! `is not ?`) is a value. Keyword halves glued by a short comment, an
+//! empty or junk tag or an HTML comment (`UN/**/ION`, `un<>ion`,
+//! `sel</b>ect`, `un<!---->ion`: apps and filters that strip comments or
+//! tags leave the keyword) read as the keyword. A `*/` left over right
+//! after a block comment closes it as PostgreSQL and MSSQL nest them
+//! (`union/*/**/*/select`). The grammar reads MySQL's `! =` and `! ALL
+//! (...)` as comparisons, SQLite's `IS [NOT]` with a quoted or signed
+//! operand and its `glob(...)` calls, BETWEEN with arithmetic bounds, and
+//! MySQL's `MATCH (...) AGAINST (...)`.
 //!
 //! Values longer than the token window are read in overlapping windows for
 //! the rules that hold anywhere (UNION, `;` statements, delay and error
 //! calls), so padding does not hide a payload; the work stays linear.
+//!
+//! A name, or a raw body, holding `name=value` pairs (`pay%3Dx%26id%3D...`,
+//! encoded once more than the rest) is judged whole and by each pair's
+//! value, as the app may decode and split it again.
 //!
 //! Sensitivity: `Low` reports only score-10 hits; `High` and `Paranoid`
 //! raise weak hits by 2 so that they reach the default threshold.
@@ -320,25 +332,50 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     }
     // A name or raw body holding `name=value` is a pair whose `=` was
     // encoded once more than the rest (`pay%3DOR+1%3D1`): the app may decode
-    // and split it again, so judge the value half too.
+    // and split it again, so judge the value half too, and each value of
+    // the pairs it holds (`pay=x&name=(select`).
     let Some(eq) = memchr::memchr(b'=', value) else {
         return whole;
     };
-    let name = &value[..eq];
-    let plain = !name.is_empty()
-        && name
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']'));
-    if !plain {
+    if !plain_name(&value[..eq]) {
         return whole;
     }
-    match detect_value(&value[eq + 1..], ctx) {
-        Some(mut h) if whole.as_ref().is_none_or(|w| h.score > w.score) => {
-            h.span = h.span.start + eq + 1..h.span.end + eq + 1;
-            Some(h)
+    let mut best = whole;
+    let consider = |from: usize, to: usize, best: &mut Option<Hit>| {
+        if let Some(mut h) = detect_value(&value[from..to], ctx) {
+            if best.as_ref().is_none_or(|w| h.score > w.score) {
+                h.span = h.span.start + from..h.span.end + from;
+                *best = Some(h);
+            }
         }
-        _ => whole,
+    };
+    consider(eq + 1, value.len(), &mut best);
+    if memchr::memchr(b'&', &value[eq + 1..]).is_none() {
+        return best;
     }
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'&', value).chain([value.len()]) {
+        if best.as_ref().is_some_and(|h| h.score >= SURE) {
+            break;
+        }
+        let pair = &value[start..end];
+        if let Some(e) = memchr::memchr(b'=', pair) {
+            if plain_name(&pair[..e]) {
+                consider(start + e + 1, end, &mut best);
+            }
+        }
+        start = end + 1;
+    }
+    best
+}
+
+/// A form field name as apps write them: `user_id`, `a.b`, `x[y][@z]`.
+fn plain_name(name: &[u8]) -> bool {
+    !name.is_empty()
+        && name[0] != b'@'
+        && name.iter().all(|&b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']' | b'@')
+        })
 }
 
 fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
@@ -939,6 +976,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             hit("sqli.clause", SURE, from, span_end(s, &p))
         }
         Kind::Kw(Kw::From) if closers > 0 && !weak => from_after_close(s, value, here, from),
+        Kind::Kw(Kw::Where) if !weak => where_after_value(s, value, &p, from),
         Kind::Kw(Kw::Procedure) if !weak => {
             p.i += 1;
             if !matches!(p.peek(), Some(Kind::Func(_))) || !p.operand() {
@@ -985,6 +1023,27 @@ fn bare_subquery(
         "sqli.tautology"
     };
     hit(rule, SURE, from, span_end(s, &q))
+}
+
+/// `3 where t.id=3/*`: a WHERE of the attacker's right after a value, the
+/// app's own condition commented away: the rows an UPDATE or DELETE
+/// touches, chosen by the attacker. The condition must compare, and be
+/// code: commented off, over literals or SQL calls.
+fn where_after_value(s: &Stream, value: &[u8], p: &Parser<'_>, from: usize) -> Option<Hit> {
+    let mut q = p.clone();
+    q.i += 1;
+    if !q.expr() || q.info.cmp == 0 || !clean_end(&mut q) || !q.at_end() {
+        return None;
+    }
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    let info = q.info;
+    if !(commented || info.lit_cmp > 0 || info.known_calls > 0 || info.subqueries > 0) {
+        return None;
+    }
+    if let Some(h) = special_calls(&info, from, span_end(s, &q)) {
+        return Some(h);
+    }
+    hit("sqli.clause", SURE, from, span_end(s, &q))
 }
 
 /// `1) FROM users WHERE name='x')`: the app's parenthesis closed after a
@@ -1765,6 +1824,7 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
             }
             Kind::Semi => stacked_at(s, value, k),
             Kind::Kw(Kw::And | Kw::Or | Kw::Xor) if k > 0 => server_variable_probe(s, value, k),
+            Kind::Kw(Kw::Select) if k > 0 => commented_select(s, value, k),
             Kind::Kw(Kw::Waitfor) => waitfor_at(s, k),
             // `10 UNION exec master..xp_cmdshell 'dir'`: whatever precedes
             // it, EXEC of a system procedure runs commands.
@@ -1797,6 +1857,29 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
         }
     }
     None
+}
+
+/// `... select concat(name,0x3a,pw) from users limit 1/*`: whatever came
+/// before, a SELECT that calls SQL built-ins on a table it names and
+/// comments the rest of the query away, reaching the end of the value.
+fn commented_select(s: &Stream, value: &[u8], k: usize) -> Option<Hit> {
+    let t = s.tokens();
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    if !commented || s.cut {
+        return None;
+    }
+    let mut p = s.parser(k + 1);
+    let items = p.i;
+    if !p.select_items() || !p.at_end() || p.info.known_calls == 0 {
+        return None;
+    }
+    if !from_ok(t, items, p.i) || prose_from(t, value) {
+        return None;
+    }
+    if let Some(h) = special_calls(&p.info, t[k].start, span_end(s, &p)) {
+        return Some(h);
+    }
+    hit("sqli.expression", SURE, t[k].start, span_end(s, &p))
 }
 
 /// `... and 1=@@version`: a connective after a value, then a comparison
@@ -1957,6 +2040,7 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
             best = stronger(best, break_statement_end(s, value));
             best = stronger(best, stacked_head(s, value, 1));
             best = stronger(best, alias_after_break(s, value));
+            best = stronger(best, quoted_operator(s, value));
         }
         best = stronger(best, value_list(s, value));
     }
@@ -2197,8 +2281,12 @@ fn truncated_select(s: &Stream, value: &[u8]) -> Option<Hit> {
         .iter()
         .any(|x| matches!(x.kind, Kind::Func(_)) && keywords::sql_specific(text(value, x)));
     let case = t.iter().any(|x| x.kind == Kind::Kw(Kw::Case));
-    // A variable assigned a subquery is evidence by itself.
-    let evidence = p.info.subqueries > 0 || case || specific || (opened && from) || lead > 0;
+    // A variable assigned a subquery is evidence by itself, and so is a
+    // value that ends right after the SELECT it opened (`(select`, `in
+    // (SELECT`): cut where the probe stops, with no words of prose.
+    let bare = opened && t.len() == i + 1;
+    let evidence =
+        p.info.subqueries > 0 || case || specific || (opened && from) || lead > 0 || bare;
     if !evidence {
         return None;
     }
@@ -2671,6 +2759,34 @@ fn stacked_head(s: &Stream, value: &[u8], b: usize) -> Option<Hit> {
     }
     let _ = value;
     hit("sqli.stacked", FRAGMENT, t[b].start, t[t.len() - 1].end)
+}
+
+/// `' OR '`, `'NOT LIKE'`: a value that is one operator word between the
+/// app's own quotes, which leaves the query valid (`'' OR ''`) and its
+/// condition in the attacker's hands: the probe for which operators pass.
+/// A quoted operator with text around it (`use 'OR' here`) is prose's.
+fn quoted_operator(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || s.end_comment.is_some() || t.len() < 3 {
+        return None;
+    }
+    let (brk, last) = (&t[0], &t[t.len() - 1]);
+    let quote = *value.get(brk.end.checked_sub(1)?)?;
+    let only_quote = |x: &Token| text(value, x).trim_ascii() == [quote];
+    if !only_quote(brk) || last.kind != Kind::StrOpen || !only_quote(last) {
+        return None;
+    }
+    let op = match &t[1..t.len() - 1] {
+        [k] => matches!(k.kind, Kind::Kw(Kw::And | Kw::Or | Kw::Xor | Kw::WordOp)),
+        [k, w] => {
+            matches!(k.kind, Kind::Kw(Kw::Not | Kw::Sounds)) && w.kind == Kind::Kw(Kw::WordOp)
+        }
+        _ => false,
+    };
+    if !op {
+        return None;
+    }
+    hit("sqli.operator_chain", FRAGMENT, brk.start, last.end)
 }
 
 /// A quote break followed by a list of literals: the rest of a VALUES

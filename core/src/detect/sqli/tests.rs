@@ -81,6 +81,17 @@ fn keys_holding_pairs_are_split() {
 }
 
 #[test]
+fn pairs_inside_a_key_are_split_on_ampersands() {
+    let mut c = ctx();
+    c.key = true;
+    let v = b"f=plain&g[@h]=(select";
+    let h = detect(v, &c).expect("hit in the second pair");
+    assert!(h.span.start >= 14, "{h:?}");
+    assert_eq!(detect(b"f=plain&g=select", &c), None);
+    assert_eq!(detect(b"f=plain&@g=(select", &c), None);
+}
+
+#[test]
 fn weak_hits_follow_sensitivity() {
     let mut c = ctx();
     let h = detect(b"5 and 6", &c).expect("weak hit");
