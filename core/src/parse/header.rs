@@ -167,7 +167,18 @@ fn is_well_formed_list(value: &[u8]) -> bool {
 /// A byte of a header token as they are in practice: letters, digits and
 /// `-._*+` (RFC 9110 allows more, but nothing legitimate here needs it).
 fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'*' | b'+')
+    // A table: this runs on every byte of every negotiation header.
+    static TOKEN: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let b = i as u8;
+            t[i] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'*' | b'+');
+            i += 1;
+        }
+        t
+    };
+    TOKEN[b as usize]
 }
 
 #[cfg(test)]

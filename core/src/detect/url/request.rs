@@ -66,6 +66,12 @@ pub(crate) fn check_request(req: &Request<'_>, params: &[Param<'_>]) -> Option<H
             Source::Query | Source::Form => decode::form(p.value),
             Source::Json => json_unescape(p.value),
         };
+        // Every include judged names a scheme or a UNC path: the others
+        // need no Site.
+        let v = value.trim_ascii();
+        if memchr::memchr(b':', v).is_none() && !v.starts_with(b"\\\\") {
+            continue;
+        }
         let site = site.get_or_insert_with(|| Site::of(req));
         if let Some(h) = judge(named, &value, site) {
             if best.as_ref().is_none_or(|b| h.score > b.score) {
@@ -196,23 +202,6 @@ fn include_name(name: &[u8]) -> Option<Named> {
     if w.len() < 3 || w.len() > 16 {
         return None;
     }
-    // `url_template`, `link_path`, `callback_file`: a name that also says
-    // URL or link is a link, or a template of one.
-    for link in [
-        &b"url"[..],
-        b"uri",
-        b"link",
-        b"href",
-        b"callback",
-        b"webhook",
-    ] {
-        if name
-            .windows(link.len())
-            .any(|x| x.eq_ignore_ascii_case(link))
-        {
-            return None;
-        }
-    }
     let mut buf = [0u8; 16];
     let lw = &mut buf[..w.len()];
     lw.copy_from_slice(w);
@@ -262,13 +251,29 @@ fn include_name(name: &[u8]) -> Option<Named> {
         || (lw.len() > 3 && lw.ends_with(b"dir") && lw != b"redir" && lw != b"nadir")
         || (lw.len() > 4 && lw.ends_with(b"root"))
         || (lw.len() > 4 && lw.ends_with(b"file") && lw != b"profile" && lw != b"defile");
-    if compound || FILE.contains(&lw) {
-        Some(Named::File)
+    let named = if compound || FILE.contains(&lw) {
+        Named::File
     } else if VIEW.contains(&lw) {
-        Some(Named::View)
+        Named::View
     } else {
-        None
-    }
+        return None;
+    };
+    // `url_template`, `link_path`, `callback_file`: a name that also says
+    // URL or link is a link, or a template of one.
+    let link = [
+        &b"url"[..],
+        b"uri",
+        b"link",
+        b"href",
+        b"callback",
+        b"webhook",
+    ]
+    .iter()
+    .any(|link| {
+        name.windows(link.len())
+            .any(|x| x.eq_ignore_ascii_case(link))
+    });
+    (!link).then_some(named)
 }
 
 fn last_word(name: &[u8]) -> &[u8] {
