@@ -89,7 +89,7 @@ impl Engine {
             i += 1;
         }
         let params = if self.classes.iter().any(|&c| detect::reads_params(c)) {
-            parse::params::of(req)
+            parse::params::of(req, inputs.json_args.as_ref())
         } else {
             Vec::new()
         };

@@ -18,8 +18,10 @@
 
 use std::borrow::Cow;
 
+use super::params::{JsonArgs, Param, Source, MAX_PARAMS};
 use super::Sink;
 use crate::config::Limits;
+use crate::verdict::Part;
 
 /// `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`, the JSON number grammar.
 fn well_formed_number(t: &[u8]) -> bool {
@@ -93,11 +95,24 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
     let mut path: Vec<u8> = Vec::new();
     // Something was understood: a key, a value or a whole container.
     let mut parsed = false;
+    // A body's keys, for the whole-request checks; kept only if the body
+    // is read to its end, as valid JSON (see `params::json`).
+    let mut args = Args {
+        list: (sink.part == Part::Json && sink.depth == 0 && sink.prefix.is_empty()).then(|| {
+            // A key per colon at most: one allocation.
+            Vec::with_capacity(memchr::memchr_iter(b':', body).count().min(MAX_PARAMS))
+        }),
+        last_key: None,
+        pending: None,
+    };
     let n = body.len();
     let mut p = 0;
     loop {
         p = skip_ws(body, p);
         if p >= n {
+            if let Some(list) = args.list.filter(|_| stack.is_empty()) {
+                sink.inputs.json_args = Some(JsonArgs { body, args: list });
+            }
             return parsed;
         }
         let c = body[p];
@@ -106,6 +121,7 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
             State::Key => {
                 if c == b'"' {
                     let (key, end) = string(body, p);
+                    args.key(body, p, end);
                     p = end;
                     parsed = true;
                     let base = stack.last_mut().map_or(0, |top| {
@@ -154,6 +170,7 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
                 }
             }
             State::Value => {
+                args.value_starts(c);
                 if let Some(top) = stack.last() {
                     if !top.object {
                         path.truncate(top.base);
@@ -164,6 +181,7 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
                 match c {
                     b'"' => {
                         let (value, end) = string(body, p);
+                        args.string(body, p, end);
                         p = end;
                         parsed = true;
                         value_done(&mut stack);
@@ -192,6 +210,8 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
                     }
                     b'{' | b'[' => {
                         if stack.len() >= max_depth {
+                            // Skipped keys: the lexical scan must find them.
+                            args.list = None;
                             sink.depth_limited();
                             p = skip_container(body, p);
                             value_done(&mut stack);
@@ -241,6 +261,71 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
         }
         sink.emit(Cow::Owned(path), Cow::Borrowed(&body[p..]), false);
         return true;
+    }
+}
+
+/// The keys met so far, as [`params`](super::params) reads them: each with
+/// the first string value after it, and whether its value is a string or
+/// an object.
+struct Args<'a> {
+    /// `None` when not recording, or once the body cannot be read whole.
+    list: Option<Vec<Param<'a>>>,
+    /// The key still waiting for its first string value.
+    last_key: Option<usize>,
+    /// The key whose value has not started yet.
+    pending: Option<usize>,
+}
+
+impl<'a> Args<'a> {
+    /// The string at `p..end` (`end` past its closing quote); `None` when
+    /// it runs to the body's end, unterminated or not: the body is then not
+    /// read whole.
+    fn text(&mut self, body: &'a [u8], p: usize, end: usize) -> Option<&'a [u8]> {
+        if end >= body.len() {
+            self.list = None;
+            return None;
+        }
+        Some(&body[p + 1..end - 1])
+    }
+
+    fn key(&mut self, body: &'a [u8], p: usize, end: usize) {
+        let Some(name) = self.text(body, p, end) else {
+            return;
+        };
+        let Some(list) = self.list.as_mut() else {
+            return;
+        };
+        // Past the cap, the scan stops: no key after it, no value for it.
+        if list.len() >= MAX_PARAMS {
+            self.last_key = None;
+            self.pending = None;
+            return;
+        }
+        list.push(Param {
+            source: Source::Json,
+            name,
+            value: b"",
+            string: false,
+            object: false,
+        });
+        self.last_key = Some(list.len() - 1);
+        self.pending = self.last_key;
+    }
+
+    fn value_starts(&mut self, first: u8) {
+        if let (Some(k), Some(list)) = (self.pending.take(), self.list.as_mut()) {
+            list[k].string = first == b'"';
+            list[k].object = first == b'{';
+        }
+    }
+
+    fn string(&mut self, body: &'a [u8], p: usize, end: usize) {
+        let Some(text) = self.text(body, p, end) else {
+            return;
+        };
+        if let (Some(k), Some(list)) = (self.last_key.take(), self.list.as_mut()) {
+            list[k].value = text;
+        }
     }
 }
 

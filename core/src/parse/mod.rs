@@ -83,6 +83,8 @@ pub(crate) struct Inputs<'a> {
     max: usize,
     pub truncated: bool,
     pub depth_limited: bool,
+    /// The keys of a JSON body the parser read whole (see [`params`]).
+    pub json_args: Option<params::JsonArgs<'a>>,
 }
 
 impl<'a> Inputs<'a> {
@@ -93,6 +95,7 @@ impl<'a> Inputs<'a> {
             max,
             truncated: false,
             depth_limited: false,
+            json_args: None,
         }
     }
 

@@ -36,10 +36,20 @@ pub(crate) struct Param<'a> {
     pub object: bool,
 }
 
+/// A JSON body's keys as the body parser met them, when it read `body`
+/// whole: the same [`Param`]s the lexical scan finds, without a second
+/// pass over the body.
+#[derive(Debug)]
+pub(crate) struct JsonArgs<'a> {
+    pub body: &'a [u8],
+    pub args: Vec<Param<'a>>,
+}
+
 /// The arguments of the query string, then of a form body or a JSON body
 /// (whatever the Content-Type claims of JSON: a body opening with `{` or
-/// `[` is read as JSON), in order, at most [`MAX_PARAMS`].
-pub(crate) fn of<'r>(req: &'r Request<'_>) -> Vec<Param<'r>> {
+/// `[` is read as JSON), in order, at most [`MAX_PARAMS`]. `parsed` are the
+/// body's keys if the body parser read it as JSON.
+pub(crate) fn of<'r>(req: &'r Request<'_>, parsed: Option<&JsonArgs<'r>>) -> Vec<Param<'r>> {
     let mut out = Vec::new();
     if let Some(q) = req.query() {
         urlencoded(q, Source::Query, &mut out);
@@ -53,7 +63,13 @@ pub(crate) fn of<'r>(req: &'r Request<'_>) -> Vec<Param<'r>> {
     if ct.len() >= 33 && ct[..33].eq_ignore_ascii_case(b"application/x-www-form-urlencoded") {
         urlencoded(body, Source::Form, &mut out);
     } else if matches!(first, Some(b'{' | b'[')) {
-        json(body, &mut out);
+        match parsed.filter(|p| std::ptr::eq(p.body, body)) {
+            Some(p) => {
+                let room = MAX_PARAMS.saturating_sub(out.len());
+                out.extend_from_slice(&p.args[..p.args.len().min(room)]);
+            }
+            None => json(body, &mut out),
+        }
     }
     out
 }
@@ -108,8 +124,14 @@ fn json<'a>(s: &'a [u8], out: &mut Vec<Param<'a>>) {
 mod tests {
     use super::*;
 
-    fn names(r: &Request<'_>) -> Vec<(Source, String, String, bool, bool)> {
-        of(r)
+    type Shown = Vec<(Source, String, String, bool, bool)>;
+
+    fn names(r: &Request<'_>) -> Shown {
+        show(&of(r, None))
+    }
+
+    fn show(params: &[Param<'_>]) -> Shown {
+        params
             .iter()
             .map(|p| {
                 (
@@ -169,13 +191,52 @@ mod tests {
     }
 
     #[test]
+    fn keys_the_body_parser_met_are_the_scans() {
+        use crate::config::Limits;
+        use crate::parse::{request, Inputs};
+        let cases: &[(&str, bool)] = &[
+            (
+                r#"{"a": "x\"y", "b": {"c": 1}, "d": ["e", "f"], "g": true}"#,
+                true,
+            ),
+            (
+                r#"[{"file": "http://e.example/x"}, {"id": 2, "n": ["m"]}]"#,
+                true,
+            ),
+            (r#"{"a": 1, "b": "x"} {"c": [{"d": "y"}], "e": {}}"#, true),
+            (r#"{"constructor": {"prototype": {"admin": true}}}"#, true),
+            (r#"{"a~/b": "\u0041", "": ""}"#, true),
+            // Not read whole: the scan decides.
+            (r#"{"a": "x", "b"#, false),
+            (r#"{"a": "x"} trailing"#, false),
+            (
+                r#"{"a": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{"deep": "v"}]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}"#,
+                false,
+            ),
+        ];
+        for &(body, whole) in cases {
+            let r = Request::builder()
+                .method("POST")
+                .uri("/a?x=1")
+                .header("Content-Type", "application/json")
+                .body(body)
+                .build();
+            let mut inputs = Inputs::new(10_000);
+            request(&r, &Limits::default(), &mut inputs);
+            let parsed = inputs.json_args.as_ref();
+            assert_eq!(parsed.is_some(), whole, "{body}");
+            assert_eq!(show(&of(&r, parsed)), names(&r), "{body}");
+        }
+    }
+
+    #[test]
     fn bounded() {
         let q = "a=1&".repeat(3 * MAX_PARAMS);
         let uri = format!("/?{q}");
         let r = Request::builder().uri(&uri).build();
-        assert_eq!(of(&r).len(), MAX_PARAMS);
+        assert_eq!(of(&r, None).len(), MAX_PARAMS);
         let body = format!("[{}]", r#"{"k":"v"},"#.repeat(3 * MAX_PARAMS));
         let r = Request::builder().method("POST").body(&body).build();
-        assert_eq!(of(&r).len(), MAX_PARAMS);
+        assert_eq!(of(&r, None).len(), MAX_PARAMS);
     }
 }

@@ -227,7 +227,7 @@ mod tests {
     use super::*;
 
     fn score(r: &Request<'_>) -> u32 {
-        check_request(r, &crate::parse::params::of(r)).map_or(0, |h| h.score)
+        check_request(r, &crate::parse::params::of(r, None)).map_or(0, |h| h.score)
     }
 
     #[test]
@@ -241,7 +241,7 @@ mod tests {
         ] {
             let r = Request::builder().uri(uri).build();
             assert_eq!(
-                check_request(&r, &crate::parse::params::of(&r)).map(|h| h.rule),
+                check_request(&r, &crate::parse::params::of(&r, None)).map(|h| h.rule),
                 Some("generic.prototype_pollution"),
                 "{uri}"
             );

@@ -197,7 +197,7 @@ mod tests {
     }
 
     fn score(r: &Request<'_>) -> u32 {
-        check_request(r, &crate::parse::params::of(r)).map_or(0, |h| h.score)
+        check_request(r, &crate::parse::params::of(r, None)).map_or(0, |h| h.score)
     }
 
     #[test]

@@ -207,43 +207,6 @@ fn include_name(name: &[u8]) -> Option<Named> {
     lw.copy_from_slice(w);
     lw.make_ascii_lowercase();
     let lw: &[u8] = lw;
-    const FILE: &[&[u8]] = &[
-        b"file",
-        b"filename",
-        b"filepath",
-        b"path",
-        b"pathname",
-        b"dir",
-        b"dirname",
-        b"directory",
-        b"folder",
-        b"root",
-        b"include",
-        b"includes",
-        b"inc",
-        b"require",
-        b"lib",
-        b"load",
-    ];
-    const VIEW: &[&[u8]] = &[
-        b"page",
-        b"template",
-        b"tpl",
-        b"view",
-        b"layout",
-        b"theme",
-        b"skin",
-        b"lang",
-        b"language",
-        b"module",
-        b"mod",
-        b"doc",
-        b"document",
-        b"conf",
-        b"config",
-        b"cfg",
-        b"plugin",
-    ];
     // Compounds: `basepath`, `includepath`, `basedir`, `libdir`, `docroot`,
     // `includefile` (but `redir` is a redirect, `profile` a page, `nadir`
     // and `defile` words).
@@ -251,12 +214,16 @@ fn include_name(name: &[u8]) -> Option<Named> {
         || (lw.len() > 3 && lw.ends_with(b"dir") && lw != b"redir" && lw != b"nadir")
         || (lw.len() > 4 && lw.ends_with(b"root"))
         || (lw.len() > 4 && lw.ends_with(b"file") && lw != b"profile" && lw != b"defile");
-    let named = if compound || FILE.contains(&lw) {
-        Named::File
-    } else if VIEW.contains(&lw) {
-        Named::View
-    } else {
-        return None;
+    // A `match`, not a list search: this runs on every argument's name.
+    let named = match lw {
+        b"file" | b"filename" | b"filepath" | b"path" | b"pathname" | b"dir" | b"dirname"
+        | b"directory" | b"folder" | b"root" | b"include" | b"includes" | b"inc" | b"require"
+        | b"lib" | b"load" => Named::File,
+        _ if compound => Named::File,
+        b"page" | b"template" | b"tpl" | b"view" | b"layout" | b"theme" | b"skin" | b"lang"
+        | b"language" | b"module" | b"mod" | b"doc" | b"document" | b"conf" | b"config"
+        | b"cfg" | b"plugin" => Named::View,
+        _ => return None,
     };
     // `url_template`, `link_path`, `callback_file`: a name that also says
     // URL or link is a link, or a template of one.
@@ -446,7 +413,7 @@ mod tests {
     }
 
     fn check(r: &Request<'_>) -> Option<Hit> {
-        check_request(r, &crate::parse::params::of(r))
+        check_request(r, &crate::parse::params::of(r, None))
     }
 
     #[test]
