@@ -268,12 +268,9 @@ impl Run<'_, '_> {
                 if args.len() >= room {
                     return false;
                 }
-                let mut name = input.name.to_vec();
-                name.push(b'#');
-                name.extend_from_slice(arg);
                 args.push(Input {
                     part: input.part,
-                    name: Cow::Owned(name),
+                    name: parse::owned_name(&[&input.name, b"#", arg]),
                     value: Cow::Owned(text.to_vec()),
                     key: false,
                     encoding: parse::Encoding::Plain,

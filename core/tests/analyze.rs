@@ -255,6 +255,28 @@ fn deep_json_is_depth_limited() {
 }
 
 #[test]
+fn long_names_are_cut_not_copied_per_value() {
+    // A 300 KB key (or element name) over 3,000 values: each value's name
+    // would repeat the key; names stop at 256 bytes instead.
+    let key = "k".repeat(300_000);
+    let items = vec!["\"a\""; 3_000].join(",");
+    let json = format!(r#"{{"{key}":[{items},"x' OR 'a'='a"]}}"#);
+    let xml = format!(
+        "<{key}>{}<a p=\"x' OR 'a'='a\"/></{key}>",
+        "<a>b</a>".repeat(3_000)
+    );
+    for (ct, body) in [("application/json", json), ("application/xml", xml)] {
+        let v = post(ct, body.as_bytes());
+        assert!(v.is_attack(), "{ct}");
+        let name = &first(&v).location.name;
+        assert!(
+            name.len() <= 256 && name.starts_with("/kkk"),
+            "{ct}: {name}"
+        );
+    }
+}
+
+#[test]
 fn huge_body_is_truncated_at_the_limit() {
     let mut body = vec![b'a'; 50 << 20];
     body.extend_from_slice(b"&q=1' OR '1'='1");

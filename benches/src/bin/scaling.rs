@@ -36,6 +36,10 @@ const CASES: &[(&str, Make)] = &[
         let items = vec!["ab"; n / 5];
         json(serde_json::to_string(&items).unwrap())
     }),
+    ("a long key over many strings", |n| {
+        let items = vec!["\"a\""; n / 8].join(",");
+        json(format!(r#"{{"{}":[{items}]}}"#, "k".repeat(n / 2)))
+    }),
     ("template and lookup openers", |n| {
         form(&"{{${".repeat(n / 4))
     }),

@@ -68,11 +68,7 @@ fn url_query<'a>(name: &[u8], value: &'a [u8], out: &mut Inputs<'a>) {
     let first = out.items.len();
     urlencoded::parse(query, Part::Header, out);
     for input in &mut out.items[first..] {
-        let mut n = Vec::with_capacity(name.len() + 1 + input.name.len());
-        n.extend_from_slice(name);
-        n.push(b'?');
-        n.extend_from_slice(&input.name);
-        input.name = Cow::Owned(n);
+        input.name = super::owned_name(&[name, b"?", &input.name]);
     }
 }
 

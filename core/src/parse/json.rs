@@ -19,7 +19,7 @@
 use std::borrow::Cow;
 
 use super::params::{JsonArgs, Param, Source, MAX_PARAMS};
-use super::Sink;
+use super::{owned_name, Sink};
 use crate::config::Limits;
 use crate::verdict::Part;
 
@@ -131,9 +131,7 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
                     path.truncate(base);
                     path.push(b'/');
                     push_pointer_token(&mut path, &key);
-                    if !super::is_plain_name(&key)
-                        && !sink.emit(Cow::Owned(path.clone()), key, true)
-                    {
+                    if !super::is_plain_name(&key) && !sink.emit(owned_name(&[&path]), key, true) {
                         return true;
                     }
                     continue;
@@ -185,7 +183,7 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
                         p = end;
                         parsed = true;
                         value_done(&mut stack);
-                        if !sink.emit(Cow::Owned(path.clone()), value, false) {
+                        if !sink.emit(owned_name(&[&path]), value, false) {
                             return true;
                         }
                         continue;
@@ -202,7 +200,7 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
                         parsed = true;
                         value_done(&mut stack);
                         if !well_formed_number(number)
-                            && !sink.emit(Cow::Owned(path.clone()), Cow::Borrowed(number), false)
+                            && !sink.emit(owned_name(&[&path]), Cow::Borrowed(number), false)
                         {
                             return true;
                         }
@@ -259,7 +257,7 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
         if matches!(state, State::Key | State::After) {
             path.truncate(stack.last().map_or(0, |top| top.base));
         }
-        sink.emit(Cow::Owned(path), Cow::Borrowed(&body[p..]), false);
+        sink.emit(owned_name(&[&path]), Cow::Borrowed(&body[p..]), false);
         return true;
     }
 }

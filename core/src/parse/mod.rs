@@ -48,6 +48,22 @@ pub(crate) fn is_plain_name(name: &[u8]) -> bool {
 }
 
 /// One value to analyze.
+/// Names (JSON pointers, XML paths, prefixed nested names) are cut to this
+/// many bytes. A name is for reporting, and a full copy of a long path for
+/// every value under it would make memory quadratic in the body: a 500 KB
+/// key over 100,000 array items.
+pub(crate) const MAX_NAME: usize = 256;
+
+/// `parts` joined into an owned name, cut at [`MAX_NAME`] bytes.
+pub(crate) fn owned_name<'a>(parts: &[&[u8]]) -> Cow<'a, [u8]> {
+    let mut name = Vec::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>().min(MAX_NAME));
+    for part in parts {
+        let room = MAX_NAME - name.len();
+        name.extend_from_slice(&part[..part.len().min(room)]);
+    }
+    Cow::Owned(name)
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Input<'a> {
     pub part: Part,
@@ -130,9 +146,7 @@ impl<'a> Sink<'_, 'a> {
         let name = if self.prefix.is_empty() {
             name
         } else {
-            let mut n = self.prefix.to_vec();
-            n.extend_from_slice(&name);
-            Cow::Owned(n)
+            owned_name(&[self.prefix, &name])
         };
         self.inputs.push(Input {
             part: self.part,

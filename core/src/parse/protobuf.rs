@@ -93,7 +93,7 @@ fn fields<'a>(
                 path.push(b'/');
                 path.extend_from_slice(field.to_string().as_bytes());
                 if is_text(data) {
-                    if !sink.emit(Cow::Owned(path.clone()), Cow::Borrowed(data), false) {
+                    if !sink.emit(super::owned_name(&[path]), Cow::Borrowed(data), false) {
                         return Err(Full);
                     }
                     *emitted = true;

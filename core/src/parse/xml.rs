@@ -29,7 +29,7 @@ use std::borrow::Cow;
 
 use memchr::memmem;
 
-use super::Sink;
+use super::{owned_name, Sink};
 use crate::config::Limits;
 
 /// How far down the open elements an end tag is matched; beyond, a stray
@@ -155,8 +155,8 @@ impl<'a> Parser<'_, '_, 'a> {
         self.flush()
     }
 
-    fn emit(&mut self, name: Vec<u8>, value: Cow<'a, [u8]>) -> Result<(), Full> {
-        if self.sink.emit(Cow::Owned(name), value, false) {
+    fn emit(&mut self, name: Cow<'a, [u8]>, value: Cow<'a, [u8]>) -> Result<(), Full> {
+        if self.sink.emit(name, value, false) {
             Ok(())
         } else {
             Err(Full)
@@ -205,7 +205,7 @@ impl<'a> Parser<'_, '_, 'a> {
             ),
         };
         self.text.clear();
-        self.emit(self.path.clone(), value)
+        self.emit(owned_name(&[&self.path]), value)
     }
 
     /// `<?target content?>`; the XML declaration itself holds nothing.
@@ -221,9 +221,7 @@ impl<'a> Parser<'_, '_, 'a> {
             .unwrap_or(inner.len());
         let (target, content) = inner.split_at(target_len);
         if !target.eq_ignore_ascii_case(b"xml") && self.overflow == 0 {
-            let mut name = Vec::with_capacity(target.len() + 1);
-            name.push(b'?');
-            name.extend_from_slice(target);
+            let name = owned_name(&[b"?", target]);
             self.emit(name, Cow::Borrowed(content.trim_ascii()))?;
         }
         Ok((end + 2).min(n))
@@ -236,12 +234,9 @@ impl<'a> Parser<'_, '_, 'a> {
         let end = declaration_end(body, lt + 2);
         if self.overflow == 0 {
             let name = if word.eq_ignore_ascii_case(b"DOCTYPE") {
-                b"!DOCTYPE".to_vec()
+                Cow::Borrowed(&b"!DOCTYPE"[..])
             } else {
-                let mut name = Vec::with_capacity(word.len() + 1);
-                name.push(b'!');
-                name.extend_from_slice(word);
-                name
+                owned_name(&[b"!", word])
             };
             self.emit(name, Cow::Borrowed(&body[lt..end]))?;
         }
@@ -325,18 +320,15 @@ impl<'a> Parser<'_, '_, 'a> {
             active |= attr.len() > 2 && attr[..2].eq_ignore_ascii_case(b"on")
                 || starts_with_ci(value.trim_ascii_start(), b"javascript:");
             if keep && !value.is_empty() {
-                let mut an = Vec::with_capacity(self.path.len() + attr.len() + 2);
-                an.extend_from_slice(&self.path);
-                an.extend_from_slice(b"/@");
-                an.extend_from_slice(attr);
-                self.emit(an, Cow::Borrowed(value))?;
+                let name = owned_name(&[&self.path, b"/@", attr]);
+                self.emit(name, Cow::Borrowed(value))?;
             }
         }
         if keep && active {
             // Read as XML, `<img src=x onerror=alert(1)>` is two harmless
             // looking attribute values; an application that echoes the
             // markup serves the tag itself, so judge the tag too.
-            self.emit(self.path.clone(), Cow::Borrowed(&body[lt..p]))?;
+            self.emit(owned_name(&[&self.path]), Cow::Borrowed(&body[lt..p]))?;
         }
         if keep {
             if empty {
