@@ -1230,7 +1230,20 @@ fn whole_value(s: &Stream, value: &[u8]) -> Option<Hit> {
     let arithmetic = info.ops > 0
         && t.iter().all(|x| matches!(x.kind, Kind::Num | Kind::Op(_)))
         && s.end_comment.as_ref().is_some_and(|c| silent(c, value));
-    let sure = (info.subqueries > 0 && !prose)
+    // `(select one)`, `(Select all that apply)`: a form's placeholder, a
+    // subquery in shape only. Words after SELECT, nothing computed.
+    let worded = t.len() >= 4
+        && t[0].kind == Kind::LParen
+        && t[1].kind == Kind::Kw(Kw::Select)
+        && t[t.len() - 1].kind == Kind::RParen
+        && t[2..t.len() - 1].iter().any(|x| x.kind == Kind::Word)
+        && t[2..t.len() - 1].iter().all(|x| {
+            matches!(
+                x.kind,
+                Kind::Word | Kind::Kw(Kw::All | Kw::Distinct | Kw::And | Kw::Or)
+            )
+        });
+    let sure = (info.subqueries > 0 && !prose && !worded)
         || (commented && arithmetic)
         || (commented && structure)
         || (spaced_comment && (info.ops > 0 || parens))
@@ -1440,7 +1453,12 @@ fn special_calls(info: &Info, from: usize, end: usize) -> Option<Hit> {
 
 /// A select list that cannot be prose: something other than one word.
 fn select_is_code(t: &[Token], first: usize, end: usize) -> bool {
-    let head = t.get(first).map(|t| t.kind);
+    // `SELECT ALL that apply`: the quantifier is no code by itself.
+    let quantifiers = t[first.min(end)..end]
+        .iter()
+        .take_while(|x| matches!(x.kind, Kind::Kw(Kw::All | Kw::Distinct)))
+        .count();
+    let head = t.get(first + quantifiers).map(|t| t.kind);
     let code_head = !matches!(head, Some(Kind::Word | Kind::Kw(Kw::ObjectType)) | None);
     let listy = t[first.min(end)..end].iter().any(|t| {
         matches!(
