@@ -118,7 +118,10 @@ pub(crate) fn parse_as<'a>(
         }
         Format::Multipart | Format::Raw => false,
     };
-    if !parsed {
+    // Unreadable as `format`: a body is judged raw. A nested value was
+    // judged already, as itself: emitting it again would judge it once more
+    // per decoding round (`{{...` sniffs as JSON at every depth).
+    if !parsed && depth == 0 {
         sink.emit(Cow::Borrowed(b""), Cow::Borrowed(bytes), false);
     }
 }
@@ -189,6 +192,28 @@ mod tests {
             Format::Form
         );
         assert_eq!(declared_format(b"text/plain"), Format::Raw);
+    }
+
+    #[test]
+    fn unreadable_values_are_raw_only_at_the_top() {
+        let limits = Limits::default();
+        for depth in [0u8, 1] {
+            let mut out = Inputs::new(100);
+            let bytes = b"{{${not json";
+            parse_as(
+                Format::Json,
+                bytes,
+                Part::Form,
+                b"q",
+                Chain::EMPTY,
+                depth,
+                &limits,
+                &mut out,
+            );
+            // The nested value is its parent, judged already.
+            let expected = if depth == 0 { 1 } else { 0 };
+            assert_eq!(out.items.len(), expected, "depth {depth}");
+        }
     }
 
     #[test]

@@ -427,17 +427,35 @@ fn polyglot(value: &[u8], best: &mut Best) {
             .position(|o| *o == pair)
             .map_or(0, |k| 1u8 << k)
     };
-    let mut from = 0;
-    while let Some(p) = memchr::memchr3(b'$', b'{', b'<', &value[from..]) {
-        let at = from + p;
-        from = at + 1;
-        if kind(at) == 0 {
+    // The openers met in the last WINDOW bytes, oldest first: each byte's
+    // kind is read once, so a value made of openers costs linear time.
+    let mut recent = [(0usize, 0u8); WINDOW];
+    let mut len = 0;
+    let mut a = memchr::memchr3_iter(b'$', b'{', b'<', value).peekable();
+    let mut b = memchr::memchr2_iter(b'[', b'#', value).peekable();
+    // Both iterators merged: every byte that may open an opener, in order.
+    let mut next = || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if y < x => b.next(),
+        (Some(_), _) => a.next(),
+        _ => b.next(),
+    };
+    while let Some(at) = next() {
+        let k = kind(at);
+        if k == 0 {
             continue;
         }
-        let end = value.len().min(at + WINDOW);
-        let mask = (at..end).fold(0u8, |m, i| m | kind(i));
+        let stale = recent[..len]
+            .iter()
+            .take_while(|(i, _)| at - i >= WINDOW)
+            .count();
+        recent.copy_within(stale..len, 0);
+        len -= stale;
+        recent[len] = (at, k);
+        len += 1;
+        let mask = recent[..len].iter().fold(0u8, |m, (_, k)| m | k);
         if mask.count_ones() >= 3 {
-            best.offer("ssti.probe", 8, at..end);
+            let start = recent[0].0;
+            best.offer("ssti.probe", 8, start..value.len().min(start + WINDOW));
             return;
         }
     }
