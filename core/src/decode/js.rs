@@ -61,6 +61,30 @@ fn looks_like_path(s: &[u8]) -> bool {
         })
 }
 
+/// `\xc2\xbc`: escapes that spell one UTF-8 character byte by byte are
+/// that character, as C, PHP and Python byte strings read them (a JS engine
+/// would read two Latin-1 characters, which no one writing them meant).
+/// Returns the bytes used after the backslash.
+fn utf8_bytes(rest: &[u8], lead: u8, out: &mut Vec<u8>) -> Option<usize> {
+    let more = match lead {
+        0xC2..=0xDF => 1,
+        0xE0..=0xEF => 2,
+        0xF0..=0xF4 => 3,
+        _ => return None,
+    };
+    let mut bytes = [lead, 0, 0, 0];
+    for (k, b) in bytes[1..=more].iter_mut().enumerate() {
+        let at = 3 + 4 * k;
+        if rest.get(at..at + 2) != Some(b"\\x") {
+            return None;
+        }
+        *b = hex(rest.get(at + 2))? << 4 | hex(rest.get(at + 3))?;
+    }
+    let ch = std::str::from_utf8(&bytes[..=more]).ok()?;
+    out.extend_from_slice(ch.as_bytes());
+    Some(3 + 4 * more)
+}
+
 /// Decodes the escape that follows a backslash into `out`; returns how many
 /// bytes after the backslash it used, or `None` to keep the backslash.
 fn escape(rest: &[u8], path: bool, out: &mut Vec<u8>) -> Option<usize> {
@@ -84,7 +108,11 @@ fn escape(rest: &[u8], path: bool, out: &mut Vec<u8>) -> Option<usize> {
         b'x' => {
             let h = hex(rest.get(1))?;
             let l = hex(rest.get(2))?;
-            push_char(out, u32::from(h << 4 | l));
+            let byte = h << 4 | l;
+            if let Some(used) = utf8_bytes(rest, byte, out) {
+                return Some(used);
+            }
+            push_char(out, u32::from(byte));
             Some(3)
         }
         b'\\' | b'/' | b'\'' | b'"' => {
