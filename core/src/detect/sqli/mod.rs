@@ -180,6 +180,7 @@ use lexer::{Cmt, Kind, Lexer, Op, Start, Token};
 
 use super::{Ctx, Hit};
 use crate::config::Sensitivity;
+use crate::search;
 use crate::verdict::Part;
 
 /// Significant tokens judged per context. Payloads state their intent in
@@ -454,10 +455,10 @@ fn detect_contexts(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     let special = value
         .iter()
         .any(|&b| sqlish_byte(b) && !matches!(b, b'/' | b','))
-        || memchr::memmem::find(value, b"/*").is_some();
+        || search::find(value, b"/*").is_some();
     if !special
         && value.iter().filter(|b| b.is_ascii_whitespace()).count() < 2
-        && memchr::memmem::find(value, b"::").is_none()
+        && search::find(value, b"::").is_none()
         && !hex_literal_in(value)
     {
         return lone_name(value, ctx);
@@ -491,7 +492,7 @@ fn detect_contexts(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         if quote.is_some_and(|q| memchr::memchr(q, value).is_none()) {
             continue;
         }
-        if backslash && quote.is_some_and(|q| memchr::memmem::find(value, &[b'\\', q]).is_none()) {
+        if backslash && quote.is_some_and(|q| search::find(value, &[b'\\', q]).is_none()) {
             continue;
         }
         let mut lx = Lexer::new(value, start)
@@ -1281,7 +1282,7 @@ fn degenerate_between(t: &[Token], value: &[u8], from: usize, end: usize, tautol
 
 /// Whether a `0x` literal starts somewhere in `value` (`select 0x6162`).
 fn hex_literal_in(value: &[u8]) -> bool {
-    memchr::memmem::find_iter(value, b"0x").any(|i| i == 0 || !is_word(value[i - 1]))
+    search::find_iter(value, b"0x").any(|i| i == 0 || !is_word(value[i - 1]))
 }
 
 fn is_word(b: u8) -> bool {

@@ -11,6 +11,7 @@
 //! `x.innerHTML=...`, `navigation.navigate`); or a global's member named
 //! in escapes (`self["\x24"]`).
 
+use crate::search;
 use std::ops::Range;
 
 /// How much evidence a context needs.
@@ -198,7 +199,7 @@ impl Iterator for Lexer<'_> {
             if src[p..].starts_with(b"//") || src[p..].starts_with(b"<!--") {
                 p = memchr::memchr(b'\n', &src[p..]).map_or(src.len(), |i| p + i);
             } else if src[p..].starts_with(b"/*") {
-                p = memchr::memmem::find(&src[p + 2..], b"*/").map_or(src.len(), |i| p + 2 + i + 2);
+                p = search::find(&src[p + 2..], b"*/").map_or(src.len(), |i| p + 2 + i + 2);
             } else {
                 break;
             }
@@ -383,9 +384,7 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                     false
                 }
                 Kind::Punct(b',' | b')' | b'}' | b';' | b']') | Kind::Template if !called => true,
-                Kind::Str | Kind::Template if called => {
-                    super::value::contains(text, b"javascript:")
-                }
+                Kind::Str | Kind::Template if called => search::contains_ci(text, b"javascript:"),
                 Kind::Ident if called => text == b"name",
                 _ => false,
             };
