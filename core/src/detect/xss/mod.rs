@@ -364,6 +364,16 @@ fn comment_end(value: &[u8]) -> Option<Found> {
 /// JSFuck and its relatives: script written with `[]()!+` only, such as
 /// `(![]+[])[+!+[]]`. No text is made of these but script.
 fn jsfuck(value: &[u8]) -> Option<Found> {
+    static CORES: LazyLock<[Finder<'static>; 2]> = LazyLock::new(|| {
+        [
+            Finder::new(b"![]").into_owned(),
+            Finder::new(b"+[]").into_owned(),
+        ]
+    });
+    // Two searches before counting every byte: text has neither core.
+    if CORES[0].find(value).is_none() && CORES[1].find(value).is_none() {
+        return None;
+    }
     let mut symbols = 0usize;
     let mut other = 0usize;
     for &b in value {
@@ -373,14 +383,7 @@ fn jsfuck(value: &[u8]) -> Option<Found> {
             _ => other += 1,
         }
     }
-    static CORES: LazyLock<[Finder<'static>; 2]> = LazyLock::new(|| {
-        [
-            Finder::new(b"![]").into_owned(),
-            Finder::new(b"+[]").into_owned(),
-        ]
-    });
-    let core = CORES[0].find(value).is_some() || CORES[1].find(value).is_some();
-    (core && symbols >= 12 && other * 10 <= symbols)
+    (symbols >= 12 && other * 10 <= symbols)
         .then(|| Found::new("xss.jsfuck", 10, 0..value.len().min(64)))
 }
 
