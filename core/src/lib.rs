@@ -39,6 +39,7 @@ mod error;
 pub mod fuzzing;
 mod parse;
 mod request;
+mod search;
 mod verdict;
 
 use std::sync::OnceLock;

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use crate::parse::Encoding;
+use crate::search;
 use crate::verdict::Decoder;
 
 pub(crate) mod base64;
@@ -196,7 +197,7 @@ fn form_escaped(v: &[u8]) -> bool {
 fn needs_decoding(v: &[u8]) -> bool {
     v.iter()
         .any(|&b| matches!(b, b'%' | b'&' | b'\\' | 0) || b >= 0x80)
-        || memchr::memmem::find(v, b"+A").is_some()
+        || search::find(v, b"+A").is_some()
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ pub(crate) fn string_args<'v>(v: &'v [u8], mut emit: impl FnMut(&'v [u8], &'v [u
                 let block = v[i..].starts_with(b"\"\"\"");
                 let (start, end, next) = if block {
                     let s = i + 3;
-                    match memchr::memmem::find(&v[s..], b"\"\"\"") {
+                    match crate::search::find(&v[s..], b"\"\"\"") {
                         Some(p) => (s, s + p, s + p + 3),
                         None => (s, v.len(), v.len()),
                     }

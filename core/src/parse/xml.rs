@@ -27,10 +27,9 @@
 
 use std::borrow::Cow;
 
-use memchr::memmem;
-
 use super::{owned_name, Sink};
 use crate::config::Limits;
+use crate::search;
 
 /// How far down the open elements an end tag is matched; beyond, a stray
 /// end tag is ignored, keeping hostile inputs linear.
@@ -40,7 +39,7 @@ const END_TAG_SEARCH: usize = 16;
 /// (or an empty-element tag) appears somewhere.
 pub(crate) fn looks_like(t: &[u8]) -> bool {
     let t = t.trim_ascii_start();
-    if starts_with_ci(t, b"<?xml") || starts_with_ci(t, b"<!doctype") {
+    if search::starts_ci(t, b"<?xml") || search::starts_ci(t, b"<!doctype") {
         return true;
     }
     if t.first() != Some(&b'<') {
@@ -53,7 +52,7 @@ pub(crate) fn looks_like(t: &[u8]) -> bool {
     let mut close = Vec::with_capacity(name.len() + 2);
     close.extend_from_slice(b"</");
     close.extend_from_slice(name);
-    memmem::find(t, &close).is_some() || memmem::find(t, b"/>").is_some()
+    search::find(t, &close).is_some() || search::find(t, b"/>").is_some()
 }
 
 /// Emits element text, attribute values, processing instructions and
@@ -123,7 +122,7 @@ impl<'a> Parser<'_, '_, 'a> {
             } else if rest.starts_with(b"<![CDATA[") {
                 self.markup = true;
                 let start = lt + 9;
-                let end = memmem::find(&body[start..], b"]]>").map_or(n, |e| start + e);
+                let end = search::find(&body[start..], b"]]>").map_or(n, |e| start + e);
                 self.add_text(start, end)?;
                 p = (end + 3).min(n);
             } else if rest.starts_with(b"<?") {
@@ -213,7 +212,7 @@ impl<'a> Parser<'_, '_, 'a> {
         let body = self.body;
         let n = body.len();
         let start = lt + 2;
-        let end = memmem::find(&body[start..], b"?>").map_or(n, |e| start + e);
+        let end = search::find(&body[start..], b"?>").map_or(n, |e| start + e);
         let inner = &body[start..end];
         let target_len = inner
             .iter()
@@ -318,7 +317,7 @@ impl<'a> Parser<'_, '_, 'a> {
                 }
             };
             active |= attr.len() > 2 && attr[..2].eq_ignore_ascii_case(b"on")
-                || starts_with_ci(value.trim_ascii_start(), b"javascript:");
+                || search::starts_ci(value.trim_ascii_start(), b"javascript:");
             if keep && !value.is_empty() {
                 let name = owned_name(&[&self.path, b"/@", attr]);
                 self.emit(name, Cow::Borrowed(value))?;
@@ -370,15 +369,12 @@ impl<'a> Parser<'_, '_, 'a> {
 /// Whether an XML declaration at the document's start names UTF-7.
 fn declares_utf7(doc: &[u8]) -> bool {
     let t = doc.trim_ascii_start();
-    if !starts_with_ci(t, b"<?xml") {
+    if !search::starts_ci(t, b"<?xml") {
         return false;
     }
-    let end = memmem::find(&t[..t.len().min(256)], b"?>").unwrap_or(0);
+    let end = search::find(&t[..t.len().min(256)], b"?>").unwrap_or(0);
     let decl = &t[..end];
-    let Some(at) = decl
-        .windows(8)
-        .position(|w| w.eq_ignore_ascii_case(b"encoding"))
-    else {
+    let Some(at) = search::find_ci(decl, b"encoding") else {
         return false;
     };
     let rest = decl[at + 8..].trim_ascii_start();
@@ -470,10 +466,6 @@ fn is_active_tag(local: &[u8]) -> bool {
     ACTIVE.iter().any(|a| a.eq_ignore_ascii_case(local))
 }
 
-fn starts_with_ci(t: &[u8], prefix: &[u8]) -> bool {
-    t.len() >= prefix.len() && t[..prefix.len()].eq_ignore_ascii_case(prefix)
-}
-
 fn is_name_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80
 }
@@ -497,7 +489,7 @@ fn name_at(body: &[u8], at: usize) -> &[u8] {
 /// The position after `needle` searched from `from`, or the end.
 fn find_after(body: &[u8], from: usize, needle: &[u8]) -> usize {
     let from = from.min(body.len());
-    memmem::find(&body[from..], needle).map_or(body.len(), |e| from + e + needle.len())
+    search::find(&body[from..], needle).map_or(body.len(), |e| from + e + needle.len())
 }
 
 /// The position after the `>` ending a declaration, skipping quoted

@@ -32,6 +32,8 @@
 //!   `name=`, a parameter smuggled into a back-end request.
 
 use super::{Ctx, Hit};
+use crate::search;
+use crate::search::{find_ci, starts_ci_at};
 use crate::verdict::Part;
 
 /// Header names no prose line starts with.
@@ -265,10 +267,6 @@ fn hit(rule: &'static str, score: u32, start: usize, end: usize) -> Hit {
     }
 }
 
-fn starts_ci(v: &[u8], i: usize, needle: &[u8]) -> bool {
-    v.len() >= i + needle.len() && v[i..i + needle.len()].eq_ignore_ascii_case(needle)
-}
-
 fn in_list(word: &[u8], list: &[&[u8]]) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
@@ -288,10 +286,10 @@ fn line(v: &[u8], brk: usize, s: usize, blank: bool, ctx: &Ctx) -> Option<Hit> {
         return None;
     }
     let end = line_end(v, s);
-    if blank && BODY_TAGS.iter().any(|t| starts_ci(v, s, t)) {
+    if blank && BODY_TAGS.iter().any(|t| starts_ci_at(v, s, t)) {
         return Some(hit("crlf.response_splitting", 10, brk, end));
     }
-    if starts_ci(v, s, b"HTTP/")
+    if starts_ci_at(v, s, b"HTTP/")
         && v.get(s + 5).is_some_and(u8::is_ascii_digit)
         && v[s + 5..end]
             .iter()
@@ -310,7 +308,7 @@ fn line(v: &[u8], brk: usize, s: usize, blank: bool, ctx: &Ctx) -> Option<Hit> {
         });
     }
     // SMTP commands.
-    if starts_ci(v, s, b"RCPT TO:") || starts_ci(v, s, b"MAIL FROM:") {
+    if starts_ci_at(v, s, b"RCPT TO:") || starts_ci_at(v, s, b"MAIL FROM:") {
         return Some(hit("crlf.mail", 10, brk, end));
     }
     if let Some(score) = mail_command(&v[s..end]) {
@@ -348,7 +346,7 @@ fn line(v: &[u8], brk: usize, s: usize, blank: bool, ctx: &Ctx) -> Option<Hit> {
         let address = first.is_empty() || first.contains(&b'@') && !first.contains(&b' ');
         return address.then(|| hit("crlf.mail", 10, brk, val_end));
     }
-    let score = if in_list(name, HEADERS) || starts_ci(name, 0, b"x-") && name.len() > 2 {
+    let score = if in_list(name, HEADERS) || starts_ci_at(name, 0, b"x-") && name.len() > 2 {
         10
     } else if in_list(name, AMBIGUOUS) {
         if header_like_value(name, val) {
@@ -432,7 +430,7 @@ fn header_like_value(name: &[u8], val: &[u8]) -> bool {
     if val.is_empty() {
         return false;
     }
-    let has = |n: &[u8]| memchr::memmem::find(val, n).is_some();
+    let has = |n: &[u8]| search::find(val, n).is_some();
     if has(b"://") || val[0] == b'/' || val[0] == b'<' {
         return true;
     }
@@ -459,32 +457,18 @@ fn looks_like_header_name(name: &[u8]) -> bool {
         && name[0].is_ascii_uppercase()
 }
 
-/// Case-insensitive search for an ASCII `needle` (lower case) from `from`.
-fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    let first = needle[0];
-    let mut i = from;
-    while let Some(o) = memchr::memchr2(first, first.to_ascii_uppercase(), hay.get(i..)?) {
-        let at = i + o;
-        if starts_ci(hay, at, needle) {
-            return Some(at);
-        }
-        i = at + 1;
-    }
-    None
-}
-
 /// `<meta http-equiv="Refresh|Set-Cookie|Location" ...>`: a header set from
 /// inside an HTML page the value is reflected into.
 fn meta_header(v: &[u8]) -> Option<Hit> {
     let mut from = 0;
     loop {
-        let at = find_ci(v, from, b"http-equiv")?;
+        let at = from + find_ci(v.get(from..)?, b"http-equiv")?;
         from = at + 10;
         let lo = at.saturating_sub(256);
         let Some(tag) = v[lo..at].iter().rposition(|&b| b == b'<').map(|t| lo + t) else {
             continue;
         };
-        if !starts_ci(v, tag + 1, b"meta") || v[tag..at].contains(&b'>') {
+        if !starts_ci_at(v, tag + 1, b"meta") || v[tag..at].contains(&b'>') {
             continue;
         }
         let mut i = from;
@@ -502,7 +486,7 @@ fn meta_header(v: &[u8]) -> Option<Hit> {
             b"location",
             b"content-security-policy",
         ] {
-            if starts_ci(v, i, name) {
+            if starts_ci_at(v, i, name) {
                 return Some(hit("crlf.meta_header", 10, tag, i + name.len()));
             }
         }

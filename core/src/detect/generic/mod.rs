@@ -42,6 +42,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::{Ctx, Hit};
 use crate::config::Sensitivity;
+use crate::search;
+use crate::search::starts_ci_at;
 
 #[cfg(test)]
 pub(crate) mod cases;
@@ -226,10 +228,6 @@ fn skip_ws(v: &[u8], mut i: usize) -> usize {
     i
 }
 
-fn starts_ci(v: &[u8], i: usize, needle: &[u8]) -> bool {
-    v.len() >= i + needle.len() && v[i..i + needle.len()].eq_ignore_ascii_case(needle)
-}
-
 fn hit(rule: &'static str, score: u32, s: usize, e: usize) -> Option<Hit> {
     Some(Hit {
         rule,
@@ -266,7 +264,7 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
             {
                 m += 1;
             }
-            if m > e && (starts_ci(v, m, b"prototype") || starts_ci(v, m, b"constructor")) {
+            if m > e && (starts_ci_at(v, m, b"prototype") || starts_ci_at(v, m, b"constructor")) {
                 return hit(PP, 10, s, m + 9);
             }
             None
@@ -317,7 +315,8 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
                 Some(b'.') => {
                     let m = i + 1;
                     for p in [&b"main"[..], b"cache", b"resolve", b"extensions"] {
-                        if starts_ci(v, m, p) && v.get(m + p.len()).is_none_or(|&b| !is_ident(b)) {
+                        if starts_ci_at(v, m, p) && v.get(m + p.len()).is_none_or(|&b| !is_ident(b))
+                        {
                             return hit(NODE, 10, s, m + p.len());
                         }
                     }
@@ -450,7 +449,7 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
                 b"decodeURIComponent(",
                 b"process.",
             ] {
-                if memchr::memmem::find(arg, p).is_some() {
+                if search::find(arg, p).is_some() {
                     return hit(NODE, 10, s, e);
                 }
             }
@@ -520,7 +519,7 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
                 b"public_send",
                 b"instance_eval",
             ] {
-                if starts_ci(v, e, m) {
+                if starts_ci_at(v, e, m) {
                     return hit(RUBY, 10, s, e + m.len());
                 }
             }
@@ -614,7 +613,7 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
                 b"`",
                 b"open",
             ] {
-                if starts_ci(v, j, m) {
+                if starts_ci_at(v, j, m) {
                     return hit(RUBY, 10, s, j + m.len());
                 }
             }
@@ -805,7 +804,7 @@ fn judge(v: &[u8], s: usize, e: usize, kind: Anchor) -> Option<Hit> {
                     k += 1;
                 }
                 for attr in [&b"expires"[..], b"domain", b"max-age", b"path"] {
-                    if starts_ci(rest, k, attr) {
+                    if starts_ci_at(rest, k, attr) {
                         let a = skip_ws(rest, k + attr.len());
                         if rest.get(a) == Some(&b'=') {
                             return hit("generic.session_fixation", 10, s, e + a + 1);

@@ -11,6 +11,7 @@ use crate::config::Sensitivity;
 use crate::decode;
 use crate::parse::params::{Param, Source};
 use crate::request::Request;
+use crate::search::contains_ci;
 use crate::verdict::Part;
 
 /// Django (and django-filter / DRF) field lookups.
@@ -161,7 +162,7 @@ fn names_prototype(name: &[u8]) -> bool {
     if name.len() < b"__proto__".len() {
         return false;
     }
-    let has = |w: &[u8]| name.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    let has = |w: &[u8]| contains_ci(name, w);
     has(b"__proto__") || has(b"constructor") || has(b"prototype")
 }
 

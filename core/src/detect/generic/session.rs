@@ -5,6 +5,7 @@
 
 use super::Hit;
 use crate::request::Request;
+use crate::search::starts_ci;
 
 /// Session-id parameter names of common frameworks (lower case): Java
 /// servlets, PHP, classic ASP and ASP.NET, Express, Laravel, CodeIgniter,
@@ -82,10 +83,6 @@ pub(crate) fn session_fixation<'a>(
 fn is_strong(name: &[u8]) -> bool {
     let n = name.trim_ascii();
     STRONG.iter().any(|s| s.eq_ignore_ascii_case(n)) || starts_ci(n, b"aspsessionid")
-}
-
-fn starts_ci(v: &[u8], p: &[u8]) -> bool {
-    v.len() >= p.len() && v[..p.len()].eq_ignore_ascii_case(p)
 }
 
 fn is_session_name(name: &[u8]) -> bool {

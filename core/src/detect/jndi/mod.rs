@@ -28,6 +28,8 @@
 
 use super::{Ctx, Hit};
 use crate::config::Sensitivity;
+use crate::search;
+use crate::search::find_ci;
 use crate::verdict::Part;
 
 /// Nesting depth of `${` frames resolved; deeper openings are literal text.
@@ -176,7 +178,7 @@ fn evaluate(value: &[u8], ctx: &Ctx) -> Option<Hit> {
 }
 
 fn contains_open(s: &[u8]) -> bool {
-    memchr::memmem::find(s, b"${").is_some()
+    search::find(s, b"${").is_some()
 }
 
 /// One open `${` frame: where it started in the input and what its content
@@ -243,7 +245,7 @@ fn resolve(input: &[u8], first: bool, seen: &mut Seen) -> Vec<u8> {
 
 /// Resolves one lookup whose (already substituted) content is `content`.
 fn lookup(content: &[u8], has_inner: bool, span: (usize, usize), seen: &mut Seen) -> Vec<u8> {
-    let (name, default) = match memchr::memmem::find(content, b":-") {
+    let (name, default) = match search::find(content, b":-") {
         Some(p) => (&content[..p], Some(&content[p + 2..])),
         None => (content, None),
     };
@@ -367,27 +369,6 @@ fn date(pattern: &[u8]) -> Vec<u8> {
     }
     out.truncate(MAX_DATE_OUT);
     out
-}
-
-/// Case-insensitive search for an ASCII needle.
-fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
-    }
-    let first = needle[0];
-    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
-    let mut from = 0;
-    while let Some(p) = memchr::memchr2(lo, up, &hay[from..]) {
-        let at = from + p;
-        if hay.len() - at < needle.len() {
-            return None;
-        }
-        if hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
 }
 
 #[cfg(test)]

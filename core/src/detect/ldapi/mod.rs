@@ -26,6 +26,7 @@
 //! closes more than it opened and passes.
 
 use super::{Ctx, Hit};
+use crate::search;
 
 pub(crate) fn detect(value: &[u8], _ctx: &Ctx) -> Option<Hit> {
     let Some(first) = memchr::memchr(b')', value) else {
@@ -131,7 +132,7 @@ fn nested_operator(v: &[u8]) -> Option<Hit> {
 /// extensible-match form that names a matching rule, by a numeric OID (two
 /// dots at least) or by a rule name ending in `Match`.
 fn extensible(v: &[u8]) -> Option<Hit> {
-    for at in memchr::memmem::find_iter(v, b":=") {
+    for at in search::find_iter(v, b":=") {
         // The matching rule just before `:=`, back to its `:`.
         let mut s = at;
         while s > 0 && (v[s - 1].is_ascii_alphanumeric() || v[s - 1] == b'.') && at - s < 64 {

@@ -14,6 +14,7 @@
 //!   JS tautology (`'||'1'=='1`), `db.<collection>.<method>(`.
 
 use super::{Ctx, Hit};
+use crate::search::starts_ci_at;
 
 /// Query, update and aggregation operators an attacker injects. Names that
 /// other JSON dialects use (`$ref`, `$id`, `$schema`, `$type`, OData's
@@ -178,16 +179,14 @@ fn operator(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     None
 }
 
-fn starts_ci(v: &[u8], i: usize, needle: &[u8]) -> bool {
-    v.len() >= i + needle.len() && v[i..i + needle.len()].eq_ignore_ascii_case(needle)
-}
-
 fn js(value: &[u8]) -> Option<Hit> {
     let mut i = 0;
     while i < value.len() {
         let c = value[i];
         match c {
-            b't' | b'T' if starts_ci(value, i, b"this.") && (i == 0 || !is_ident(value[i - 1])) => {
+            b't' | b'T'
+                if starts_ci_at(value, i, b"this.") && (i == 0 || !is_ident(value[i - 1])) =>
+            {
                 if let Some(end) = this_test(value, i + 5) {
                     return Some(Hit {
                         rule: "nosqli.js",
@@ -196,7 +195,9 @@ fn js(value: &[u8]) -> Option<Hit> {
                     });
                 }
             }
-            b'd' | b'D' if starts_ci(value, i, b"db.") && (i == 0 || !is_ident(value[i - 1])) => {
+            b'd' | b'D'
+                if starts_ci_at(value, i, b"db.") && (i == 0 || !is_ident(value[i - 1])) =>
+            {
                 if let Some(end) = db_call(value, i + 3) {
                     return Some(Hit {
                         rule: "nosqli.js",
@@ -302,7 +303,7 @@ fn db_call(v: &[u8], i: usize) -> Option<usize> {
 /// A JS statement an injection runs: `return true`, `sleep(5000)`,
 /// `while(true)`, `var x=`, `db.x.drop()`, `this.x...`.
 fn statement(v: &[u8], j: usize) -> Option<usize> {
-    if starts_ci(v, j, b"return") {
+    if starts_ci_at(v, j, b"return") {
         let k = skip_ws(v, j + 6);
         if k == j + 6 && !matches!(v.get(k), Some(b'(' | b'!')) {
             return None;
@@ -322,12 +323,12 @@ fn statement(v: &[u8], j: usize) -> Option<usize> {
         .then_some(e);
     }
     for kw in [&b"sleep("[..], b"while(", b"db.", b"this."] {
-        if starts_ci(v, j, kw) {
+        if starts_ci_at(v, j, kw) {
             return Some(j + kw.len());
         }
     }
     for kw in [&b"var "[..], b"let ", b"const "] {
-        if starts_ci(v, j, kw) {
+        if starts_ci_at(v, j, kw) {
             let k = skip_ws(v, j + kw.len());
             let e = ident_end(v, k);
             let e2 = skip_ws(v, e);
@@ -350,7 +351,8 @@ fn quote_break(v: &[u8], q: usize) -> Option<usize> {
         _ => return None,
     };
     let j = skip_ws(v, op);
-    if starts_ci(v, j, b"true") || starts_ci(v, j, b"this.") || starts_ci(v, j, b"sleep(") {
+    if starts_ci_at(v, j, b"true") || starts_ci_at(v, j, b"this.") || starts_ci_at(v, j, b"sleep(")
+    {
         return Some(j + 4);
     }
     // `'1'=='1`, `1==1`, `"a"==="a`.

@@ -31,6 +31,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::{Ctx, FastMap, Hit};
+use crate::search::{find, starts_ci};
 use crate::verdict::Part;
 
 /// The list of sensitive path suffixes (see the file for its syntax).
@@ -284,10 +285,6 @@ const WRAPPERS: &[&[u8]] = &[
     b"local_file:",
 ];
 
-fn starts_with_ci(s: &[u8], p: &[u8]) -> bool {
-    s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p)
-}
-
 /// Judges one token of the value; `at` is its offset in the value.
 fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, words: usize) -> Option<Hit> {
     let prose = words > 1;
@@ -301,12 +298,12 @@ fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, words: usize) -> Option<Hit> {
 
     // Stream wrappers, at the token start or after a `url:` prefix.
     let mut w = t;
-    while starts_with_ci(w, b"url:") {
+    while starts_ci(w, b"url:") {
         w = &w[4..];
     }
-    if WRAPPERS.iter().any(|p| starts_with_ci(w, p)) {
+    if WRAPPERS.iter().any(|p| starts_ci(w, p)) {
         // `file:` names a file like any path: judge where it points.
-        let file = starts_with_ci(w, b"file:");
+        let file = starts_ci(w, b"file:");
         if !file {
             return Some(Hit {
                 rule: "path.wrapper",
@@ -315,7 +312,7 @@ fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, words: usize) -> Option<Hit> {
             });
         }
         let (path, _) = split_path(w);
-        let path = if starts_with_ci(w, b"file://") {
+        let path = if starts_ci(w, b"file://") {
             path
         } else {
             &w[5..]
@@ -427,10 +424,6 @@ fn split_path(t: &[u8]) -> (&[u8], bool) {
         return (&t[1..], true);
     }
     (t, t.first() == Some(&b'/'))
-}
-
-fn find(h: &[u8], n: &[u8]) -> Option<usize> {
-    h.windows(n.len()).position(|w| w == n)
 }
 
 /// A path resolved the way a server resolves it.

@@ -2,6 +2,7 @@
 //! numbers and punctuation; whitespace and comments (`/* */`, `//`, `#`)
 //! dropped, as PHP drops them between a function name and its `(`.
 
+use crate::search;
 use std::ops::Range;
 
 /// Longest string literal kept, decoded.
@@ -57,7 +58,7 @@ pub(crate) fn lex(v: &[u8], max: usize) -> Vec<Tok> {
         }
         // Comments.
         if b == b'/' && v.get(i + 1) == Some(&b'*') {
-            i = memchr::memmem::find(&v[i + 2..], b"*/").map_or(v.len(), |p| i + 2 + p + 2);
+            i = search::find(&v[i + 2..], b"*/").map_or(v.len(), |p| i + 2 + p + 2);
             continue;
         }
         if (b == b'/' && v.get(i + 1) == Some(&b'/')) || b == b'#' {

@@ -31,6 +31,8 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::{Ctx, Hit};
+use crate::search;
+use crate::search::starts_ci;
 use crate::verdict::Part;
 use lexer::Tok;
 
@@ -369,10 +371,6 @@ fn lower(s: &[u8]) -> Vec<u8> {
     s.iter().map(u8::to_ascii_lowercase).collect()
 }
 
-fn starts_ci(s: &[u8], p: &[u8]) -> bool {
-    s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p)
-}
-
 fn marker(v: &[u8], start: usize, end: usize, _ctx: &Ctx) -> Option<Hit> {
     let m = lower(&v[start..end]);
     let hit = |rule: &'static str, score: u32, e: usize| {
@@ -502,8 +500,7 @@ fn marker(v: &[u8], start: usize, end: usize, _ctx: &Ctx) -> Option<Hit> {
             let score = match &m[..] {
                 b"zlib:" => return None,
                 b"data://" => {
-                    if memchr::memmem::find(&lower(&rest[..rest.len().min(64)]), b"base64,")
-                        .is_some()
+                    if search::find(&lower(&rest[..rest.len().min(64)]), b"base64,").is_some()
                         || starts_ci(rest, b"text/plain")
                     {
                         10
@@ -601,7 +598,7 @@ fn upload(v: &[u8]) -> Option<Hit> {
     if t.is_empty() || t.len() > 255 || t.starts_with(b"/") && !t.contains(&b'_') {
         return None;
     }
-    if memchr::memmem::find(t, b"://").is_some()
+    if search::find(t, b"://").is_some()
         || t.contains(&b'?')
         || t.contains(&b'=')
         || t.contains(&b';')
@@ -679,7 +676,7 @@ fn upload(v: &[u8]) -> Option<Hit> {
 fn callee_candidate(v: &[u8]) -> bool {
     // A line comment can stand between a name and its `(`.
     if memchr::memchr2(b'\n', b'\r', v).is_some()
-        && (v.contains(&b'#') || memchr::memmem::find(v, b"//").is_some())
+        && (v.contains(&b'#') || search::find(v, b"//").is_some())
     {
         return true;
     }

@@ -47,6 +47,8 @@
 
 use super::{Ctx, Hit};
 use crate::parse::http1::is_tchar;
+use crate::search;
+use crate::search::{find_ci, starts_ci_at};
 use crate::verdict::Part;
 
 /// Methods ordinary clients and WebDAV/UPnP/cache tools send.
@@ -102,23 +104,6 @@ const EVIL_CHARSETS: &[&[u8]] = &[
     b"utf-7-imap",
 ];
 
-fn starts_ci(v: &[u8], i: usize, needle: &[u8]) -> bool {
-    v.len() >= i + needle.len() && v[i..i + needle.len()].eq_ignore_ascii_case(needle)
-}
-
-fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let first = needle[0];
-    let mut i = 0;
-    while let Some(o) = memchr::memchr2(first, first.to_ascii_uppercase(), hay.get(i..)?) {
-        let at = i + o;
-        if starts_ci(hay, at, needle) {
-            return Some(at);
-        }
-        i = at + 1;
-    }
-    None
-}
-
 fn hit(rule: &'static str, score: u32, s: usize, e: usize) -> Option<Hit> {
     Some(Hit {
         rule,
@@ -138,7 +123,7 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         Part::Method => method(value),
         Part::Path | Part::Query | Part::Form | Part::Cookie => control(value, ctx),
         Part::Header => {
-            if let Some(p) = memchr::memmem::find(value, b"%00") {
+            if let Some(p) = search::find(value, b"%00") {
                 return hit("protocol.nul", 10, p, p + 3);
             }
             chunked(value)
@@ -284,7 +269,7 @@ fn boundary_confusion(v: &[u8]) -> Option<Hit> {
     if !media[..slash].iter().all(|&b| is_tchar(b)) || media[..slash].is_empty() {
         return None;
     }
-    if starts_ci(media, 0, b"multipart/") {
+    if starts_ci_at(media, 0, b"multipart/") {
         return None;
     }
     let at = find_ci(&v[semi..], b"boundary")? + semi;

@@ -1,9 +1,10 @@
 //! Whole-request protocol checks; see the rules listed in `mod.rs`.
 
-use super::{hit, starts_ci};
+use super::hit;
 use crate::detect::Hit;
 use crate::parse::http1::is_tchar;
 use crate::request::Request;
+use crate::search::starts_ci;
 
 /// Checks that need the whole request: framing (smuggling), header names
 /// and counts, Host, Range, method override, version.
@@ -207,11 +208,7 @@ fn override_method(req: &Request<'_>, h: &Headers<'_>) -> Option<Hit> {
         .find_map(|v| v.map(|v| trim(v).to_vec()));
     if target.is_none() {
         let form = h.content_type.is_some_and(|ct| {
-            starts_ci(
-                ct.trim_ascii_start(),
-                0,
-                b"application/x-www-form-urlencoded",
-            )
+            starts_ci(ct.trim_ascii_start(), b"application/x-www-form-urlencoded")
         });
         let body = if form { Some(req.body()) } else { None };
         'src: for src in [req.query(), body].into_iter().flatten() {

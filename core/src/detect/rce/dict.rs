@@ -4,6 +4,7 @@
 use std::sync::OnceLock;
 
 use crate::detect::FastMap;
+use crate::search::contains;
 
 const COMMANDS: &str = include_str!("../../../testdata/rce/commands.txt");
 
@@ -291,10 +292,6 @@ pub(crate) fn glob_sensitive(word: &[u8]) -> bool {
         .iter()
         .filter(|t| t.len() > 5)
         .any(|t| glob_match(&lower, t.as_bytes()))
-}
-
-pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Shell glob match: `*`, `?`, `[...]` (with `!`/`^` negation and ranges).

@@ -42,6 +42,7 @@ mod patterns;
 use std::ops::Range;
 
 use super::{Ctx, Hit};
+use crate::search;
 use crate::verdict::Part;
 use dict::Cmd;
 use lexer::{Lexed, Sep, Tok, Word};
@@ -419,8 +420,8 @@ impl<'a> Judge<'a> {
                     skip_next = Some(*at);
                 }
                 Tok::Word(w) => {
-                    if dict::contains(&w.text, b"/dev/tcp/")
-                        || dict::contains(&w.text, b"/dev/udp/")
+                    if search::contains(&w.text, b"/dev/tcp/")
+                        || search::contains(&w.text, b"/dev/udp/")
                     {
                         self.offer("rce.reverse_shell", 10, w.span.clone());
                         return;
@@ -763,7 +764,7 @@ fn analyze_args(words: &[&Word], c: Cmd) -> Args {
     for w in words {
         let t = &w.text[..];
         a.n += 1;
-        if dict::contains(t, b"/dev/tcp/") || dict::contains(t, b"/dev/udp/") {
+        if search::contains(t, b"/dev/tcp/") || search::contains(t, b"/dev/udp/") {
             a.dev_tcp = true;
         }
         if dict::sensitive_path(t, w.glob) {
@@ -873,7 +874,7 @@ fn classify(t: &[u8]) -> ArgKind {
     if t.is_empty() {
         return ArgKind::Other;
     }
-    let lower_has = |n: &[u8]| dict::contains(t, n);
+    let lower_has = |n: &[u8]| search::contains(t, n);
     if lower_has(b"://") {
         return ArgKind::Url;
     }

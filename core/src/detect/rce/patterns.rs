@@ -8,6 +8,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::super::Hit;
 use super::lexer;
+use crate::search::starts_ci;
 
 /// How far a construct's end is looked for: keeps every check linear.
 const SCAN: usize = 4096;
@@ -702,10 +703,6 @@ fn mail_command(v: &[u8]) -> Option<Hit> {
         }
     }
     None
-}
-
-fn starts_ci(s: &[u8], p: &[u8]) -> bool {
-    s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p)
 }
 
 fn mail_line(line: &[u8]) -> Option<u32> {

@@ -28,6 +28,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::{Ctx, Hit};
+use crate::search;
 use crate::verdict::Part;
 
 mod paths;
@@ -133,7 +134,7 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
 /// selection-set braces around it.
 fn introspection(value: &[u8]) -> Option<Hit> {
     const FIELD: &[u8] = b"__schema";
-    for at in memchr::memmem::find_iter(value, FIELD) {
+    for at in search::find_iter(value, FIELD) {
         let end = at + FIELD.len();
         let mut j = end;
         while j < value.len() && (value[j].is_ascii_whitespace() || value[j] == b',') {
@@ -246,7 +247,7 @@ fn user_agent(value: &[u8]) -> Option<Hit> {
 
 /// `name.nasl` as a whole word: a NASL plugin's file name.
 fn nasl(value: &[u8]) -> Option<Hit> {
-    for at in memchr::memmem::find_iter(value, b".nasl") {
+    for at in search::find_iter(value, b".nasl") {
         let end = at + 5;
         if value.get(end).is_some_and(|&b| is_word(b)) {
             continue;

@@ -442,6 +442,22 @@ fn find<T: Copy>(table: &[(&str, T)], filter: &Filter, word: &[u8]) -> Option<T>
         .map(|i| table[i].1)
 }
 
+/// The keywords of the table whose role `keep` accepts.
+pub(crate) fn keywords_where(keep: impl Fn(Kw) -> bool) -> impl Iterator<Item = &'static str> {
+    KEYWORDS
+        .iter()
+        .filter(move |(_, k)| keep(*k))
+        .map(|(n, _)| *n)
+}
+
+/// The functions of the table whose role `keep` accepts.
+pub(crate) fn functions_where(keep: impl Fn(Func) -> bool) -> impl Iterator<Item = &'static str> {
+    FUNCTIONS
+        .iter()
+        .filter(move |(_, f)| keep(*f))
+        .map(|(n, _)| *n)
+}
+
 /// The keyword `word` spells, in any case.
 pub(crate) fn keyword(word: &[u8]) -> Option<Kw> {
     find(KEYWORDS, &KEYWORD_FILTER, word)

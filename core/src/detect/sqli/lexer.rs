@@ -7,6 +7,7 @@
 //! first token is then the string the attacker closes ("break").
 
 use super::keywords::{self, Func, Kw};
+use crate::search;
 
 /// Where the value is assumed to be placed in the app's query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -486,7 +487,7 @@ impl<'a> Lexer<'a> {
             self.pos = i;
             return self.next_token();
         }
-        let Some(off) = memchr::memmem::find(&self.src[p + 2..], b"*/") else {
+        let Some(off) = search::find(&self.src[p + 2..], b"*/") else {
             return self.tok(Kind::Comment(Cmt::Open), p, self.src.len());
         };
         let mut end = p + 2 + off + 2;
@@ -604,7 +605,7 @@ impl<'a> Lexer<'a> {
             return self.word(p);
         }
         let tag = &s[p..=i];
-        match memchr::memmem::find(&s[i + 1..], tag) {
+        match search::find(&s[i + 1..], tag) {
             Some(off) => self.tok(Kind::Str, p, i + 1 + off + tag.len()),
             None => self.tok(Kind::StrOpen, p, s.len()),
         }
@@ -703,7 +704,7 @@ impl<'a> Lexer<'a> {
         let s = self.src;
         if s[i..].starts_with(b"/*") && !s[i..].starts_with(b"/*!") {
             let window = &s[i + 2..s.len().min(i + 2 + 64)];
-            return Some(memchr::memmem::find(window, b"*/")? + i + 4);
+            return Some(search::find(window, b"*/")? + i + 4);
         }
         if self.at(i) != b'<' {
             return None;
@@ -711,7 +712,7 @@ impl<'a> Lexer<'a> {
         // An HTML comment: `un<!---->ion`.
         if s[i..].starts_with(b"<!--") {
             let window = &s[i + 4..s.len().min(i + 4 + 64)];
-            return Some(memchr::memmem::find(window, b"-->")? + i + 7);
+            return Some(search::find(window, b"-->")? + i + 7);
         }
         let mut j = i + 1;
         if self.at(j) == b'/' {

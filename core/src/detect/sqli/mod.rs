@@ -174,12 +174,17 @@ mod grammar;
 mod keywords;
 pub(crate) mod lexer;
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
 use grammar::{Info, Parser};
 use keywords::{Func, Kw};
 use lexer::{Cmt, Kind, Lexer, Op, Start, Token};
 
 use super::{Ctx, Hit};
 use crate::config::Sensitivity;
+use crate::search;
 use crate::verdict::Part;
 
 /// Significant tokens judged per context. Payloads state their intent in
@@ -454,10 +459,10 @@ fn detect_contexts(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     let special = value
         .iter()
         .any(|&b| sqlish_byte(b) && !matches!(b, b'/' | b','))
-        || memchr::memmem::find(value, b"/*").is_some();
+        || search::find(value, b"/*").is_some();
     if !special
         && value.iter().filter(|b| b.is_ascii_whitespace()).count() < 2
-        && memchr::memmem::find(value, b"::").is_none()
+        && search::find(value, b"::").is_none()
         && !hex_literal_in(value)
     {
         return lone_name(value, ctx);
@@ -491,7 +496,7 @@ fn detect_contexts(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         if quote.is_some_and(|q| memchr::memchr(q, value).is_none()) {
             continue;
         }
-        if backslash && quote.is_some_and(|q| memchr::memmem::find(value, &[b'\\', q]).is_none()) {
+        if backslash && quote.is_some_and(|q| search::find(value, &[b'\\', q]).is_none()) {
             continue;
         }
         let mut lx = Lexer::new(value, start)
@@ -503,11 +508,19 @@ fn detect_contexts(value: &[u8], ctx: &Ctx) -> Option<Hit> {
             continue;
         }
         let mut found = judge(&s, value, start);
-        // Past the first window only the rules that hold anywhere apply.
-        while start == Start::Bare
-            && found.as_ref().is_none_or(|h| h.score < SURE)
-            && s.slide(&mut lx)
-        {
+        // Past the first window only the rules that hold anywhere apply,
+        // and only where what they start at can still be: the next window
+        // opens at its kept tokens, and once none follows, none can fire.
+        let mut trigger = 0;
+        while start == Start::Bare && found.as_ref().is_none_or(|h| h.score < SURE) && s.cut {
+            let from = s.toks[s.len() - OVERLAP].start;
+            if trigger < from {
+                match anywhere_trigger(&value[from..]) {
+                    Some(at) => trigger = from + at,
+                    None => break,
+                }
+            }
+            s.slide(&mut lx);
             found = anywhere(&s, value).or(found);
         }
         if let Some(hit) = found {
@@ -1294,7 +1307,7 @@ fn degenerate_between(t: &[Token], value: &[u8], from: usize, end: usize, tautol
 
 /// Whether a `0x` literal starts somewhere in `value` (`select 0x6162`).
 fn hex_literal_in(value: &[u8]) -> bool {
-    memchr::memmem::find_iter(value, b"0x").any(|i| i == 0 || !is_word(value[i - 1]))
+    search::find_iter(value, b"0x").any(|i| i == 0 || !is_word(value[i - 1]))
 }
 
 fn is_word(b: u8) -> bool {
@@ -1826,6 +1839,33 @@ fn expr_position(t: &[Token], k: usize) -> bool {
                         | Kw::By
                 )
         )
+}
+
+/// The first place in `text` where an [`anywhere`] rule may start: every
+/// such rule starts at a `;`, at one of a few keywords, at a blind, error
+/// or system function, or at AND/OR/XOR before an `@@` variable (so at the
+/// `@@` or before it). A keyword may also be glued across a comment or tag
+/// (`UN/**/ION`, `sel<b>ect`), whose `/*` or `<` comes first. Keywords are
+/// whole words to the lexer, so a substring search finds all of them.
+fn anywhere_trigger(text: &[u8]) -> Option<usize> {
+    static TRIGGERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        let words = keywords::keywords_where(|k| {
+            matches!(
+                k,
+                Kw::Union | Kw::SetOp | Kw::Select | Kw::Waitfor | Kw::Exec | Kw::Outfile
+            )
+        })
+        .chain(keywords::functions_where(|f| {
+            matches!(f, Func::Blind | Func::Error | Func::System)
+        }));
+        AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build([";", "@@", "<", "/*"].into_iter().chain(words))
+            .expect("sqli trigger words compile")
+    });
+    TRIGGERS.find(text).map(|m| m.start())
 }
 
 /// Rules that hold wherever they appear in the value.

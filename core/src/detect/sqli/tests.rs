@@ -133,6 +133,43 @@ fn huge_and_binary_values_are_fine() {
     );
 }
 
+const LOG_LINE: &str = "2024-05-01 12:00:00 INFO request served in 12 ms, status 200, bytes 5120\n";
+
+#[test]
+fn windows_without_a_trigger_are_skipped() {
+    let log = LOG_LINE.repeat(2000);
+    assert_eq!(anywhere_trigger(log.as_bytes()), None);
+    for (text, at) in [
+        ("served; x", 6),
+        ("a UNION b", 2),
+        ("sel<b>ect", 3),
+        ("un/**/ion", 2),
+        ("x=@@version", 2),
+        ("BENCHMARK(1,2)", 0),
+        ("x xp_cmdshell", 2),
+    ] {
+        assert_eq!(anywhere_trigger(text.as_bytes()), Some(at), "{text}");
+    }
+}
+
+#[test]
+fn payloads_past_the_first_window_are_found() {
+    // Each rule that holds anywhere, after more log text than one window.
+    for payload in [
+        "1 union select password from users",
+        "x'; DROP TABLE users",
+        "1 and 1=@@version",
+        "1 UN/**/ION SEL/**/ECT password FROM users",
+        "1 and sleep(5)",
+        "1 into outfile '/var/www/x.php'",
+        "1; waitfor delay '0:0:5'",
+    ] {
+        let v = format!("{}{payload}", LOG_LINE.repeat(50));
+        let hit = detect(v.as_bytes(), &ctx());
+        assert!(hit.is_some_and(|h| h.score >= SURE), "{payload}");
+    }
+}
+
 /// Debugging aid: `SQLI_DEBUG='value' cargo test -p mirrorguard sqli::tests::explain
 /// -- --ignored --nocapture` prints each context's fingerprint and the hit.
 #[test]

@@ -37,6 +37,8 @@ use std::ops::Range;
 
 use super::{Best, Ctx, Hit};
 use crate::config::Sensitivity;
+use crate::search;
+use crate::search::find_ci;
 
 /// Bytes of one expression judged.
 const MAX_EXPR: usize = 4096;
@@ -152,28 +154,6 @@ fn is_ident(b: u8) -> bool {
 
 fn one_of(s: &[u8], list: &[&str]) -> bool {
     list.iter().any(|w| s.eq_ignore_ascii_case(w.as_bytes()))
-}
-
-fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
-    }
-    let (lo, up) = (
-        needle[0].to_ascii_lowercase(),
-        needle[0].to_ascii_uppercase(),
-    );
-    let mut from = 0;
-    while let Some(p) = memchr::memchr2(lo, up, &hay[from..]) {
-        let at = from + p;
-        if hay.len() - at < needle.len() {
-            return None;
-        }
-        if hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -464,10 +444,10 @@ fn polyglot(value: &[u8], best: &mut Best) {
 /// Iterates `open ... close` pairs (no nesting), giving the content range.
 fn pairs(value: &[u8], open: &[u8], close: &[u8], mut f: impl FnMut(Range<usize>, usize) -> bool) {
     let mut from = 0;
-    while let Some(p) = memchr::memmem::find(&value[from..], open) {
+    while let Some(p) = search::find(&value[from..], open) {
         let at = from + p;
         let body = at + open.len();
-        let Some(q) = memchr::memmem::find(&value[body..], close) else {
+        let Some(q) = search::find(&value[body..], close) else {
             // No close after this opening, hence none after later ones.
             f(body..value.len().min(body + MAX_EXPR), at);
             return;
@@ -769,8 +749,8 @@ fn perl_interpolation(value: &[u8], body: usize, at: usize, best: &mut Best) {
     ];
     let end = value.len().min(body + MAX_EXPR);
     let code = &value[body..end];
-    let code = match memchr::memmem::find(code, b"]") {
-        Some(p) if memchr::memmem::find(code, b"{").is_none() => &code[..p],
+    let code = match search::find(code, b"]") {
+        Some(p) if search::find(code, b"{").is_none() => &code[..p],
         _ => code,
     };
     let mut i = 0;

@@ -268,14 +268,5 @@ fn split_host_port(hp: &[u8]) -> (&[u8], Option<&[u8]>) {
     }
 }
 
-/// Finds `needle` (lower-case ASCII) in `hay`, ignoring case.
-pub(crate) fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
-    }
-    hay.windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-}
-
 #[cfg(test)]
 mod tests;

@@ -30,8 +30,10 @@
 //! not judged (no application includes its Referer).
 
 use super::host::{self, Kind};
-use super::{find_ci, is_url_end, urls, Url};
+use super::{is_url_end, urls, Url};
 use crate::detect::{Ctx, Hit};
+use crate::search;
+use crate::search::find_ci;
 use crate::verdict::Part;
 
 /// Judges one value.
@@ -119,7 +121,7 @@ fn judge(u: &Url<'_>, value: &[u8]) -> Option<Hit> {
     let plain = PLAIN.iter().any(|e| ext.eq_ignore_ascii_case(e));
     let truncated_query = u.query().is_some_and(|q| q.iter().all(|&b| b == b'?'));
     // A NUL right after the URL, or still percent-encoded inside it.
-    let nul = value.get(u.span.end) == Some(&0) || memchr::memmem::find(u.rest, b"%00").is_some();
+    let nul = value.get(u.span.end) == Some(&0) || search::find(u.rest, b"%00").is_some();
     if nul || (code && truncated_query) {
         return Some(hit("rfi.truncation", 10, u));
     }

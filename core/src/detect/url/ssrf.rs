@@ -27,8 +27,9 @@
 //!   `http://a.com/:x@b.com`), 7; 10 when one reading is internal.
 
 use super::host::{self, Host, Kind};
-use super::{find_ci, is_url_end, urls, Url};
+use super::{is_url_end, urls, Url};
 use crate::detect::{Ctx, Hit};
+use crate::search::find_ci;
 use crate::verdict::Part;
 
 /// Judges one value.

@@ -8,6 +8,7 @@ use super::js::{self, Mode};
 use super::tokenizer::{eq_ci, Attrs, Tag, Token, Tokenizer};
 use super::value::{self, decode_refs};
 use super::{keep, Found};
+use crate::search;
 
 /// Tags that load and run active content from their attributes.
 const EMBEDDING: &[&[u8]] = &[
@@ -172,7 +173,7 @@ pub(crate) fn css_clean(v: &[u8]) -> Vec<u8> {
                 continue;
             }
             b'/' if v[i..].starts_with(b"/*") => {
-                i = memchr::memmem::find(&v[i + 2..], b"*/").map_or(v.len(), |e| i + 2 + e + 2);
+                i = search::find(&v[i + 2..], b"*/").map_or(v.len(), |e| i + 2 + e + 2);
                 continue;
             }
             b if b.is_ascii_whitespace() => {}
@@ -210,7 +211,7 @@ pub(crate) const CSS_ACTIVE_STRICT: &[&[u8]] = &[
 /// Position of an active construct in a style value.
 pub(crate) fn css_active(v: &[u8], set: &[&[u8]]) -> Option<usize> {
     let clean = css_clean(v);
-    set.iter().find_map(|n| memchr::memmem::find(&clean, n))
+    set.iter().find_map(|n| search::find(&clean, n))
 }
 
 /// `@\69mport`, `@\`: an at-rule whose name starts with a CSS escape. No
@@ -218,7 +219,7 @@ pub(crate) fn css_active(v: &[u8], set: &[&[u8]]) -> Option<usize> {
 /// `@import` (which loads a sheet, and in old browsers script) from a
 /// reader, and a truncated one is the probe for it.
 fn escaped_at_rule(sheet: &[u8]) -> Option<usize> {
-    memchr::memmem::find(sheet, b"@\\")
+    search::find(sheet, b"@\\")
 }
 
 /// Judges the tokens of `src`; `depth` bounds recursion into comments,
@@ -295,7 +296,7 @@ fn instruction(src: &[u8], r: Range<usize>) -> Option<Found> {
 /// and quoted defaults; a handler name followed, within its type and
 /// `#FIXED`, by a default that is script is the finding.
 fn attlist(src: &[u8], r: Range<usize>) -> Option<Found> {
-    let at = r.start + memchr::memmem::find(&src[r.clone()], b"ATTLIST")?;
+    let at = r.start + search::find(&src[r.clone()], b"ATTLIST")?;
     let mut p = at + b"ATTLIST".len();
     // The handler named last, and how many words ago (type, `#FIXED`).
     let mut handler: Option<(usize, u8)> = None;
@@ -415,11 +416,11 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
             b"http-equiv" => {
                 http_equiv = [&b"refresh"[..], b"set-cookie", b"link", b"default-style"]
                     .iter()
-                    .any(|h| value::contains(&v, h));
+                    .any(|h| search::contains_ci(&v, h));
             }
-            b"rel" if value::contains(&v, b"import") => rel_import = true,
-            b"rel" if value::contains(&v, b"stylesheet") => rel_stylesheet = true,
-            b"type" if value::contains(&v, b"script") => script_type = true,
+            b"rel" if search::contains_ci(&v, b"import") => rel_import = true,
+            b"rel" if search::contains_ci(&v, b"stylesheet") => rel_stylesheet = true,
+            b"type" if search::contains_ci(&v, b"script") => script_type = true,
             b"attributename" => {
                 let target = css_clean(&v);
                 animates_handler = is_handler_name(&target);
@@ -430,7 +431,7 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
                 if local == b"meta"
                     && [&b"utf-7"[..], b"utf7", b"imap4"]
                         .iter()
-                        .any(|c| value::contains(&v, c)) =>
+                        .any(|c| search::contains_ci(&v, c)) =>
             {
                 // A UTF-7 page decodes `+ADw-script+AD4-` into a tag.
                 return Some(Found::new("xss.dangerous_tag", 10, span));
@@ -456,7 +457,7 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
         n if is_in(ANIMATION, n) && animates_link && animation_value => Some(10),
         b"style" if tag.span.end >= *style_end => {
             // The style sheet runs to `</style`.
-            let body_end = value::find(&src[tag.span.end..], b"</style")
+            let body_end = search::find_ci(&src[tag.span.end..], b"</style")
                 .map_or(src.len(), |i| tag.span.end + i);
             *style_end = body_end;
             let sheet = &src[tag.span.end..body_end];
@@ -492,7 +493,7 @@ fn attribute(
         return css_active(v, CSS_ACTIVE).map(|_| Found::new("xss.style", 10, span));
     }
     // IE data binding renders bound data as markup.
-    if aname == b"dataformatas" && value::contains(v, b"html") {
+    if aname == b"dataformatas" && search::contains_ci(v, b"html") {
         return Some(Found::new("xss.dangerous_tag", 10, span));
     }
     // Markup inside a value: `<img src="</style><img src=x onerror=...>">`
@@ -535,7 +536,7 @@ fn attribute(
             .map(u8::to_ascii_lowercase)
             .collect();
         for scheme in [&b"javascript:"[..], b"vbscript:"] {
-            if let Some(at) = memchr::memmem::find(&folded, scheme) {
+            if let Some(at) = search::find(&folded, scheme) {
                 let boundary = at == 0 || !folded[at - 1].is_ascii_alphanumeric();
                 let rest = at + scheme.len()..folded.len();
                 if boundary && js::hostile(&folded, rest, Mode::Loose).is_some() {

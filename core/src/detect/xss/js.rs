@@ -12,6 +12,11 @@
 //! in escapes (`self["\x24"]`).
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use crate::search;
 
 /// How much evidence a context needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,7 +203,7 @@ impl Iterator for Lexer<'_> {
             if src[p..].starts_with(b"//") || src[p..].starts_with(b"<!--") {
                 p = memchr::memchr(b'\n', &src[p..]).map_or(src.len(), |i| p + i);
             } else if src[p..].starts_with(b"/*") {
-                p = memchr::memmem::find(&src[p + 2..], b"*/").map_or(src.len(), |i| p + 2 + i + 2);
+                p = search::find(&src[p + 2..], b"*/").map_or(src.len(), |i| p + 2 + i + 2);
             } else {
                 break;
             }
@@ -332,7 +337,46 @@ struct Pending {
 
 /// Finds hostile script in `src[range]`; returns the evidence span.
 pub(crate) fn hostile(src: &[u8], range: Range<usize>, mode: Mode) -> Option<Range<usize>> {
+    let end = range.end.min(src.len());
+    let text = &src[range.start.min(end)..end];
+    // Lexing costs tens of instructions a byte; on a large text (a file
+    // upload, a long comment) one search for what a finding needs is cheaper.
+    if mode != Mode::Loose && text.len() >= PREFILTER_FROM && !may_be_hostile(text) {
+        return None;
+    }
     scan(src, range, mode, 2)
+}
+
+/// Text length from which [`hostile`] first checks [`may_be_hostile`].
+const PREFILTER_FROM: usize = 64;
+
+/// Whether [`scan`] outside [`Mode::Loose`] (where any call counts) can
+/// find anything in `text`: every finding starts at an identifier that is a
+/// callee, a global or a sensitive name (`document`, `location`, ...), all
+/// matched ignoring ASCII case, so the word is in the text; but for a
+/// callee spelled in strings inside brackets (`top['al'+'ert']`), which
+/// needs `[` and a quote. Template literals are scanned for the same.
+fn may_be_hostile(text: &[u8]) -> bool {
+    static TRIGGERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        let extra: &[&[u8]] = &[
+            b"function",
+            b"document",
+            b"location",
+            b"innerhtml",
+            b"outerhtml",
+            b"srcdoc",
+            b"navigation",
+        ];
+        AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(CALLABLE.iter().chain(GLOBALS).chain(extra))
+            .expect("script trigger words compile")
+    });
+    let bracketed_string =
+        memchr::memchr(b'[', text).is_some() && memchr::memchr2(b'\'', b'"', text).is_some();
+    bracketed_string || TRIGGERS.is_match(text)
 }
 
 /// [`hostile`], entering template literals at most `depth` deep.
@@ -383,9 +427,7 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                     false
                 }
                 Kind::Punct(b',' | b')' | b'}' | b';' | b']') | Kind::Template if !called => true,
-                Kind::Str | Kind::Template if called => {
-                    super::value::contains(text, b"javascript:")
-                }
+                Kind::Str | Kind::Template if called => search::contains_ci(text, b"javascript:"),
                 Kind::Ident if called => text == b"name",
                 _ => false,
             };
@@ -595,6 +637,41 @@ mod tests {
         ] {
             assert!(strict(s), "{s}");
         }
+    }
+
+    #[test]
+    fn the_prefilter_lets_findings_through() {
+        // Each finding of `hostile_calls`, deep in a text long enough to be
+        // prefiltered, must still be found.
+        let filler = "2024-05-01 12:00:00 INFO served in 12 ms, status 200\n".repeat(4);
+        for s in [
+            "alert(1)",
+            "top['al'+'ert'](1)",
+            // No trigger word: the callee is only in the strings.
+            "x['al'+'ert'](1)",
+            "DOCUMENT.cookie",
+            "self[\"\\x24\"]",
+            "Function('x')()",
+            "navigation.navigate('javascript:alert(1)')",
+            "x.innerHTML='<b>'",
+        ] {
+            let text = format!("{filler}{s}");
+            assert!(may_be_hostile(text.as_bytes()), "{s}");
+            assert!(strict(&text), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_prefilter_rejects_log_text() {
+        let text = "2024-05-01 12:00:00 INFO request served in 12 ms, status 200, bytes 5120\n";
+        assert!(!may_be_hostile(text.repeat(100).as_bytes()));
+        // Brackets alone, or quotes alone, are no bracketed string.
+        assert!(!may_be_hostile(
+            b"[2024-05-01] served [12 ms] status 200, id 42"
+        ));
+        assert!(!may_be_hostile(
+            b"it's served in 12 ms, status \"200\", bytes 5120"
+        ));
     }
 
     #[test]

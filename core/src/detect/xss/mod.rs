@@ -57,6 +57,7 @@ use memchr::memmem::Finder;
 
 use super::{Ctx, Hit};
 use crate::config::Sensitivity;
+use crate::search;
 
 /// A rule that fired, before sensitivity is applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,7 +123,7 @@ fn may_touch_dom(value: &[u8]) -> bool {
     memchr::memchr(b'.', value).is_some()
         && [&b"document"[..], b"window", b"location", b"innerhtml"]
             .iter()
-            .any(|w| value::contains(value, w))
+            .any(|w| search::contains_ci(value, w))
 }
 
 fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
@@ -185,7 +186,7 @@ fn judge_plain(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
 /// Only markup that runs script counts: `¼ cup` folds to text.
 fn seven_bit(value: &[u8]) -> Option<Found> {
     const QUARTER: &[u8] = "\u{bc}".as_bytes();
-    memchr::memmem::find(value, QUARTER)?;
+    search::find(value, QUARTER)?;
     /// The folded byte at `value[i..]` and the bytes it used.
     fn fold(rest: &[u8]) -> (u8, usize) {
         match rest {
@@ -290,7 +291,7 @@ fn prose(s: &[u8]) -> bool {
 fn style_value(value: &[u8]) -> Option<Found> {
     let hint = [&b"expression"[..], b"binding", b"behavio", b"url"]
         .iter()
-        .any(|w| value::contains(value, w));
+        .any(|w| search::contains_ci(value, w));
     if !hint {
         return None;
     }
@@ -341,7 +342,7 @@ fn template(value: &[u8]) -> Option<Found> {
 /// string argument as an expression, so the string is script: judged as
 /// such, not as a string.
 fn scope_eval(value: &[u8], range: Range<usize>) -> Option<Range<usize>> {
-    let at = range.start + value::find(&value[range.clone()], b"$eval(")?;
+    let at = range.start + search::find_ci(&value[range.clone()], b"$eval(")?;
     let mut arg = at + b"$eval(".len();
     while arg < range.end && (value[arg].is_ascii_whitespace() || b"'\"`".contains(&value[arg])) {
         arg += 1;
@@ -363,6 +364,16 @@ fn comment_end(value: &[u8]) -> Option<Found> {
 /// JSFuck and its relatives: script written with `[]()!+` only, such as
 /// `(![]+[])[+!+[]]`. No text is made of these but script.
 fn jsfuck(value: &[u8]) -> Option<Found> {
+    static CORES: LazyLock<[Finder<'static>; 2]> = LazyLock::new(|| {
+        [
+            Finder::new(b"![]").into_owned(),
+            Finder::new(b"+[]").into_owned(),
+        ]
+    });
+    // Two searches before counting every byte: text has neither core.
+    if CORES[0].find(value).is_none() && CORES[1].find(value).is_none() {
+        return None;
+    }
     let mut symbols = 0usize;
     let mut other = 0usize;
     for &b in value {
@@ -372,14 +383,7 @@ fn jsfuck(value: &[u8]) -> Option<Found> {
             _ => other += 1,
         }
     }
-    static CORES: LazyLock<[Finder<'static>; 2]> = LazyLock::new(|| {
-        [
-            Finder::new(b"![]").into_owned(),
-            Finder::new(b"+[]").into_owned(),
-        ]
-    });
-    let core = CORES[0].find(value).is_some() || CORES[1].find(value).is_some();
-    (core && symbols >= 12 && other * 10 <= symbols)
+    (symbols >= 12 && other * 10 <= symbols)
         .then(|| Found::new("xss.jsfuck", 10, 0..value.len().min(64)))
 }
 

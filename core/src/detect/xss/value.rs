@@ -5,6 +5,8 @@
 
 use std::borrow::Cow;
 
+use crate::search::contains_ci;
+
 /// Named references an attacker uses to hide the bytes a detector looks for
 /// (`java&Tab;script&colon;`, `alert&lpar;1&rpar;`). Browsers know some two
 /// thousand; the ones that map to ASCII punctuation are what matter here.
@@ -176,39 +178,12 @@ pub(crate) fn script_url(v: &[u8]) -> Option<usize> {
             // A document type, or markup in the data of an untyped URL.
             let active = [&b"html"[..], b"svg", b"xml", b"javascript", b"ecmascript"]
                 .iter()
-                .any(|t| contains(&mime, t))
+                .any(|t| contains_ci(&mime, t))
                 || mime.is_empty() && memchr::memchr(b'<', &v[rest..]).is_some();
             active.then_some(rest)
         }
         _ => None,
     }
-}
-
-/// Whether `hay` contains `needle` (ASCII case-insensitive; `needle` lower-case).
-pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    find(hay, needle).is_some()
-}
-
-/// Position of `needle` (lower-case) in `hay`, ignoring ASCII case.
-pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
-    }
-    let first = needle[0];
-    let mut i = 0;
-    while i + needle.len() <= hay.len() {
-        let rel = memchr::memchr2(
-            first,
-            first.to_ascii_uppercase(),
-            &hay[i..=hay.len() - needle.len()],
-        )?;
-        let at = i + rel;
-        if hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
-            return Some(at);
-        }
-        i = at + 1;
-    }
-    None
 }
 
 #[cfg(test)]

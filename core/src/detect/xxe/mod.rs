@@ -20,6 +20,7 @@
 use std::sync::LazyLock;
 
 use super::{Ctx, Hit};
+use crate::search::starts_ci;
 use crate::verdict::Part;
 
 /// Schemes a parser fetches that read files or run commands.
@@ -157,10 +158,6 @@ fn skip_ws(v: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-fn starts_ci(v: &[u8], needle: &[u8]) -> bool {
-    v.len() >= needle.len() && v[..needle.len()].eq_ignore_ascii_case(needle)
 }
 
 fn name_end(v: &[u8], mut i: usize) -> usize {
