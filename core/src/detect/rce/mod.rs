@@ -587,7 +587,12 @@ impl<'a> Judge<'a> {
                         | b"session"
                 )
             });
-        let english = c.english && !evasion && !wrapped && !w.text.contains(&b'/') && !net_sub;
+        // Unix commands are lowercase: a command name written capitalized or
+        // in capitals before plain words opens a sentence or a title (`Wget
+        // supports proxies`, `GCC support library`).
+        let cased = w.text.iter().any(u8::is_ascii_uppercase) && args.plain > 0;
+        let english =
+            (c.english || cased) && !evasion && !wrapped && !w.text.contains(&b'/') && !net_sub;
         let shell_like = args.plain == 0 || (!english && args.plain <= 4 && args.title == 0);
         let hostile = args.sensitive
             || (c.net && (args.urls > 0 || args.hosts > 0) && shell_like)
