@@ -86,6 +86,9 @@ pub(crate) enum Tok {
 pub(crate) struct Subst {
     pub range: Range<usize>,
     pub backtick: bool,
+    /// Opened by a run of two or more backticks that a run as long closes:
+    /// Markdown's or reStructuredText's inline code, or a fenced block.
+    pub code_span: bool,
 }
 
 /// The tokens of a value, and the substitutions found inside it.
@@ -274,6 +277,7 @@ impl Lexer<'_> {
                     self.out.substs.push(Subst {
                         range: inner..close,
                         backtick: false,
+                        code_span: false,
                     });
                     self.i = (close + 1).min(self.end);
                     self.cmd_pos = false;
@@ -410,6 +414,26 @@ impl Lexer<'_> {
         self.end
     }
 
+    /// Where a run of exactly `run` backticks starts at or after `from`.
+    fn code_span_end(&self, from: usize, run: usize) -> Option<usize> {
+        let mut j = from;
+        while j < self.end {
+            if self.v[j] != b'`' {
+                j += 1;
+                continue;
+            }
+            let n = self.v[j..self.end]
+                .iter()
+                .take_while(|&&c| c == b'`')
+                .count();
+            if n == run {
+                return Some(j);
+            }
+            j += n;
+        }
+        None
+    }
+
     fn single_quoted(&mut self, w: &mut Building) {
         while self.i < self.end {
             let c = self.v[self.i];
@@ -456,11 +480,39 @@ impl Lexer<'_> {
     }
 
     fn backtick(&mut self, w: &mut Building) {
+        // ``` ``x`` ``` runs `x` between two empty substitutions, a spelling
+        // no attack needs at the start of a word; there it is inline code
+        // (```` ``git clone`` ````) or a fence (```` ```sh ````), whose info
+        // string names a language, not a command.
+        let run = self.v[self.i..self.end]
+            .iter()
+            .take_while(|&&c| c == b'`')
+            .count();
+        let prose_before =
+            self.i == 0 || matches!(self.v[self.i - 1], b' ' | b'\t' | b'\n' | b'\r' | b'(');
+        if run >= 2 && w.text.is_empty() && !w.any && prose_before {
+            if let Some(close) = self.code_span_end(self.i + run, run) {
+                let mut inner = self.i + run;
+                if run >= 3 {
+                    if let Some(nl) = self.v[inner..close].iter().position(|&c| c == b'\n') {
+                        inner += nl + 1;
+                    }
+                }
+                self.out.substs.push(Subst {
+                    range: inner..close,
+                    backtick: true,
+                    code_span: true,
+                });
+                self.i = close + run;
+                return;
+            }
+        }
         let inner = self.i + 1;
         let close = self.backtick_end(inner);
         self.out.substs.push(Subst {
             range: inner..close,
             backtick: true,
+            code_span: false,
         });
         self.i = (close + 1).min(self.end);
         w.folded = true;
@@ -489,6 +541,7 @@ impl Lexer<'_> {
                     self.out.substs.push(Subst {
                         range: inner..close,
                         backtick: false,
+                        code_span: false,
                     });
                 }
                 self.i = (close + 1).min(self.end);
@@ -504,6 +557,7 @@ impl Lexer<'_> {
                 self.out.substs.push(Subst {
                     range: inner..close,
                     backtick: false,
+                    code_span: false,
                 });
                 self.i = (close + 1).min(self.end);
                 w.folded = true;
@@ -532,6 +586,7 @@ impl Lexer<'_> {
                     self.out.substs.push(Subst {
                         range: inner..close,
                         backtick: false,
+                        code_span: false,
                     });
                     return false;
                 }
@@ -672,6 +727,7 @@ impl Lexer<'_> {
                     self.out.substs.push(Subst {
                         range: inner..close,
                         backtick: false,
+                        code_span: false,
                     });
                     self.i = (close + 1).min(self.end);
                     w.folded = true;

@@ -331,14 +331,24 @@ impl<'a> Judge<'a> {
                 && self.value[(s.range.end + 1).min(whole.end)..whole.end]
                     .iter()
                     .all(u8::is_ascii_whitespace);
-            let p = if s.backtick
-                && depth == 0
-                && !whole_value
-                // After `=`, the value of an option or a variable
-                // (`--exec=`id``, `X=`whoami``): a shell word, not prose.
-                && !(s.range.start >= 2
-                    && (glued(s.range.start - 2) || self.value[s.range.start - 2] == b'='))
-                && !glued(s.range.end + 1)
+            // A code span that is the whole value is a substitution as a
+            // single-backtick one is; a fenced block (a line break after the
+            // opening run) is Markdown's alone too.
+            let fence = |b: &u8| b.is_ascii_whitespace() || *b == b'`';
+            let whole_span = self.value[s.range.start.saturating_sub(1)] != b'\n'
+                && self.value[whole.start..s.range.start].iter().all(fence)
+                && self.value[s.range.end.min(whole.end)..whole.end]
+                    .iter()
+                    .all(fence);
+            let p = if (s.code_span && depth == 0 && !whole_span)
+                || (s.backtick
+                    && depth == 0
+                    && !whole_value
+                    // After `=`, the value of an option or a variable
+                    // (`--exec=`id``, `X=`whoami``): a shell word, not prose.
+                    && !(s.range.start >= 2
+                        && (glued(s.range.start - 2) || self.value[s.range.start - 2] == b'='))
+                    && !glued(s.range.end + 1))
             {
                 Place::Backtick
             } else {
@@ -588,7 +598,12 @@ impl<'a> Judge<'a> {
                         | b"session"
                 )
             });
-        let english = c.english && !evasion && !wrapped && !w.text.contains(&b'/') && !net_sub;
+        // Unix commands are lowercase: a command name written capitalized or
+        // in capitals before plain words opens a sentence or a title (`Wget
+        // supports proxies`, `GCC support library`).
+        let cased = w.text.iter().any(u8::is_ascii_uppercase) && args.plain > 0;
+        let english =
+            (c.english || cased) && !evasion && !wrapped && !w.text.contains(&b'/') && !net_sub;
         let shell_like = args.plain == 0 || (!english && args.plain <= 4 && args.title == 0);
         let hostile = args.sensitive
             || (c.net && (args.urls > 0 || args.hosts > 0) && shell_like)
