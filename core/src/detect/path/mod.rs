@@ -61,12 +61,15 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         .count();
     let mut best: Option<Hit> = None;
     let mut i = 0;
-    while i < value.len() {
-        if is_delim(value[i]) {
-            i += 1;
-            continue;
+    // Only a token holding a byte of a path or of an encoding of one can be
+    // judged anything (`judge_token`'s cheap exit, before and after
+    // `fold`): the others are skipped without being delimited.
+    while let Some(p) = next_path_byte(value, i) {
+        let mut start = p;
+        while start > i && !is_delim(value[start - 1]) {
+            start -= 1;
         }
-        let start = i;
+        i = p;
         while i < value.len() && !is_delim(value[i]) {
             i += 1;
         }
@@ -82,6 +85,35 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         }
     }
     best
+}
+
+/// The first byte from `from` on that is a path's (`/`, `.`, `:`) or
+/// that [`fold`] may turn into one (`\`, `%`, a byte >= 0x80, `0x`).
+fn next_path_byte(value: &[u8], from: usize) -> Option<usize> {
+    static CANDIDATE: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0x80;
+        while b < 256 {
+            t[b] = true;
+            b += 1;
+        }
+        t[b'/' as usize] = true;
+        t[b'.' as usize] = true;
+        t[b':' as usize] = true;
+        t[b'\\' as usize] = true;
+        t[b'%' as usize] = true;
+        t[b'0' as usize] = true;
+        t
+    };
+    let mut k = from;
+    while k < value.len() {
+        let b = value[k];
+        if CANDIDATE[b as usize] && (b != b'0' || matches!(value.get(k + 1), Some(b'x' | b'X'))) {
+            return Some(k);
+        }
+        k += 1;
+    }
+    None
 }
 
 /// `\\host\share$` at the token's start, where the share is a drive's

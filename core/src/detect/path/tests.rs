@@ -44,6 +44,39 @@ fn span_points_at_token() {
 }
 
 #[test]
+fn tokens_are_found_after_skipped_text() {
+    let q = ctx(Part::Body);
+    let log = "2024-05-01 12:00:00 INFO request served in 12 ms, status 200\n".repeat(50);
+    // Each kind of byte that makes a token worth judging, glued to words
+    // before it, so that the token's start is found by looking back.
+    for (tail, rule) in [
+        ("see x/../../../etc/passwd", "path.traversal"),
+        ("see x\\..\\..\\..\\windows\\win.ini", "path.traversal"),
+        ("see x%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", "path.traversal"),
+        (
+            "see x0x2f0x2e0x2e0x2f0x2e0x2e0x2fetc/passwd",
+            "path.traversal",
+        ),
+        (
+            "see x/\u{ff0e}\u{ff0e}/\u{ff0e}\u{ff0e}/etc/passwd",
+            "path.traversal",
+        ),
+        ("see php://filter/resource=x", "path.wrapper"),
+    ] {
+        let v = format!("{log}{tail}");
+        let h = detect(v.as_bytes(), &q).unwrap_or_else(|| panic!("{tail}"));
+        assert_eq!(h.rule, rule, "{tail}");
+        assert_eq!(h.span.start, log.len() + 4, "{tail}");
+    }
+    assert_eq!(
+        next_path_byte(b"INFO request served in 12 ms, status 200", 0),
+        None
+    );
+    assert_eq!(next_path_byte(b"a 0x1", 0), Some(2));
+    assert_eq!(next_path_byte(b"a 01 b\\", 0), Some(6));
+}
+
+#[test]
 fn large_values_are_linear_and_safe() {
     let q = ctx(Part::Body);
     let mut v = Vec::new();

@@ -24,6 +24,35 @@ pub(crate) struct Cmd {
 struct Dict {
     map: FastMap<&'static [u8], Cmd>,
     names: Vec<&'static str>,
+    filter: Filter,
+}
+
+/// A 4096-bit set over (length, first byte, last byte) of the names: most
+/// words of a text are no command, and one bit test says so before the
+/// word is hashed.
+struct Filter([u64; 64]);
+
+impl Filter {
+    /// The slot of `name` in any ASCII case.
+    fn slot(name: &[u8]) -> usize {
+        let first = name[0].to_ascii_lowercase() as u32;
+        let last = name[name.len() - 1].to_ascii_lowercase() as u32;
+        let key = (name.len() as u32) << 16 | first << 8 | last;
+        (key.wrapping_mul(0x9E37_79B1) >> 20) as usize
+    }
+
+    fn insert(&mut self, name: &[u8]) {
+        let s = Filter::slot(name);
+        self.0[s / 64] |= 1 << (s % 64);
+    }
+
+    fn may_hold(&self, name: &[u8]) -> bool {
+        if name.is_empty() {
+            return false;
+        }
+        let s = Filter::slot(name);
+        self.0[s / 64] & (1 << (s % 64)) != 0
+    }
 }
 
 pub(super) fn warm() {
@@ -35,6 +64,7 @@ fn dict() -> &'static Dict {
     D.get_or_init(|| {
         let mut map = FastMap::default();
         let mut names = Vec::new();
+        let mut filter = Filter([0; 64]);
         for line in COMMANDS.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -60,9 +90,10 @@ fn dict() -> &'static Dict {
             if !map.contains_key(name.as_bytes()) {
                 map.insert(name.as_bytes(), c);
                 names.push(name);
+                filter.insert(name.as_bytes());
             }
         }
-        Dict { map, names }
+        Dict { map, names, filter }
     })
 }
 
@@ -83,16 +114,23 @@ pub(crate) fn lookup(word: &[u8]) -> Option<Cmd> {
     {
         return None;
     }
-    let mut buf = [0u8; MAX_NAME];
-    for (d, s) in buf.iter_mut().zip(base) {
-        *d = s.to_ascii_lowercase();
-    }
-    let mut name = &buf[..base.len()];
-    if let Some(n) = name.strip_suffix(b".exe") {
-        name = n;
-    }
+    // `.exe` dropped. Neither that, the version suffix nor the filter
+    // depends on case: most words are rejected before they are copied.
+    let name = match base.len().checked_sub(4) {
+        Some(e) if base[e..].eq_ignore_ascii_case(b".exe") => &base[..e],
+        _ => base,
+    };
     let d = dict();
-    let get = |n: &[u8]| d.map.get(n).copied();
+    let get = |n: &[u8]| {
+        if !d.filter.may_hold(n) {
+            return None;
+        }
+        let mut buf = [0u8; MAX_NAME];
+        let lower = &mut buf[..n.len()];
+        lower.copy_from_slice(n);
+        lower.make_ascii_lowercase();
+        d.map.get(&lower[..]).copied()
+    };
     if let Some(c) = get(name) {
         return Some(c);
     }
@@ -409,5 +447,19 @@ mod tests {
         assert!(lookup(b"dog").is_none());
         assert!(sensitive_path(b"/etc/passwd", false));
         assert!(sensitive_path(b"/et*/pa??wd", true));
+    }
+
+    #[test]
+    fn the_filter_holds_every_name() {
+        let d = dict();
+        for name in &d.names {
+            assert!(d.filter.may_hold(name.as_bytes()), "{name}");
+            let upper = name.to_ascii_uppercase();
+            assert!(lookup(upper.as_bytes()).is_some(), "{name}");
+            assert!(
+                lookup(format!("/usr/bin/{name}").as_bytes()).is_some(),
+                "{name}"
+            );
+        }
     }
 }

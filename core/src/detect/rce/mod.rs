@@ -111,24 +111,27 @@ fn tilde(value: &[u8]) -> Option<Hit> {
 /// when some word of the value is one, or when quoting, escapes, expansions
 /// or globs could spell one.
 fn needs_lexing(value: &[u8]) -> bool {
-    if value.iter().any(|&b| {
-        matches!(
-            b,
-            b'\'' | b'"' | b'\\' | b'$' | b'^' | b'?' | b'*' | b'[' | b'{' | b'`'
-        )
-    }) {
+    /// Quoting, escapes, expansions and globs.
+    static SPELLS: [bool; 256] = byte_set(b"'\"\\$^?*[{`");
+    /// The bytes of a word: a command name, a path, `host:port`...
+    static WORD: [bool; 256] = {
+        let mut t = byte_set(b"_.-/:");
+        let mut b = 0;
+        while b < 128 {
+            t[b] |= (b as u8).is_ascii_alphanumeric();
+            b += 1;
+        }
+        t
+    };
+    if value.iter().any(|&b| SPELLS[b as usize]) {
         return true;
     }
     // Process substitutions inside a word (`pi<()ng`).
-    if value
-        .windows(2)
-        .any(|w| matches!(w[0], b'<' | b'>') && w[1] == b'(')
-    {
+    if memchr::memchr2_iter(b'<', b'>', value).any(|i| value.get(i + 1) == Some(&b'(')) {
         return true;
     }
-    let run = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/' | b':');
     value
-        .split(|&b| !run(b))
+        .split(|&b| !WORD[b as usize])
         .filter(|w| !w.is_empty() && w.len() <= 96)
         .any(|w| {
             let w = w
@@ -137,6 +140,17 @@ fn needs_lexing(value: &[u8]) -> bool {
                 .map_or(&w[..0], |p| &w[..=p]);
             dict::lookup(w).is_some()
         })
+}
+
+/// A byte table holding `bytes`, for scans of large values.
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
 }
 
 /// The bytes that make a value more than plain words.

@@ -679,10 +679,7 @@ fn mail_command(v: &[u8]) -> Option<Hit> {
     while i < v.len() {
         if v[i] == b'\n' || v[i] == b'\r' {
             let s = skip_ws(v, i);
-            let line_end = v[s..]
-                .iter()
-                .position(|&c| c == b'\r' || c == b'\n')
-                .map_or(v.len(), |p| s + p);
+            let line_end = memchr::memchr2(b'\r', b'\n', &v[s..]).map_or(v.len(), |p| s + p);
             let line = &v[s..line_end];
             if let Some(mut score) = mail_line(line) {
                 // A lone `DATA` or `QUIT` line is a heading in a long text;
@@ -706,6 +703,19 @@ fn mail_command(v: &[u8]) -> Option<Hit> {
 }
 
 fn mail_line(line: &[u8]) -> Option<u32> {
+    // Every command below, and every IMAP tag, is a first word of at most
+    // eight letters and digits starting with a letter: log lines, prose and
+    // data lines mostly are not, and cost no allocation.
+    let first = line
+        .iter()
+        .position(|&c| c == b' ' || c == b'\t')
+        .map_or(line, |e| &line[..e]);
+    if !(1..=8).contains(&first.len())
+        || !first[0].is_ascii_alphabetic()
+        || !first.iter().all(u8::is_ascii_alphanumeric)
+    {
+        return None;
+    }
     // SMTP with its syntax.
     if starts_ci(line, b"MAIL FROM:") || starts_ci(line, b"RCPT TO:") {
         return Some(10);
@@ -824,6 +834,37 @@ mod tests {
             "a001 hello",
         ] {
             assert!(detect(v.as_bytes()).is_none(), "{v}");
+        }
+    }
+
+    #[test]
+    fn mail_lines_after_many_lines() {
+        // The first-word check lets every command shape through, after
+        // lines it skips.
+        let log = "2024-05-01 12:00:00 INFO request served in 12 ms\n".repeat(50);
+        for (line, score) in [
+            ("RCPT TO:<a@b.c>", 10),
+            ("MAIL FROM:<a@b.c>", 10),
+            ("EHLO evil.example", 10),
+            ("a001 LOGIN user pass", 8),
+            ("Z282 FETCH 1 body", 8),
+            ("abc STORE 1 +FLAGS", 8),
+            ("A1 CAPABILITY", 7),
+            ("RETR 1", 7),
+        ] {
+            let v = format!("{log}\r\n{line}");
+            assert_eq!(
+                mail_command(v.as_bytes()).map(|h| h.score),
+                Some(score),
+                "{line}"
+            );
+        }
+        for line in [
+            "abcde1 LOGIN user pass",
+            "1a LOGIN user pass",
+            "a-1 LOGIN x y",
+        ] {
+            assert_eq!(mail_line(line.as_bytes()), None, "{line}");
         }
     }
 }
