@@ -1,6 +1,7 @@
 //! Shared by the benchmark binaries: the labelled corpus format (see
 //! `../shared/corpus/README.md`) and its conversion to [`mirrorguard::Request`].
 
+pub mod shapes;
 use serde::Deserialize;
 
 /// One labelled request of a corpus file (one JSON line).
