@@ -354,7 +354,12 @@ fn line(v: &[u8], brk: usize, s: usize, blank: bool, ctx: &Ctx) -> Option<Hit> {
         } else {
             3
         }
-    } else if looks_like_header_name(name) {
+    } else if looks_like_header_name(name)
+        // `Type::method`: a path in code; `ValueError: bad input`: the last
+        // line of a traceback pasted into a ticket.
+        && v.get(c + 1) != Some(&b':')
+        && !exception_name(name)
+    {
         6
     } else {
         0
@@ -455,6 +460,14 @@ fn looks_like_header_name(name: &[u8]) -> bool {
     name.windows(2)
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
         && name[0].is_ascii_uppercase()
+}
+
+/// A class name that names an exception (`KeyError`, `IOException`,
+/// `DeprecationWarning`): no header is named so.
+fn exception_name(name: &[u8]) -> bool {
+    [&b"Error"[..], b"Exception", b"Warning"]
+        .iter()
+        .any(|s| name.len() > s.len() && name.ends_with(s))
 }
 
 /// `<meta http-equiv="Refresh|Set-Cookie|Location" ...>`: a header set from

@@ -215,7 +215,10 @@ fn js(value: &[u8]) -> Option<Hit> {
                     });
                 }
             }
-            b';' => {
+            // Outside a string, `$where` code ends an operand (`1; return
+            // true`); after more than one word, the `;` ends a sentence or a
+            // line of code.
+            b';' if !value[..i].trim_ascii().contains(&b' ') => {
                 if let Some(end) = statement(value, skip_ws(value, i + 1)) {
                     return Some(Hit {
                         rule: "nosqli.js",
@@ -301,7 +304,7 @@ fn db_call(v: &[u8], i: usize) -> Option<usize> {
 }
 
 /// A JS statement an injection runs: `return true`, `sleep(5000)`,
-/// `while(true)`, `var x=`, `db.x.drop()`, `this.x...`.
+/// `while(true)`, `db.x.drop()`, `this.x...`.
 fn statement(v: &[u8], j: usize) -> Option<usize> {
     if starts_ci_at(v, j, b"return") {
         let k = skip_ws(v, j + 6);
@@ -325,16 +328,6 @@ fn statement(v: &[u8], j: usize) -> Option<usize> {
     for kw in [&b"sleep("[..], b"while(", b"db.", b"this."] {
         if starts_ci_at(v, j, kw) {
             return Some(j + kw.len());
-        }
-    }
-    for kw in [&b"var "[..], b"let ", b"const "] {
-        if starts_ci_at(v, j, kw) {
-            let k = skip_ws(v, j + kw.len());
-            let e = ident_end(v, k);
-            let e2 = skip_ws(v, e);
-            if e > k && v.get(e2) == Some(&b'=') {
-                return Some(e2 + 1);
-            }
         }
     }
     None

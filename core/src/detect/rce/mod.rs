@@ -749,7 +749,9 @@ fn evasive(w: &Word, value: &[u8]) -> bool {
     if w.glob {
         return true;
     }
-    if !w.folded {
+    // One letter leaves a keyword filter nothing to split: `\w` and `\W`
+    // are regex classes.
+    if !w.folded || w.text.len() < 2 {
         return false;
     }
     // Folding inside the word (`c''at`, `c\at`, `c$@at`, `c^a^t`), not a

@@ -1734,7 +1734,8 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             infile && matches!(p.peek(), Some(Kind::Str | Kind::StrOpen))
         }
         Kw::Waitfor => return waitfor_at(s, at),
-        Kw::Call => matches!(p.peek(), Some(Kind::Func(_))),
+        // `Call me (555) 123-4567`: text after the call is no statement.
+        Kw::Call => matches!(p.peek(), Some(Kind::Func(_))) && p.operand() && clean_end(&mut p),
         // `;use master exec ...`
         Kw::Use => {
             p.eat(Kind::Word)

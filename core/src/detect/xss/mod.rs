@@ -269,7 +269,14 @@ fn dom_sink(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
         .take(80)
         .position(|&b| b == b')')
         .unwrap_or(args.len().min(80))];
-    if prose(args) {
+    // Words before the call on its line make it a mention in text (``the
+    // timer in `setTimeout(0)` ``), not a value the page evaluates.
+    let before = &value[..span.start.min(value.len())];
+    let line = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    if prose(args) || prose(&before[line..]) {
         return None;
     }
     Some(Found::new("xss.dom_sink", score, span))
