@@ -71,6 +71,8 @@ impl Engine {
     pub fn analyze(&self, req: &Request<'_>) -> Verdict {
         let limits = &self.config.limits;
         let mut inputs = Inputs::new(limits.max_inputs);
+        let reads_params = self.classes.iter().any(|&c| detect::reads_params(c));
+        inputs.want_args = reads_params;
         let body_truncated = parse::request(req, limits, &mut inputs);
         let mut run = Run {
             engine: self,
@@ -88,7 +90,7 @@ impl Engine {
             }
             i += 1;
         }
-        let params = if self.classes.iter().any(|&c| detect::reads_params(c)) {
+        let params = if reads_params {
             parse::params::of(req, inputs.json_args.as_ref())
         } else {
             Vec::new()

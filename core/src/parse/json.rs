@@ -98,7 +98,11 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
     // A body's keys, for the whole-request checks; kept only if the body
     // is read to its end, as valid JSON (see `params::json`).
     let mut args = Args {
-        list: (sink.part == Part::Json && sink.depth == 0 && sink.prefix.is_empty()).then(|| {
+        list: (sink.inputs.want_args
+            && sink.part == Part::Json
+            && sink.depth == 0
+            && sink.prefix.is_empty())
+        .then(|| {
             // A key per colon at most: one allocation.
             Vec::with_capacity(memchr::memchr_iter(b':', body).count().min(MAX_PARAMS))
         }),

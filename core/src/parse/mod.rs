@@ -101,6 +101,8 @@ pub(crate) struct Inputs<'a> {
     pub depth_limited: bool,
     /// The keys of a JSON body the parser read whole (see [`params`]).
     pub json_args: Option<params::JsonArgs<'a>>,
+    /// Whether to record `json_args`: some enabled class reads them.
+    pub want_args: bool,
 }
 
 impl<'a> Inputs<'a> {
@@ -112,6 +114,7 @@ impl<'a> Inputs<'a> {
             truncated: false,
             depth_limited: false,
             json_args: None,
+            want_args: true,
         }
     }
 
