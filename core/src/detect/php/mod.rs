@@ -872,16 +872,24 @@ fn args_shape(toks: &[Tok], open: usize) -> (bool, bool, bool, usize) {
     let mut depth = 0usize;
     let mut idents = 0usize;
     let mut code = 0usize;
+    // Two operands with nothing between (`(Python 3 interface)`) are words
+    // of an aside, no PHP expression.
+    let mut juxtaposed = false;
+    let mut prev_operand = false;
     let mut i = open;
     while i < toks.len() {
         let t = &toks[i];
+        let operand =
+            depth == 1 && matches!(t, Tok::Ident(_) | Tok::Var(_) | Tok::Str(..) | Tok::Num(_));
+        juxtaposed |= operand && prev_operand;
+        prev_operand = operand;
         if t.is(b'(') || t.is(b'[') {
             depth += 1;
         } else if t.is(b')') || t.is(b']') {
             depth = depth.saturating_sub(1);
             if depth == 0 {
                 let empty = i == open + 1;
-                let phpish = empty || code > 0 || idents <= 1;
+                let phpish = (empty || code > 0 || idents <= 1) && !juxtaposed;
                 return (phpish, empty, code > 0, i + 1);
             }
         } else {
@@ -955,7 +963,10 @@ fn judge_call(v: &[u8], toks: &[Tok], open: usize, vars: &[(Vec<u8>, Vec<u8>)]) 
                         span,
                     });
                 }
-                if !phpish {
+                // `Operating system (OS) for servers`: bare words in
+                // parentheses between words are an aside; a call that runs
+                // stands alone or ends a statement.
+                if !phpish || !(empty || literal_args || statement_end || whole) {
                     return None;
                 }
                 let score = if empty
