@@ -235,7 +235,7 @@ impl Run<'_, '_> {
         if let Some((decoded, under)) = b64 {
             nested.push(Input {
                 part: input.part,
-                name: Cow::Owned(input.name.to_vec()),
+                name: input.name.clone().into_owned(),
                 value: Cow::Owned(decoded),
                 key: input.key,
                 encoding: parse::Encoding::Plain,

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{json, multipart, protobuf, urlencoded, xml, Encoding, Inputs, Sink};
+use super::{json, multipart, protobuf, urlencoded, xml, Encoding, Inputs, Name, Sink};
 use crate::config::Limits;
 use crate::decode::Chain;
 use crate::verdict::Part;
@@ -54,7 +54,7 @@ pub(crate) fn parse<'a>(
             depth: 0,
         };
         protobuf::parse(body, &mut sink);
-        sink.emit(Cow::Borrowed(b""), Cow::Borrowed(body), false);
+        sink.emit(Name::Borrowed(b""), Cow::Borrowed(body), false);
         return;
     }
     let sniffed = sniff(body);
@@ -122,7 +122,7 @@ pub(crate) fn parse_as<'a>(
     // judged already, as itself: emitting it again would judge it once more
     // per decoding round (`{{...` sniffs as JSON at every depth).
     if !parsed && depth == 0 {
-        sink.emit(Cow::Borrowed(b""), Cow::Borrowed(bytes), false);
+        sink.emit(Name::Borrowed(b""), Cow::Borrowed(bytes), false);
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::{Encoding, Input, Inputs};
+use super::{Encoding, Input, Inputs, Name};
 use crate::decode::Chain;
 use crate::verdict::Part;
 
@@ -26,7 +26,7 @@ pub(crate) fn parse<'a>(header: &'a [u8], out: &mut Inputs<'a>) {
         let mut push = |value: &'a [u8], key: bool| {
             out.push(Input {
                 part: Part::Cookie,
-                name: Cow::Borrowed(name),
+                name: Name::Borrowed(name),
                 value: Cow::Borrowed(value),
                 key,
                 encoding: Encoding::Percent,

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::{cookie, urlencoded, Encoding, Input, Inputs};
+use super::{cookie, urlencoded, Encoding, Input, Inputs, Name};
 use crate::decode::Chain;
 use crate::verdict::Part;
 
@@ -22,7 +22,7 @@ pub(crate) fn parse<'a>(headers: &[(&'a [u8], &'a [u8])], out: &mut Inputs<'a>) 
         }
         let pushed = out.push(Input {
             part: Part::Header,
-            name: Cow::Borrowed(name),
+            name: Name::Borrowed(name),
             value: Cow::Borrowed(value),
             key: false,
             encoding: Encoding::Plain,

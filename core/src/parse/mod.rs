@@ -47,27 +47,104 @@ pub(crate) fn is_plain_name(name: &[u8]) -> bool {
         && !name.windows(2).any(|w| w == b"__")
 }
 
-/// One value to analyze.
 /// Names (JSON pointers, XML paths, prefixed nested names) are cut to this
 /// many bytes. A name is for reporting, and a full copy of a long path for
 /// every value under it would make memory quadratic in the body: a 500 KB
 /// key over 100,000 array items.
 pub(crate) const MAX_NAME: usize = 256;
 
-/// `parts` joined into an owned name, cut at [`MAX_NAME`] bytes.
-pub(crate) fn owned_name<'a>(parts: &[&[u8]]) -> Cow<'a, [u8]> {
-    let mut name = Vec::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>().min(MAX_NAME));
+/// `parts` joined into a name, cut at [`MAX_NAME`] bytes.
+pub(crate) fn owned_name<'a>(parts: &[&[u8]]) -> Name<'a> {
+    let len = parts.iter().map(|p| p.len()).sum::<usize>().min(MAX_NAME);
+    if len <= INLINE {
+        let mut bytes = [0; INLINE];
+        let mut at = 0;
+        for part in parts {
+            bytes[at..at + part.len()].copy_from_slice(part);
+            at += part.len();
+        }
+        return Name::Inline {
+            len: len as u8,
+            bytes,
+        };
+    }
+    let mut name = Vec::with_capacity(len);
     for part in parts {
         let room = MAX_NAME - name.len();
         name.extend_from_slice(&part[..part.len().min(room)]);
     }
-    Cow::Owned(name)
+    Name::Heap(name.into_boxed_slice())
 }
 
+/// Bytes of a built name kept inside the [`Name`] itself.
+const INLINE: usize = 38;
+
+/// An input's name: borrowed from the request (a query argument, a
+/// header), or built (a JSON pointer, an XML path, a prefixed nested
+/// name). Built names are mostly short, and a body names every value: up
+/// to [`INLINE`] bytes are kept inline, so naming costs no allocation.
+#[derive(Clone)]
+pub(crate) enum Name<'a> {
+    Borrowed(&'a [u8]),
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<[u8]>),
+}
+
+impl Name<'_> {
+    pub(crate) fn into_owned(self) -> Name<'static> {
+        match self {
+            Name::Borrowed(b) => owned_name(&[b]),
+            Name::Inline { len, bytes } => Name::Inline { len, bytes },
+            Name::Heap(h) => Name::Heap(h),
+        }
+    }
+}
+
+impl std::ops::Deref for Name<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Name::Borrowed(b) => b,
+            Name::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Name::Heap(h) => h,
+        }
+    }
+}
+
+impl std::fmt::Debug for Name<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", String::from_utf8_lossy(self))
+    }
+}
+
+impl PartialEq for Name<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Name<'_> {}
+
+impl<'a> From<Cow<'a, [u8]>> for Name<'a> {
+    fn from(c: Cow<'a, [u8]>) -> Name<'a> {
+        match c {
+            Cow::Borrowed(b) => Name::Borrowed(b),
+            Cow::Owned(o) => Name::Heap(o.into_boxed_slice()),
+        }
+    }
+}
+
+impl<'a> From<&'a [u8]> for Name<'a> {
+    fn from(b: &'a [u8]) -> Name<'a> {
+        Name::Borrowed(b)
+    }
+}
+
+/// One value to analyze.
 #[derive(Clone, Debug)]
 pub(crate) struct Input<'a> {
     pub part: Part,
-    pub name: Cow<'a, [u8]>,
+    pub name: Name<'a>,
     pub value: Cow<'a, [u8]>,
     /// The value is a name (query argument name, JSON key...).
     pub key: bool,
@@ -82,7 +159,7 @@ impl Input<'_> {
     pub(crate) fn into_owned(self) -> Input<'static> {
         Input {
             part: self.part,
-            name: Cow::Owned(self.name.into_owned()),
+            name: self.name.into_owned(),
             value: Cow::Owned(self.value.into_owned()),
             key: self.key,
             encoding: self.encoding,
@@ -145,7 +222,13 @@ pub(crate) struct Sink<'s, 'a> {
 
 impl<'a> Sink<'_, 'a> {
     /// Emits one value (or key, when `key`); false when inputs are full.
-    pub(crate) fn emit(&mut self, name: Cow<'a, [u8]>, value: Cow<'a, [u8]>, key: bool) -> bool {
+    pub(crate) fn emit(
+        &mut self,
+        name: impl Into<Name<'a>>,
+        value: Cow<'a, [u8]>,
+        key: bool,
+    ) -> bool {
+        let name = name.into();
         let name = if self.prefix.is_empty() {
             name
         } else {
@@ -174,7 +257,7 @@ pub(crate) fn request<'a>(req: &'a Request<'a>, limits: &Limits, out: &mut Input
     let method = req.method();
     out.push(Input {
         part: Part::Method,
-        name: Cow::Borrowed(b""),
+        name: Name::Borrowed(b""),
         value: Cow::Borrowed(method),
         key: false,
         encoding: Encoding::Plain,
@@ -193,4 +276,24 @@ pub(crate) fn request<'a>(req: &'a Request<'a>, limits: &Limits, out: &mut Input
         body::parse(body, req.header(b"content-type"), limits, out);
     }
     truncated
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_names_join_their_parts_inline_or_not_and_are_cut() {
+        for len in [0, 1, INLINE - 1, INLINE, INLINE + 1, MAX_NAME, MAX_NAME + 7] {
+            let whole: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let (a, b) = whole.split_at(len / 3);
+            let name = owned_name(&[a, b]);
+            assert_eq!(&*name, &whole[..len.min(MAX_NAME)], "length {len}");
+            assert_eq!(matches!(name, Name::Inline { .. }), len <= INLINE);
+            assert_eq!(&*name.clone().into_owned(), &*name);
+        }
+        let borrowed = Name::Borrowed(b"/a/b");
+        assert_eq!(borrowed, owned_name(&[b"/a", b"/b"]));
+        assert_eq!(&*borrowed.into_owned(), b"/a/b");
+    }
 }

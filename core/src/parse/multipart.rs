@@ -16,7 +16,7 @@ use std::borrow::Cow;
 
 use memchr::memmem;
 
-use super::Sink;
+use super::{Name, Sink};
 use crate::config::Limits;
 
 /// Bytes of a file looked at to decide whether it is text.
@@ -180,7 +180,7 @@ fn part<'a>(part: &'a [u8], sink: &mut Sink<'_, 'a>) -> bool {
             if part.trim_ascii().is_empty() {
                 return true;
             }
-            return sink.emit(Cow::Borrowed(b""), Cow::Borrowed(part), false);
+            return sink.emit(Name::Borrowed(b""), Cow::Borrowed(part), false);
         };
         let raw = &part[i..i + k];
         let line = raw.strip_suffix(b"\r").unwrap_or(raw);

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::{Encoding, Input, Inputs};
+use super::{owned_name, Encoding, Input, Inputs, Name};
 use crate::decode::Chain;
 use crate::verdict::Part;
 
@@ -15,7 +15,7 @@ const SEGMENT_NAMES: [&[u8]; 16] = [
 ];
 
 pub(crate) fn parse<'a>(path: &'a [u8], out: &mut Inputs<'a>) {
-    let mut push = |name: Cow<'a, [u8]>, value: &'a [u8]| {
+    let mut push = |name: Name<'a>, value: &'a [u8]| {
         out.push(Input {
             part: Part::Path,
             name,
@@ -26,7 +26,7 @@ pub(crate) fn parse<'a>(path: &'a [u8], out: &mut Inputs<'a>) {
             depth: 0,
         })
     };
-    if !push(Cow::Borrowed(b""), path) {
+    if !push(Name::Borrowed(b""), path) {
         return;
     }
     let segments = path.split(|&b| b == b'/').filter(|s| !s.is_empty());
@@ -36,8 +36,8 @@ pub(crate) fn parse<'a>(path: &'a [u8], out: &mut Inputs<'a>) {
     // value's start must see.
     for (i, seg) in segments.enumerate() {
         let name = match SEGMENT_NAMES.get(i) {
-            Some(&n) => Cow::Borrowed(n),
-            None => Cow::Owned((i + 1).to_string().into_bytes()),
+            Some(&n) => Name::Borrowed(n),
+            None => owned_name(&[(i + 1).to_string().as_bytes()]),
         };
         if !push(name, seg) {
             return;

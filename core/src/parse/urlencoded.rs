@@ -23,7 +23,7 @@ pub(crate) fn parse<'a>(s: &'a [u8], part: Part, out: &mut Inputs<'a>) {
         if !super::is_plain_name(&app_name) {
             let pushed = out.push(Input {
                 part,
-                name: app_name.clone(),
+                name: app_name.clone().into(),
                 value: Cow::Borrowed(name),
                 key: true,
                 encoding: Encoding::Form,
@@ -36,7 +36,7 @@ pub(crate) fn parse<'a>(s: &'a [u8], part: Part, out: &mut Inputs<'a>) {
         }
         let pushed = out.push(Input {
             part,
-            name: app_name,
+            name: app_name.into(),
             value: Cow::Borrowed(value),
             key: false,
             encoding: Encoding::Form,
@@ -89,7 +89,7 @@ fn join_repeated(out: &mut Inputs<'_>, first: usize) {
             let part = out.items[order[start]].part;
             let pushed = out.push(Input {
                 part,
-                name: Cow::Owned(name.into_owned()),
+                name,
                 value: Cow::Owned(joined),
                 key: false,
                 encoding: Encoding::Plain,

@@ -27,7 +27,7 @@
 
 use std::borrow::Cow;
 
-use super::{owned_name, Sink};
+use super::{owned_name, Name, Sink};
 use crate::config::Limits;
 use crate::search;
 
@@ -64,7 +64,7 @@ pub(crate) fn parse<'a>(body: &'a [u8], limits: &Limits, sink: &mut Sink<'_, 'a>
     // whole, named `?utf-7`, for the detectors to judge its markup.
     if declares_utf7(body) {
         if let Cow::Owned(text) = crate::decode::utf7::decode(body) {
-            if !sink.emit(Cow::Borrowed(b"?utf-7"), Cow::Owned(text), false) {
+            if !sink.emit(Name::Borrowed(b"?utf-7"), Cow::Owned(text), false) {
                 return true;
             }
         }
@@ -154,7 +154,7 @@ impl<'a> Parser<'_, '_, 'a> {
         self.flush()
     }
 
-    fn emit(&mut self, name: Cow<'a, [u8]>, value: Cow<'a, [u8]>) -> Result<(), Full> {
+    fn emit(&mut self, name: Name<'a>, value: Cow<'a, [u8]>) -> Result<(), Full> {
         if self.sink.emit(name, value, false) {
             Ok(())
         } else {
@@ -233,7 +233,7 @@ impl<'a> Parser<'_, '_, 'a> {
         let end = declaration_end(body, lt + 2);
         if self.overflow == 0 {
             let name = if word.eq_ignore_ascii_case(b"DOCTYPE") {
-                Cow::Borrowed(&b"!DOCTYPE"[..])
+                Name::Borrowed(b"!DOCTYPE")
             } else {
                 owned_name(&[b"!", word])
             };
