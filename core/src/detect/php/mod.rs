@@ -525,6 +525,11 @@ fn object(v: &[u8], start: usize) -> Option<Hit> {
         return None;
     }
     let mut i = start + 2;
+    // Older unserialize() read the length as a signed number: `O:+8:` passes
+    // filters that look for `O:` and a digit.
+    if v.get(i) == Some(&b'+') {
+        i += 1;
+    }
     let ds = i;
     while i < v.len() && v[i].is_ascii_digit() && i - ds < 4 {
         i += 1;
