@@ -525,6 +525,11 @@ fn object(v: &[u8], start: usize) -> Option<Hit> {
         return None;
     }
     let mut i = start + 2;
+    // Older unserialize() read the length as a signed number: `O:+8:` passes
+    // filters that look for `O:` and a digit.
+    if v.get(i) == Some(&b'+') {
+        i += 1;
+    }
     let ds = i;
     while i < v.len() && v[i].is_ascii_digit() && i - ds < 4 {
         i += 1;
@@ -1014,10 +1019,28 @@ fn judge_call(v: &[u8], toks: &[Tok], open: usize, vars: &[(Vec<u8>, Vec<u8>)]) 
         }
         Tok::Str(s, _) => {
             // `"system"(ls)`, `"\x73ystem"(ls)`.
-            dangerous(s).then_some(Hit {
+            if dangerous(s) {
+                return Some(Hit {
+                    rule: "php.variable_function",
+                    score: 10,
+                    span,
+                });
+            }
+            // `"sys"."t"."em" ('id')`: PHP calls the last literal alone, but
+            // a chain spelling a dangerous name before `(` exists only to slip
+            // that name past a filter.
+            let mut k = open - 1;
+            while k >= 2 && toks[k - 1].is(b'.') && matches!(toks[k - 2], Tok::Str(..)) {
+                k -= 2;
+            }
+            if k == open - 1 {
+                return None;
+            }
+            let (name, end) = eval_concat(v, toks, k, vars)?;
+            (end == open && dangerous(&name)).then_some(Hit {
                 rule: "php.variable_function",
                 score: 10,
-                span,
+                span: toks[k].start()..span.end,
             })
         }
         Tok::Var(_) => {
@@ -1108,6 +1131,15 @@ fn callee_name(v: &[u8], callee: &[Tok], vars: &[(Vec<u8>, Vec<u8>)]) -> Option<
     // Strip `[0]` picks, outer brackets and `(string)` casts.
     let mut t = callee;
     for _ in 0..8 {
+        // A leading `(string)` cast (`(string) {[system][0]}`).
+        if t.len() >= 4 && t[0].is(b'(') && t[2].is(b')') {
+            if let Tok::Ident(r) = &t[1] {
+                if v[r.clone()].eq_ignore_ascii_case(b"string") {
+                    t = &t[3..];
+                    continue;
+                }
+            }
+        }
         if t.len() >= 3
             && (t[t.len() - 1].is(b']') && t[t.len() - 3].is(b'[')
                 || t[t.len() - 1].is(b'}') && t[t.len() - 3].is(b'{'))

@@ -237,6 +237,10 @@ enum Lead {
     Sep(Sep),
     /// After `(` or `{`.
     Group,
+    /// After a `(` glued to the words before it (`Collection (GCC)`): no
+    /// shell starts a command there (`word (x)` is a syntax error, `f()` a
+    /// function name), so what follows is prose in parentheses.
+    Aside,
 }
 
 struct Judge<'a> {
@@ -421,6 +425,8 @@ impl<'a> Judge<'a> {
                         Lead::SepAtStart(s)
                     }
                 }
+                // cmd's blocks open after words (`if exist x (whoami)`).
+                Tok::LParen(_) if i > start && !cmd_block(&toks[start]) => Lead::Aside,
                 Tok::LParen(_) | Tok::LBrace(_) => Lead::Group,
                 _ => lead,
             };
@@ -432,6 +438,10 @@ impl<'a> Judge<'a> {
     }
 
     fn command(&mut self, toks: &[Tok], lead: Lead, place: Place, depth: usize) {
+        if lead == Lead::Aside {
+            self.prev_known = false;
+            return;
+        }
         // Words, skipping redirection targets, noting redirections.
         let mut words: Vec<&Word> = Vec::new();
         let mut redir = false;
@@ -715,7 +725,7 @@ impl<'a> Judge<'a> {
                             3
                         }
                     }
-                    Lead::Sep(_) | Lead::Group => {
+                    Lead::Sep(_) | Lead::Group | Lead::Aside => {
                         if !shell_like {
                             2
                         } else if english {
@@ -742,6 +752,14 @@ impl<'a> Judge<'a> {
         }
         self.offer(rule, score.min(10), span);
     }
+}
+
+/// The simple command starting with `t` is cmd's `if`, `for` or `else`,
+/// whose bodies are parenthesized blocks.
+fn cmd_block(t: &Tok) -> bool {
+    matches!(t, Tok::Word(w) if [&b"if"[..], b"for", b"else", b"do"]
+        .iter()
+        .any(|k| w.text.eq_ignore_ascii_case(k)))
 }
 
 /// The word was spelled to dodge keyword filters.
