@@ -259,8 +259,10 @@ pub(crate) fn may_fire(class: AttackClass, mask: u32, ctx: &Ctx) -> bool {
         // An operator needs `$`; the JS arm needs one of `.;|`.
         AttackClass::Nosqli => DOLLAR | DOT | SEMI | PIPE,
         // Markup, quotes, a colon, a call, an assignment; a DOM access
-        // needs `.`; a comment breakout `-->` needs `>`.
-        AttackClass::Xss => LT | DQUOTE | SQUOTE | BACKTICK | COLON | LPAREN | EQ | DOT | GT,
+        // needs `.`; a comment breakout `-->` needs `>`; JSFuck, `[`.
+        AttackClass::Xss => {
+            LT | DQUOTE | SQUOTE | BACKTICK | COLON | LPAREN | EQ | DOT | GT | LBRACKET
+        }
         // XInclude needs its namespace (`.`) or prefix (`:`); entities
         // need `!` outside XML.
         AttackClass::Xxe if ctx.part != Part::Xml => DOT | COLON | BANG,

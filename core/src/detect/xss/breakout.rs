@@ -167,15 +167,21 @@ pub(crate) fn script(src: &[u8]) -> Option<Found> {
     let mut tried = vec![false; quotes.len()];
     let mut i = 0;
     while i < src.len() {
-        if !src[i].is_ascii_alphabetic() {
+        // A `\u` escape outside a string may hide any name (see
+        // [`escaped_identifier`]): it is tried as a trigger word is.
+        let escape = src[i] == b'\\' && src.get(i + 1) == Some(&b'u');
+        if !src[i].is_ascii_alphabetic() && !escape {
             i += 1;
             continue;
         }
         let w = i;
+        if escape {
+            i += 2;
+        }
         while i < src.len() && src[i].is_ascii_alphabetic() {
             i += 1;
         }
-        if !js::is_trigger(&src[w..i]) {
+        if !escape && !js::is_trigger(&src[w..i]) {
             continue;
         }
         // Quotes before the word and close enough for it to be in their
@@ -235,6 +241,53 @@ fn after_quote(src: &[u8], start: usize) -> Option<Found> {
         return None;
     }
     let end = (p + JS_WINDOW).min(src.len());
+    if let Some(id) = escaped_identifier(src, p, word_op) {
+        return Some(Found::new("xss.js_breakout", 10, start - 1..id));
+    }
     let span = js::hostile(src, p..end, Mode::Strict)?;
     Some(Found::new("xss.js_breakout", 10, start - 1..span.end))
+}
+
+/// `"in \u0076alueOf=`, `'+\u0061lert(1)+'`: after a string's end and an
+/// operator, an identifier spelled with `\u` escapes of ASCII letters. In
+/// script that is the same name as the letters; only a writer hiding the
+/// name from a filter spells it so. Returns the end of the identifier.
+fn escaped_identifier(src: &[u8], op: usize, word_op: bool) -> Option<usize> {
+    let mut p = op;
+    if word_op {
+        while p < src.len() && src[p].is_ascii_alphabetic() {
+            p += 1;
+        }
+    } else {
+        p += 1;
+    }
+    while p < src.len() && is_ws(src[p]) {
+        p += 1;
+    }
+    let start = p;
+    let mut escaped = false;
+    loop {
+        match src.get(p..p + 6) {
+            Some([b'\\', b'u', h @ ..]) if h.iter().all(u8::is_ascii_hexdigit) => {
+                let n = h
+                    .iter()
+                    .fold(0u32, |n, &b| n * 16 + (b as char).to_digit(16).unwrap_or(0));
+                if !char::from_u32(n)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+                {
+                    return None;
+                }
+                escaped = true;
+                p += 6;
+            }
+            _ if src
+                .get(p)
+                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$') =>
+            {
+                p += 1
+            }
+            _ => break,
+        }
+    }
+    (escaped && p - start >= 8).then_some(p)
 }

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::js::{self, Mode};
-use super::tokenizer::{eq_ci, Attrs, Tag, Token, Tokenizer};
+use super::tokenizer::{eq_ci, is_ws, Attrs, Tag, Token, Tokenizer};
 use super::value::{self, decode_refs};
 use super::{keep, Found};
 use crate::search;
@@ -225,7 +225,142 @@ fn escaped_at_rule(sheet: &[u8]) -> Option<usize> {
 /// Judges the tokens of `src`; `depth` bounds recursion into comments,
 /// attribute values and `srcdoc`.
 pub(crate) fn judge(src: &[u8], depth: u8) -> Option<Found> {
-    judge_from(Tokenizer::new(src), src, depth)
+    let mut best = judge_from(Tokenizer::new(src), src, depth);
+    if best.as_ref().is_some_and(|f| f.score >= 10) {
+        return best;
+    }
+    keep(&mut best, split_opener(src));
+    best
+}
+
+/// Element names worth spelling in pieces: they run, embed, load or take
+/// over a form. Formatting names are left out; `<b o l d` harms nothing.
+const SPLIT_NAMES: &[&[u8]] = &[
+    b"script",
+    b"iframe",
+    b"frame",
+    b"frameset",
+    b"object",
+    b"embed",
+    b"applet",
+    b"form",
+    b"dialog",
+    b"style",
+    b"link",
+    b"meta",
+    b"base",
+    b"svg",
+    b"math",
+    b"img",
+    b"image",
+    b"input",
+    b"button",
+    b"textarea",
+    b"isindex",
+    b"marquee",
+    b"vmlframe",
+    b"import",
+    b"xml",
+    b"body",
+    b"video",
+    b"audio",
+    b"details",
+    b"template",
+    b"noscript",
+    b"portal",
+    b"layer",
+    b"ilayer",
+    b"bgsound",
+    b"keygen",
+];
+
+/// `<f o r m`, `<s c r i p t>`, `< x: script`: a start tag whose name is
+/// spelled with whitespace between its letters, or behind whitespace and a
+/// namespace prefix. No browser today builds an element from it, but
+/// filters and old parsers that strip whitespace do, and no text spaces
+/// out an element's letters after a `<`. Weak: it is the probe, not the
+/// payload.
+fn split_opener(src: &[u8]) -> Option<Found> {
+    const READ: usize = 48;
+    let sep = |b: u8| is_ws(b) || b == 0;
+    for lt in memchr::memchr_iter(b'<', src) {
+        let end = (lt + READ).min(src.len());
+        let mut p = lt + 1;
+        let spaced_lt = p < end && sep(src[p]);
+        while p < end && sep(src[p]) {
+            p += 1;
+        }
+        // An optional `prefix:`, itself maybe followed by whitespace.
+        let word = src[p..end]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let prefixed = src.get(p + word) == Some(&b':') && (word > 0 || !spaced_lt);
+        if prefixed {
+            p += word + 1;
+            while p < end && sep(src[p]) {
+                p += 1;
+            }
+        }
+        let mut name = Vec::new();
+        let mut split = false;
+        while p < end && src[p].is_ascii_alphabetic() {
+            let run = src[p..end]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            // Letters spaced one by one; a longer word ends the name (it
+            // is the first attribute), unless nothing was read yet.
+            if run > 1 && !name.is_empty() {
+                break;
+            }
+            name.extend(src[p..p + run].iter().map(u8::to_ascii_lowercase));
+            p += run;
+            if run > 1 {
+                break;
+            }
+            let gap = src[p..end].iter().take(3).take_while(|&&b| sep(b)).count();
+            if gap == 0 || !src.get(p + gap).is_some_and(u8::is_ascii_alphabetic) {
+                break;
+            }
+            // A single letter and a gap: the next letter continues the name.
+            let next_run = src[p + gap..end]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            if next_run > 1 {
+                break;
+            }
+            split = true;
+            p += gap;
+        }
+        let obfuscated = split && name.len() >= 3 || spaced_lt && prefixed;
+        if !obfuscated || !SPLIT_NAMES.contains(&&name[..]) {
+            continue;
+        }
+        // What follows must read as the rest of a tag: its end, `>`, `/`,
+        // `=` (the name glued to a value), or an attribute; `if n < m:
+        // style = x` in code is a comparison and an assignment.
+        let mut q = p;
+        while q < src.len() && sep(src[q]) {
+            q += 1;
+        }
+        let attr_like = || {
+            let n = src[q..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+                .count();
+            n > 0 && src.get(q + n) == Some(&b'=')
+        };
+        let tail = q >= src.len()
+            || matches!(src[q], b'>' | b'/')
+            || q == p && src[q] == b'='
+            || attr_like();
+        if tail {
+            return Some(Found::new("xss.dangerous_tag", 5, lt..p));
+        }
+    }
+    None
 }
 
 fn judge_from(tokens: Tokenizer<'_>, src: &[u8], depth: u8) -> Option<Found> {

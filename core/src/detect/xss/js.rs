@@ -366,6 +366,8 @@ fn may_be_hostile(text: &[u8]) -> bool {
             b"outerhtml",
             b"srcdoc",
             b"navigation",
+            b".call`",
+            b".apply`",
         ];
         AhoCorasickBuilder::new()
             .kind(Some(AhoCorasickKind::DFA))
@@ -404,9 +406,30 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
     let mut global_index = false;
     let mut member_of: Option<Range<usize>> = None;
     let mut sens: Option<(usize, bool)> = None;
+    // `.call` or `.apply` just read, and where its chain began.
+    let mut call_member: Option<usize> = None;
 
     for tok in lexer {
         let text = &src[tok.span.clone()];
+        // `x.sort.call`...``, `Reflect.apply.call`...``: a tagged template
+        // on `call` or `apply` calls a function without parentheses, the
+        // way to reach any callee when `(` is filtered; code that calls a
+        // method names the method and passes arguments in parentheses.
+        if let Some(s) = call_member.take() {
+            if tok.kind == Kind::Template {
+                return Some(s..tok.span.end);
+            }
+        }
+        if tok.kind == Kind::Ident
+            && is_in(&[b"call", b"apply"], text)
+            && prev.as_ref().is_some_and(|p| p.kind == Kind::Punct(b'.'))
+        {
+            call_member = Some(
+                prev2
+                    .as_ref()
+                    .map_or(tok.span.start, |p| p.span.start.min(tok.span.start)),
+            );
+        }
         // A sensitive property followed by `=` (not `==`): navigation or
         // markup injection.
         match sens.take() {
@@ -634,6 +657,8 @@ mod tests {
             "top['\\u0061lert']",
             "navigation.navigate('javascript:alert(1)')",
             "Reflect.apply.call`${navigation.navigate}${navigation}${[name]}`",
+            "Reflect.sort.call``",
+            "x.map.apply`${1}`",
         ] {
             assert!(strict(s), "{s}");
         }

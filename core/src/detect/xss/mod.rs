@@ -139,6 +139,10 @@ fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
 /// [`judge`] without re-reading the value in another charset.
 fn judge_plain(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
     if !may_fire(value) {
+        // `+!![]` needs none of those bytes either.
+        if let Some(found) = jsfuck(value) {
+            return Some(found);
+        }
         if may_touch_dom(value) {
             return dom_sink(value, sensitivity);
         }
@@ -390,8 +394,17 @@ fn jsfuck(value: &[u8]) -> Option<Found> {
             _ => other += 1,
         }
     }
-    (symbols >= 12 && other * 10 <= symbols)
-        .then(|| Found::new("xss.jsfuck", 10, 0..value.len().min(64)))
+    if symbols >= 12 && other * 10 <= symbols {
+        return Some(Found::new("xss.jsfuck", 10, 0..value.len().min(64)));
+    }
+    // `+!![]`, `!![]+!![]`: a short value of nothing but these symbols is
+    // the probe for it, once an operator is applied to an array (a
+    // Markdown image `![]()` applies none).
+    let applied = [&b"!!"[..], b"+!", b"+[", b"[+", b"]+"]
+        .iter()
+        .any(|w| search::find(value, w).is_some());
+    (symbols >= 4 && other == 0 && applied)
+        .then(|| Found::new("xss.jsfuck", 5, 0..value.len().min(64)))
 }
 
 /// A script body that opens with a backslash: outside a string that is an

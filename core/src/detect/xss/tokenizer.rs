@@ -154,6 +154,12 @@ impl Iterator for Tokenizer<'_> {
         let next = src.get(start + 1).copied();
         let token = match next {
             Some(b) if b.is_ascii_alphabetic() => self.tag(start, false),
+            // `<:vmlframe>`: old Internet Explorer read a colon before the
+            // name as an empty namespace prefix; the name after it is the
+            // element (`:)` and `<:-)` stay text).
+            Some(b':') if src.get(start + 2).is_some_and(u8::is_ascii_alphabetic) => {
+                self.tag(start, false)
+            }
             Some(b'/') => match src.get(start + 2).copied() {
                 Some(b) if b.is_ascii_alphabetic() => self.tag(start, true),
                 // `</>` is dropped by browsers; anything else is a bogus comment.
