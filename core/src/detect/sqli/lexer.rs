@@ -463,6 +463,11 @@ impl<'a> Lexer<'a> {
                 _ => {}
             }
         }
+        // `;truncate[xx`: a quoted name cut off by the end of the value,
+        // which is all a probe needs to send.
+        if rest.len() <= lim && rest.len() > 1 && rest.iter().all(|&b| is_word_byte(b)) {
+            return self.tok(Kind::Word, p, self.src.len());
+        }
         self.tok(Kind::Other, p, p + 1)
     }
 
@@ -558,6 +563,21 @@ impl<'a> Lexer<'a> {
         }
         while i < s.len() && s[i].is_ascii_digit() {
             i += 1;
+        }
+        // `2999/**/999`: digits split by a short comment, which filters
+        // that strip comments join again. Unstripped it is a syntax error,
+        // so the joined reading hides nothing a server would run.
+        while s[i..].starts_with(b"/*") && !s[i..].starts_with(b"/*!") {
+            match self.splitter_end(i) {
+                Some(close) if self.at(close).is_ascii_digit() => {
+                    i = close;
+                    while i < s.len() && s[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                    self.split_words = self.split_words.saturating_add(1);
+                }
+                _ => break,
+            }
         }
         if self.at(i) == b'.' {
             i += 1;
