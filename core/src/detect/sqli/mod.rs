@@ -1615,6 +1615,12 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             if !q.operand() {
                 return None;
             }
+            // `Sleep(8) hours a night`: a call that opens the value and
+            // runs on into words, as no SQL expression does.
+            let prose = at == 0 && q.peek() == Some(Kind::Word) && q.peek_at(1) == Some(Kind::Word);
+            if prose {
+                return None;
+            }
             return special_calls(&q.info, head.start, span_end(s, &q));
         }
         // `IF(1=1)` lexes as a call; as a statement it is MSSQL's IF.
@@ -1754,6 +1760,10 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             infile && matches!(p.peek(), Some(Kind::Str | Kind::StrOpen))
         }
         Kw::Waitfor => return waitfor_at(s, at),
+        // PostgreSQL `;COPY t FROM PROGRAM 'id'`, `;COPY (SELECT ...) TO
+        // '/tmp/x'`: a stacked statement that runs a command or touches
+        // files on the server. Opening a value, "copy" is an English verb.
+        Kw::Copy if stacked => return copy_at(s, value, at),
         // `Call me (555) 123-4567`: text after the call is no statement.
         Kw::Call => matches!(p.peek(), Some(Kind::Func(_))) && p.operand() && clean_end(&mut p),
         // `;use master exec ...`
@@ -1797,6 +1807,37 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
         return Some(h);
     }
     hit("sqli.stacked", SURE, head.start, span_end(s, &p))
+}
+
+/// `COPY name|(query) FROM|TO [PROGRAM] 'target'` at token `at`.
+fn copy_at(s: &Stream, value: &[u8], at: usize) -> Option<Hit> {
+    let t = s.tokens();
+    let mut p = s.parser(at + 1);
+    let source = if p.peek() == Some(Kind::LParen) {
+        p.operand()
+    } else {
+        p.eat(Kind::Word) && {
+            while p.peek() == Some(Kind::Dot) && p.peek_at(1) == Some(Kind::Word) {
+                p.i += 2;
+            }
+            true
+        }
+    };
+    let to = t
+        .get(p.i)
+        .is_some_and(|x| x.kind == Kind::Word && text(value, x).eq_ignore_ascii_case(b"to"));
+    if !source || !(p.eat_kw(Kw::From) || (to && p.eat(Kind::Word))) {
+        return None;
+    }
+    if t.get(p.i)
+        .is_some_and(|x| x.kind == Kind::Word && text(value, x).eq_ignore_ascii_case(b"program"))
+    {
+        p.i += 1;
+    }
+    if !matches!(p.peek(), Some(Kind::Str | Kind::StrOpen)) {
+        return None;
+    }
+    hit("sqli.system", SURE, t[at].start, t[p.i].end)
 }
 
 /// `EXEC [master..|master.dbo.]xp_cmdshell`: a system procedure called by
@@ -1917,7 +1958,10 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
             Kind::Kw(Kw::Exec) => exec_system(s, value, k),
             Kind::Func(Func::Blind | Func::Error | Func::System) if expr_position(t, value, k) => {
                 let mut p = s.parser(k);
-                if p.operand() {
+                // `Sleep(8) hours a night`: prose runs on into words.
+                if p.operand()
+                    && !(k == 0 && p.peek() == Some(Kind::Word) && p.peek_at(1) == Some(Kind::Word))
+                {
                     special_calls(&p.info, t[k].start, span_end(s, &p))
                 } else {
                     None
