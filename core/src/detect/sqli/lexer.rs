@@ -380,15 +380,37 @@ impl<'a> Lexer<'a> {
             b'@' if matches!(n, b'>' | b'?') || (n == b'@' && !is_word_byte(self.at(p + 2))) => {
                 self.tok(Kind::Op(Op::Cmp), p, p + 2)
             }
-            // PostgreSQL's `@` between operands (contained in), or before
-            // one (absolute value): a lone `@` names no variable.
-            b'@' if p + 1 == src.len() || is_space(n) => self.tok(Kind::Op(Op::Cmp), p, p + 1),
+            // PostgreSQL's `@` between operands (contained in). Where an
+            // operand goes it is MySQL's user variable with the empty name
+            // (`or@ group by`, `and @ is null`), which DIOS payloads use;
+            // read so, PostgreSQL's prefix `@ -5` still parses.
+            b'@' if (p + 1 == src.len() || is_space(n)) && self.after_operand() => {
+                self.tok(Kind::Op(Op::Cmp), p, p + 1)
+            }
             b'@' => self.variable(p),
             b'0'..=b'9' => self.number(p),
             b'$' if n == b'$' || n.is_ascii_alphabetic() || n == b'_' => self.dollar(p),
             _ if is_word_byte(c) => self.word(p),
             _ => self.operator(p),
         }
+    }
+
+    /// Whether the last token ends an operand, so that an infix operator
+    /// may follow.
+    fn after_operand(&self) -> bool {
+        self.prev.is_some_and(|(k, _)| {
+            matches!(
+                k,
+                Kind::Num
+                    | Kind::Str
+                    | Kind::StrOpen
+                    | Kind::Word
+                    | Kind::Var
+                    | Kind::RParen
+                    | Kind::RBracket
+                    | Kind::Kw(Kw::Literal)
+            )
+        })
     }
 
     /// Whether `p` starts the value or follows a space or an operator, so
