@@ -1958,9 +1958,11 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
             Kind::Kw(Kw::Exec) => exec_system(s, value, k),
             Kind::Func(Func::Blind | Func::Error | Func::System) if expr_position(t, value, k) => {
                 let mut p = s.parser(k);
-                // `Sleep(8) hours a night`: prose runs on into words.
+                // `Sleep(8) hours a night`, wherever it stands (a path
+                // segment, a Referer's query): prose runs on into words,
+                // and SQL has at most one (an alias) after an expression.
                 if p.operand()
-                    && !(k == 0 && p.peek() == Some(Kind::Word) && p.peek_at(1) == Some(Kind::Word))
+                    && !(p.peek() == Some(Kind::Word) && p.peek_at(1) == Some(Kind::Word))
                 {
                     special_calls(&p.info, t[k].start, span_end(s, &p))
                 } else {
