@@ -380,15 +380,37 @@ impl<'a> Lexer<'a> {
             b'@' if matches!(n, b'>' | b'?') || (n == b'@' && !is_word_byte(self.at(p + 2))) => {
                 self.tok(Kind::Op(Op::Cmp), p, p + 2)
             }
-            // PostgreSQL's `@` between operands (contained in), or before
-            // one (absolute value): a lone `@` names no variable.
-            b'@' if p + 1 == src.len() || is_space(n) => self.tok(Kind::Op(Op::Cmp), p, p + 1),
+            // PostgreSQL's `@` between operands (contained in). Where an
+            // operand goes it is MySQL's user variable with the empty name
+            // (`or@ group by`, `and @ is null`), which DIOS payloads use;
+            // read so, PostgreSQL's prefix `@ -5` still parses.
+            b'@' if (p + 1 == src.len() || is_space(n)) && self.after_operand() => {
+                self.tok(Kind::Op(Op::Cmp), p, p + 1)
+            }
             b'@' => self.variable(p),
             b'0'..=b'9' => self.number(p),
             b'$' if n == b'$' || n.is_ascii_alphabetic() || n == b'_' => self.dollar(p),
             _ if is_word_byte(c) => self.word(p),
             _ => self.operator(p),
         }
+    }
+
+    /// Whether the last token ends an operand, so that an infix operator
+    /// may follow.
+    fn after_operand(&self) -> bool {
+        self.prev.is_some_and(|(k, _)| {
+            matches!(
+                k,
+                Kind::Num
+                    | Kind::Str
+                    | Kind::StrOpen
+                    | Kind::Word
+                    | Kind::Var
+                    | Kind::RParen
+                    | Kind::RBracket
+                    | Kind::Kw(Kw::Literal)
+            )
+        })
     }
 
     /// Whether `p` starts the value or follows a space or an operator, so
@@ -462,6 +484,11 @@ impl<'a> Lexer<'a> {
                 b'[' | b']' | b'\n' | b'\'' | b'"' => break,
                 _ => {}
             }
+        }
+        // `;truncate[xx`: a quoted name cut off by the end of the value,
+        // which is all a probe needs to send.
+        if rest.len() <= lim && rest.len() > 1 && rest.iter().all(|&b| is_word_byte(b)) {
+            return self.tok(Kind::Word, p, self.src.len());
         }
         self.tok(Kind::Other, p, p + 1)
     }
@@ -558,6 +585,21 @@ impl<'a> Lexer<'a> {
         }
         while i < s.len() && s[i].is_ascii_digit() {
             i += 1;
+        }
+        // `2999/**/999`: digits split by a short comment, which filters
+        // that strip comments join again. Unstripped it is a syntax error,
+        // so the joined reading hides nothing a server would run.
+        while s[i..].starts_with(b"/*") && !s[i..].starts_with(b"/*!") {
+            match self.splitter_end(i) {
+                Some(close) if self.at(close).is_ascii_digit() => {
+                    i = close;
+                    while i < s.len() && s[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                    self.split_words = self.split_words.saturating_add(1);
+                }
+                _ => break,
+            }
         }
         if self.at(i) == b'.' {
             i += 1;

@@ -136,6 +136,11 @@
 //!   `' union/`), or ending at its quantifier or after an inline comment
 //!   (`2 union all`, `1/**/union`, `un<>ion`); `UnIoN SeLeCt` alone in
 //!   mixed case or split by comments or tags (`un/**/ion sel/**/ect`): 6.
+//! - `sqli.tautology` (6): a backslash-escaped quote, then a connective and
+//!   at most one operand (`\'and`, `` \`or`1 ``): the doubling-escape bypass.
+//! - `sqli.stacked` (6): DDL cut off after a quote break, before or inside
+//!   its object type (`'alter a`, `" DROP T`, `' alter/`).
+//! - `sqli.clause` (6): a value that is `FROM t GROUP BY c` / `ORDER BY c`.
 //! - `sqli.operator_chain` (6): a comparison after a quote break that ends
 //!   the statement (`x'glob 1;`); a value that is one operator word between
 //!   the app's quotes (`' OR '`, `'NOT LIKE'`), which keeps the query valid.
@@ -157,7 +162,10 @@
 //! (`union/*/**/*/select`). The grammar reads MySQL's `! =` and `! ALL
 //! (...)` as comparisons, SQLite's `IS [NOT]` with a quoted or signed
 //! operand and its `glob(...)` calls, BETWEEN with arithmetic bounds, and
-//! MySQL's `MATCH (...) AGAINST (...)`.
+//! MySQL's `MATCH (...) AGAINST (...)`. Digits split by a short comment
+//! read as one number (`2999/**/999`), and a delay, error or system call
+//! right inside `${...}` stands where an expression goes, as the template
+//! languages that evaluate it put it.
 //!
 //! Values longer than the token window are read in overlapping windows for
 //! the rules that hold anywhere (UNION, `;` statements, delay and error
@@ -1607,6 +1615,12 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             if !q.operand() {
                 return None;
             }
+            // `Sleep(8) hours a night`: a call that opens the value and
+            // runs on into words, as no SQL expression does.
+            let prose = at == 0 && q.peek() == Some(Kind::Word) && q.peek_at(1) == Some(Kind::Word);
+            if prose {
+                return None;
+            }
             return special_calls(&q.info, head.start, span_end(s, &q));
         }
         // `IF(1=1)` lexes as a call; as a statement it is MSSQL's IF.
@@ -1646,7 +1660,19 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             // DELETE LOW_PRIORITY QUICK IGNORE FROM t
             while p.eat(Kind::Word) {}
             p.eat_kw(Kw::From);
-            p.eat(Kind::Word) && (p.at_end() || p.eat_kw(Kw::Where) || p.eat(Kind::Semi))
+            let named = p.eat(Kind::Word);
+            if at == 0 {
+                // A value that opens with it is a button label or an
+                // instruction as often ("Delete from cart"): as a query the
+                // app runs whole it must pick its rows, or cut the app's
+                // own text away.
+                let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+                named
+                    && ((p.at_end() && commented)
+                        || (p.eat_kw(Kw::Where) && p.expr() && p.info.cmp > 0))
+            } else {
+                named && (p.at_end() || p.eat_kw(Kw::Where) || p.eat(Kind::Semi))
+            }
         }
         Kw::Insert => {
             // INSERT INTO t [(cols)] VALUES / SELECT / SET; "insert into
@@ -1734,6 +1760,10 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             infile && matches!(p.peek(), Some(Kind::Str | Kind::StrOpen))
         }
         Kw::Waitfor => return waitfor_at(s, at),
+        // PostgreSQL `;COPY t FROM PROGRAM 'id'`, `;COPY (SELECT ...) TO
+        // '/tmp/x'`: a stacked statement that runs a command or touches
+        // files on the server. Opening a value, "copy" is an English verb.
+        Kw::Copy if stacked => return copy_at(s, value, at),
         // `Call me (555) 123-4567`: text after the call is no statement.
         Kw::Call => matches!(p.peek(), Some(Kind::Func(_))) && p.operand() && clean_end(&mut p),
         // `;use master exec ...`
@@ -1779,6 +1809,37 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
     hit("sqli.stacked", SURE, head.start, span_end(s, &p))
 }
 
+/// `COPY name|(query) FROM|TO [PROGRAM] 'target'` at token `at`.
+fn copy_at(s: &Stream, value: &[u8], at: usize) -> Option<Hit> {
+    let t = s.tokens();
+    let mut p = s.parser(at + 1);
+    let source = if p.peek() == Some(Kind::LParen) {
+        p.operand()
+    } else {
+        p.eat(Kind::Word) && {
+            while p.peek() == Some(Kind::Dot) && p.peek_at(1) == Some(Kind::Word) {
+                p.i += 2;
+            }
+            true
+        }
+    };
+    let to = t
+        .get(p.i)
+        .is_some_and(|x| x.kind == Kind::Word && text(value, x).eq_ignore_ascii_case(b"to"));
+    if !source || !(p.eat_kw(Kw::From) || (to && p.eat(Kind::Word))) {
+        return None;
+    }
+    if t.get(p.i)
+        .is_some_and(|x| x.kind == Kind::Word && text(value, x).eq_ignore_ascii_case(b"program"))
+    {
+        p.i += 1;
+    }
+    if !matches!(p.peek(), Some(Kind::Str | Kind::StrOpen)) {
+        return None;
+    }
+    hit("sqli.system", SURE, t[at].start, t[p.i].end)
+}
+
 /// `EXEC [master..|master.dbo.]xp_cmdshell`: a system procedure called by
 /// name.
 fn exec_system(s: &Stream, value: &[u8], at: usize) -> Option<Hit> {
@@ -1812,11 +1873,18 @@ fn waitfor_at(s: &Stream, at: usize) -> Option<Hit> {
 }
 
 /// Tokens after which an expression may start.
-fn expr_position(t: &[Token], k: usize) -> bool {
+fn expr_position(t: &[Token], value: &[u8], k: usize) -> bool {
     if k >= 2 && t[k - 1].kind == Kind::Dot && t[k - 2].kind == Kind::Word {
-        return expr_position(t, k - 2);
+        return expr_position(t, value, k - 2);
     }
-    k == 0
+    // `${sleep(12)}`: the interpolation PHP, EL and JS templates evaluate,
+    // so what it holds runs as an expression wherever the value lands.
+    let interpolated = k >= 2
+        && text(value, &t[k - 1]) == b"{"
+        && text(value, &t[k - 2]).ends_with(b"$")
+        && t[k - 2].end == t[k - 1].start;
+    interpolated
+        || k == 0
         || matches!(
             t[k - 1].kind,
             Kind::Op(_)
@@ -1888,9 +1956,14 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
             // `10 UNION exec master..xp_cmdshell 'dir'`: whatever precedes
             // it, EXEC of a system procedure runs commands.
             Kind::Kw(Kw::Exec) => exec_system(s, value, k),
-            Kind::Func(Func::Blind | Func::Error | Func::System) if expr_position(t, k) => {
+            Kind::Func(Func::Blind | Func::Error | Func::System) if expr_position(t, value, k) => {
                 let mut p = s.parser(k);
-                if p.operand() {
+                // `Sleep(8) hours a night`, wherever it stands (a path
+                // segment, a Referer's query): prose runs on into words,
+                // and SQL has at most one (an alias) after an expression.
+                if p.operand()
+                    && !(p.peek() == Some(Kind::Word) && p.peek_at(1) == Some(Kind::Word))
+                {
                     special_calls(&p.info, t[k].start, span_end(s, &p))
                 } else {
                     None
@@ -2100,7 +2173,9 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
             best = stronger(best, stacked_head(s, value, 1));
             best = stronger(best, alias_after_break(s, value));
             best = stronger(best, quoted_operator(s, value));
+            best = stronger(best, cut_ddl(s, value));
         }
+        best = stronger(best, escaped_break(s, value));
         best = stronger(best, value_list(s, value));
     }
     best
@@ -2598,7 +2673,15 @@ fn from_clause(s: &Stream, value: &[u8]) -> Option<Hit> {
     while !semi && end > 1 && matches!(t[end - 1].kind, Kind::Num | Kind::Comma) {
         end -= 1;
     }
-    if !semi && t[end - 1].kind != Kind::Kw(Kw::Limit) {
+    // `FROM t GROUP BY c`: a clause list up to a grouping or ordering,
+    // as apps that pass query pieces (`&sql_delimit`) send them.
+    let grouped = !semi
+        && end >= 5
+        && end == t.len()
+        && t[end - 1].kind == Kind::Word
+        && t[end - 2].kind == Kind::Kw(Kw::By)
+        && matches!(t[end - 3].kind, Kind::Kw(Kw::Group | Kw::Order));
+    if !semi && !grouped && t[end - 1].kind != Kind::Kw(Kw::Limit) {
         return None;
     }
     let mut p = s.parser(1);
@@ -2636,9 +2719,13 @@ fn from_clause(s: &Stream, value: &[u8]) -> Option<Hit> {
         clause = true;
     }
     // A subquery's own clauses run on to the final LIMIT.
-    let reached = p.i == end - 1 || (p.at_end() && p.info.subqueries > 0);
+    let reached = if grouped {
+        p.at_end()
+    } else {
+        p.i == end - 1 || (p.at_end() && p.info.subqueries > 0)
+    };
     let compared = clause && p.info.cmp > 0;
-    if !reached || !(compared || (code && !semi)) {
+    if !reached || !(compared || grouped || (code && !semi)) {
         return None;
     }
     hit("sqli.clause", FRAGMENT, t[0].start, t[t.len() - 1].end)
@@ -2804,6 +2891,8 @@ fn stacked_head(s: &Stream, value: &[u8], b: usize) -> Option<Hit> {
         [Kind::Kw(Kw::Insert), Kind::Kw(Kw::Into)]
         | [Kind::Kw(Kw::Insert), Kind::Kw(Kw::Into), Kind::Word]
         | [Kind::Kw(Kw::Update), Kind::Word]
+        // MySQL's `TRUNCATE t` needs no TABLE.
+        | [Kind::Kw(Kw::Truncate), Kind::Word]
         | [Kind::Kw(Kw::Set), Kind::Var]
         | [Kind::Kw(Kw::Delete), Kind::Kw(Kw::From)]
         | [Kind::Kw(Kw::Delete), Kind::Kw(Kw::From), Kind::Word]
@@ -2893,6 +2982,101 @@ fn break_statement_end(s: &Stream, value: &[u8]) -> Option<Hit> {
             let print =
                 k.kind == Kind::Kw(Kw::Print) && matches!(w.kind, Kind::Str | Kind::StrOpen);
             (select || print) && s.end_comment.is_none()
+        }
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    hit("sqli.stacked", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// `\'and`, `` \`or`1 ``: a quote escaped with a backslash, then a
+/// connective. Apps that escape quotes by doubling turn `\'` into `\''`,
+/// which MySQL reads as an escaped quote and a closing one: the break
+/// that addslashes-style filters let through. Text and code write `\'`
+/// inside words (`don\'t`), not right before AND / OR.
+fn escaped_break(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    let b = t.first()?;
+    let brk = text(value, b);
+    if s.cut || brk.len() < 2 || brk[brk.len() - 2] != b'\\' {
+        return None;
+    }
+    let content = &brk[..brk.len() - 2];
+    if content
+        .iter()
+        .any(|c| c.is_ascii_whitespace() || *c == b'\\')
+        || content.len() > 32
+    {
+        return None;
+    }
+    let k = t.get(1)?;
+    if !matches!(
+        k.kind,
+        Kind::Kw(Kw::And | Kw::Or | Kw::Xor) | Kind::Op(Op::Logic)
+    ) {
+        return None;
+    }
+    // Glued to the quote, or set apart by one space, as payloads are typed.
+    if k.start - b.end > 1 {
+        return None;
+    }
+    // Nothing more, or one operand the app's text may close.
+    let rest = &t[2..];
+    let ok = match rest {
+        [] => true,
+        [x] => {
+            matches!(x.kind, Kind::Num | Kind::Str | Kind::StrOpen | Kind::Word)
+                || (x.kind == Kind::Other && value[x.start] == b'`')
+        }
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    hit("sqli.tautology", FRAGMENT, b.start, t[t.len() - 1].end)
+}
+
+/// `'alter a`, `" DROP T`, `' alter/`: a quote break, then DDL cut off
+/// before or inside the object type it names (`TABLE`, `AGGREGATE`...), the
+/// probe for whether a statement keyword passes. Prose after a quote goes
+/// on with words that name no object type.
+fn cut_ddl(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || s.end_comment.is_some() {
+        return None;
+    }
+    let k = t.get(1)?;
+    if !matches!(
+        k.kind,
+        Kind::Kw(Kw::Alter | Kw::Drop | Kw::Create | Kw::Truncate)
+    ) {
+        return None;
+    }
+    const TYPES: [&[u8]; 12] = [
+        b"table",
+        b"aggregate",
+        b"database",
+        b"user",
+        b"view",
+        b"index",
+        b"function",
+        b"procedure",
+        b"trigger",
+        b"schema",
+        b"login",
+        b"column",
+    ];
+    let ok = match &t[2..] {
+        [] => true,
+        // `' alter/`: cut inside the comment standing for a space.
+        [x] if text(value, x) == b"/" => true,
+        [x] if x.kind == Kind::Word => {
+            let w = text(value, x);
+            TYPES
+                .iter()
+                .any(|ty| w.len() < ty.len() && ty[..w.len()].eq_ignore_ascii_case(w))
         }
         _ => false,
     };
