@@ -1667,8 +1667,10 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
                 // app runs whole it must pick its rows, or cut the app's
                 // own text away.
                 let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+                // A `;` ending the statement is code's punctuation too.
                 named
                     && ((p.at_end() && commented)
+                        || (p.eat(Kind::Semi) && p.at_end())
                         || (p.eat_kw(Kw::Where) && p.expr() && p.info.cmp > 0))
             } else {
                 named && (p.at_end() || p.eat_kw(Kw::Where) || p.eat(Kind::Semi))
