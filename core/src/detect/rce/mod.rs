@@ -417,9 +417,14 @@ impl<'a> Judge<'a> {
             if i >= toks.len() {
                 break;
             }
+            // A lone host or address before the separator is the value the
+            // app expected (`127.0.0.1; id` in a ping form): what follows
+            // is appended to its command line as if the value opened on it.
+            let expected_value =
+                i == start + 1 && matches!(&toks[start], Tok::Word(w) if is_host_value(&w.text));
             lead = match toks[i] {
                 Tok::Sep(s, _) => {
-                    if seen_any {
+                    if seen_any && !(start == 0 && expected_value) {
                         Lead::Sep(s)
                     } else {
                         Lead::SepAtStart(s)
@@ -752,6 +757,27 @@ impl<'a> Judge<'a> {
         }
         self.offer(rule, score.min(10), span);
     }
+}
+
+/// An IPv4 address, `localhost`, or a dotted host name (`example.com`):
+/// what a ping or lookup form takes.
+fn is_host_value(t: &[u8]) -> bool {
+    if t.eq_ignore_ascii_case(b"localhost") {
+        return true;
+    }
+    let labels: Vec<&[u8]> = t.split(|&b| b == b'.').collect();
+    let ipv4 = labels.len() == 4
+        && labels
+            .iter()
+            .all(|l| (1..=3).contains(&l.len()) && l.iter().all(u8::is_ascii_digit));
+    let name = labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-'))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic));
+    ipv4 || name
 }
 
 /// The simple command starting with `t` is cmd's `if`, `for` or `else`,
