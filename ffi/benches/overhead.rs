@@ -23,25 +23,7 @@ mod capi;
 use capi::engine::{mg_analyze, mg_engine, mg_engine_new, mg_header, mg_request};
 use capi::verdict::mg_verdict;
 
-const HEADERS: [(&str, &str); 8] = [
-    ("Host", "shop.example.com"),
-    (
-        "User-Agent",
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
-    ),
-    (
-        "Accept",
-        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
-    ),
-    ("Accept-Language", "en-US,en;q=0.9,fr;q=0.8"),
-    ("Accept-Encoding", "gzip, deflate, br"),
-    ("Referer", "https://shop.example.com/catalog/shoes?page=2"),
-    (
-        "Cookie",
-        "session=3f9a1c2b7d4e8f60a1b2c3d4e5f60718; _ga=GA1.2.1234567890.1700000000; theme=dark",
-    ),
-    ("Connection", "keep-alive"),
-];
+use mirrorguard_benches::shapes::BROWSER_HEADERS as HEADERS;
 
 const BENIGN: &str = "/catalog/search?q=running+shoes&size=42&color=blue&sort=price_asc&page=3";
 const ATTACK: &str = "/catalog/item?id=1%27%20UNION%20SELECT%20username,password%20FROM%20users--&ref=%3Cscript%3Ealert(document.cookie)%3C/script%3E";
