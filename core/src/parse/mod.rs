@@ -93,7 +93,8 @@ pub(crate) enum Name<'a> {
 impl Name<'_> {
     pub(crate) fn into_owned(self) -> Name<'static> {
         match self {
-            Name::Borrowed(b) => owned_name(&[b]),
+            Name::Borrowed(b) if b.len() <= INLINE => owned_name(&[b]),
+            Name::Borrowed(b) => Name::Heap(b.into()),
             Name::Inline { len, bytes } => Name::Inline { len, bytes },
             Name::Heap(h) => Name::Heap(h),
         }
