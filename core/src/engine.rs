@@ -192,11 +192,26 @@ impl Run<'_, '_> {
         self.judge(input, &app, app_chain);
         let start =
             decode::attacker_start(&input.value, &app, input.encoding, input.chain, &mut chain);
-        let (norm, limited) = decode::normalize(start, &mut chain, limits.max_decode_depth);
+        let start_chain = chain;
+        let (norm, limited) = decode::normalize(
+            Cow::Borrowed(&start[..]),
+            &mut chain,
+            limits.max_decode_depth,
+        );
         self.depth_limited |= limited;
         let layered = norm[..] != app[..];
         if layered {
             self.judge(input, &norm, chain);
+        }
+        // Escapes under percent layers (`%255C%2522`): the fully decoded
+        // value lost the backslashes a twice-decoding server keeps.
+        if layered && chain.contains(Decoder::Js) {
+            let mut under = start_chain;
+            if let Some(p) = decode::percent_layers(&start, &mut under, limits.max_decode_depth) {
+                if p[..] != norm[..] && p[..] != app[..] {
+                    self.judge(input, &p, under);
+                }
+            }
         }
 
         let mut nested = Vec::new();

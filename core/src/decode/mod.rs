@@ -182,6 +182,35 @@ pub(crate) fn normalize<'v>(
     (cur, limited)
 }
 
+/// The value under its percent layers alone (with `+` for spaces, as in
+/// [`normalize`]): what a server that decodes its input twice reads. Past
+/// them, `normalize` reads a backslash escape as JS does (`\"` is `"`, `\N`
+/// is `N`), which SQL does not: `%255C%2522` is `\"` to a MySQL string.
+/// `None` when there is no percent layer to take off.
+pub(crate) fn percent_layers(
+    value: &[u8],
+    chain: &mut Chain,
+    max_rounds: usize,
+) -> Option<Vec<u8>> {
+    let mut cur = Cow::Borrowed(value);
+    let mut plus_read = chain.contains(Decoder::Plus);
+    for _ in 0..max_rounds {
+        if !plus_read && form_escaped(&cur) {
+            cur = step(cur, chain, Decoder::Plus, plus::decode).0;
+            plus_read = true;
+        }
+        let (next, changed) = step(cur, chain, Decoder::Percent, percent::decode);
+        cur = next;
+        if !changed {
+            break;
+        }
+    }
+    match cur {
+        Cow::Owned(v) => Some(v),
+        Cow::Borrowed(_) => None,
+    }
+}
+
 /// `+` for spaces and at least one valid `%XX` escape, and no space.
 fn form_escaped(v: &[u8]) -> bool {
     memchr::memchr(b'+', v).is_some()

@@ -67,6 +67,21 @@ pub(crate) fn parse<'a>(
         _ => sniffed,
     };
     parse_as(format, body, Part::Body, b"", Chain::EMPTY, 0, limits, out);
+    // Sent as plain text (or untyped), the body reaches the app as it is,
+    // not split into fields: a form- or XML-looking text is judged whole
+    // too (`1=1`, `a'+'b`, `<?xml :system('ls');`).
+    if matches!(declared, None | Some(Format::Raw)) && matches!(format, Format::Form | Format::Xml)
+    {
+        let mut sink = Sink {
+            inputs: out,
+            part: Part::Body,
+            prefix: b"",
+            encoding: Encoding::Plain,
+            chain: Chain::EMPTY,
+            depth: 0,
+        };
+        sink.emit(Name::Borrowed(b""), Cow::Borrowed(body), false);
+    }
 }
 
 /// Parses `bytes` as `format`, emitting into `out`. Used for bodies and for
