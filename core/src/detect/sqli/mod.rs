@@ -150,6 +150,9 @@
 //! - `sqli.stacked` (6): DDL cut off after a quote break, before or inside
 //!   its object type (`'alter a`, `" DROP T`, `' alter/`).
 //! - `sqli.clause` (6): a value that is `FROM t GROUP BY c` / `ORDER BY c`.
+//! - `sqli.tautology` (6): a value that is a single-quoted literal
+//!   compared by `!=` / `<>` with a string the app's quote closes
+//!   (`'x'!='y`).
 //! - `sqli.operator_chain` (6): a comparison after a quote break that ends
 //!   the statement (`x'glob 1;`); a value that is one operator word between
 //!   the app's quotes (`' OR '`, `'NOT LIKE'`), which keeps the query valid.
@@ -2197,6 +2200,7 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
             literal_tuple(s),
             when_then(s),
             literal_compare(s, value),
+            open_inequality(s, value),
             quoted_name(s, value),
             select_delay_name(s, value),
             odd_clause(s, value),
@@ -2552,6 +2556,26 @@ fn when_then(s: &Stream) -> Option<Hit> {
         return None;
     }
     hit("sqli.expression", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// `'x'!='y`, `'a'<>'b`: a value that is a single-quoted literal compared
+/// unequal with a string the app's own quote closes, a condition true
+/// whatever the query: the tautology of a break whose quote the app
+/// supplied. `!=` and `<>` are code's; prose neither writes them between
+/// quotes nor leaves the last quote open.
+fn open_inequality(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || s.end_comment.is_some() {
+        return None;
+    }
+    let [a, op, b] = t else { return None };
+    let single = |x: &Token| value[x.start] == b'\'';
+    let unequal = matches!(text(value, op), b"!=" | b"<>");
+    let ok = a.kind == Kind::Str && b.kind == Kind::StrOpen && single(a) && single(b) && unequal;
+    if !ok || b.end - b.start < 2 {
+        return None;
+    }
+    hit("sqli.tautology", FRAGMENT, a.start, b.end)
 }
 
 /// A value that only compares literals with SQL's operators: a chain
