@@ -11,7 +11,11 @@
 //!   value (`{"$gt": ""}`, `[$ne]=1`).
 //! - `nosqli.js`: server-side JavaScript for `$where`/`mapReduce`:
 //!   `this.<field>` tests, a quote break followed by `;return`/`sleep(`, a
-//!   JS tautology (`'||'1'=='1`), `db.<collection>.<method>(`.
+//!   JS tautology (`'||'1'=='1`), `db.<collection>.<method>(`; a quote
+//!   break, `+`/`||`/`&&` (or nothing: a call), a function expression
+//!   invoked in place and the string reopened at the end of the value
+//!   (`"+(function(){...while(b-a<20000)...}())+"`), the timing probe.
+//!   JavaScript evaluated inside a string, as `$where` and `eval` run it.
 
 use super::{Ctx, Hit};
 use crate::search::starts_ci_at;
@@ -85,7 +89,9 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
             return Some(h);
         }
     }
-    memchr::memchr3(b'.', b';', b'|', value)?;
+    if memchr::memchr3(b'.', b';', b'|', value).is_none() && reopened_tail(value).is_none() {
+        return None;
+    }
     js(value)
 }
 
@@ -180,6 +186,7 @@ fn operator(value: &[u8], ctx: &Ctx) -> Option<Hit> {
 }
 
 fn js(value: &[u8]) -> Option<Hit> {
+    let tail = reopened_tail(value);
     let mut i = 0;
     while i < value.len() {
         let c = value[i];
@@ -207,7 +214,7 @@ fn js(value: &[u8]) -> Option<Hit> {
                 }
             }
             b'\'' | b'"' => {
-                if let Some(end) = quote_break(value, i) {
+                if let Some(end) = quote_break(value, i).or_else(|| iife_break(value, i, tail)) {
                     return Some(Hit {
                         rule: "nosqli.js",
                         score: 10,
@@ -369,6 +376,73 @@ fn quote_break(v: &[u8], q: usize) -> Option<usize> {
         return Some(re);
     }
     None
+}
+
+/// Where a value ends by calling something and concatenating the app's
+/// string again (`...}())+"`, `...})() || '`): the quote and the start of
+/// the operator. Read once per value, so each quote costs O(1).
+fn reopened_tail(v: &[u8]) -> Option<(u8, usize)> {
+    let end = skip_ws_back(v, v.len());
+    let q = *v.get(end.checked_sub(1)?)?;
+    if !matches!(q, b'\'' | b'"') {
+        return None;
+    }
+    let op_end = skip_ws_back(v, end - 1);
+    // No operator is a call: `'x' (function(){...}()) '` calls the string,
+    // and JS evaluates the argument before the call fails.
+    let op = match v[..op_end] {
+        [.., b'|', b'|'] | [.., b'&', b'&'] => op_end - 2,
+        [.., b'+'] => op_end - 1,
+        _ => op_end,
+    };
+    let call_end = skip_ws_back(v, op);
+    matches!(
+        v[..call_end],
+        [.., b'(', b')', b')'] | [.., b')', b'(', b')']
+    )
+    .then_some((q, op))
+}
+
+/// `"+(function(){...}())+"`, `'||(()=>{...})()||'`: a quote that ends
+/// the app's JS string, an operator (or none: a call of the string), a
+/// function expression invoked in place, and the string reopened for the app's closing quote: code run
+/// inside a server-side string (`$where`, `eval`), as timing probes do
+/// with a busy loop. Code quoted in prose keeps text after its last quote.
+fn iife_break(v: &[u8], q: usize, tail: Option<(u8, usize)>) -> Option<usize> {
+    let (tq, tail_op) = tail?;
+    if tq != v[q] {
+        return None;
+    }
+    let i = skip_ws(v, q + 1);
+    let op = match (v.get(i), v.get(i + 1)) {
+        (Some(b'|'), Some(b'|')) | (Some(b'&'), Some(b'&')) => i + 2,
+        (Some(b'+'), _) => i + 1,
+        _ => i,
+    };
+    let mut j = skip_ws(v, op);
+    let mut parens = 0;
+    // `((function`, `(()=>`: the arrow's own `()` is not a grouping.
+    while parens < 2 && v.get(j) == Some(&b'(') && v.get(skip_ws(v, j + 1)) != Some(&b')') {
+        j = skip_ws(v, j + 1);
+        parens += 1;
+    }
+    if parens == 0 {
+        return None;
+    }
+    if starts_ci_at(v, j, b"async") && v.get(j + 5).is_some_and(u8::is_ascii_whitespace) {
+        j = skip_ws(v, j + 5);
+    }
+    let function = starts_ci_at(v, j, b"function") && !v.get(j + 8).is_some_and(|&b| is_ident(b));
+    let arrow = v.get(j) == Some(&b'(') && {
+        let k = skip_ws(v, j + 1);
+        let k = if v.get(k) == Some(&b')') {
+            skip_ws(v, k + 1)
+        } else {
+            k
+        };
+        v.get(k) == Some(&b'=') && v.get(k + 1) == Some(&b'>')
+    };
+    ((function || arrow) && j < tail_op).then_some(tail_op)
 }
 
 /// A JS string or number literal at `i` (the closing quote optional);

@@ -54,6 +54,9 @@ pub(crate) struct Parser<'t> {
     /// The token slice was cut at the cap: running out of tokens is not the
     /// end of the value, so an operand may still follow.
     pub cut: bool,
+    /// IS reads any operand, as SQLite's does: set where only SQL can put
+    /// IS (right after a quote break), never for prose's "is 5".
+    pub is_any: bool,
     depth: u8,
 }
 
@@ -68,6 +71,7 @@ impl<'t> Parser<'t> {
             i,
             info: Info::default(),
             cut: false,
+            is_any: false,
             depth: 0,
         }
     }
@@ -357,7 +361,7 @@ impl<'t> Parser<'t> {
                     let value_like = matches!(
                         self.peek(),
                         Some(Kind::Str | Kind::Op(Op::Sign | Op::Unary | Op::Match))
-                    );
+                    ) || (self.is_any && self.peek() == Some(Kind::Num));
                     if !(self.eat_kw(Kw::Literal) || (value_like && self.operand())) {
                         return false;
                     }

@@ -112,7 +112,8 @@
 //!   (a leading `)` or a quoted alias, which may run on into the app's
 //!   text), the same after a quote break
 //!   (`` ` AS `uid` FROM ``), `FROM` a dotted/backticked table or a
-//!   subquery up to a final LIMIT, or `FROM t WHERE a = b;`, `HAVING
+//!   subquery up to a final LIMIT, or `FROM t WHERE a = b;` (also with
+//!   the next parameter glued on: `...;&sql_delimit`), `HAVING
 //!   COUNT(x) > 5`, MySQL's `procedure analyse(`.
 //! - `sqli.stacked`: a quote break then `;` and the end or a comment
 //!   (`admin';`, `x';#`), `;SELECT word` or `;print'`; a leading `;` and a statement
@@ -136,11 +137,22 @@
 //!   `' union/`), or ending at its quantifier or after an inline comment
 //!   (`2 union all`, `1/**/union`, `un<>ion`); `UnIoN SeLeCt` alone in
 //!   mixed case or split by comments or tags (`un/**/ion sel/**/ect`): 6.
+//! - `sqli.tautology` (6): a quote break, or a number compared with a
+//!   string (`1='1'`), then a connective with no condition or one
+//!   parenthesized group, and a comment swallowing the rest (`' or-- -`,
+//!   `'or(glob 1)--`, `1='1' or-- -`).
+//! - `sqli.stacked` (6): a stacked SELECT of a server variable after a
+//!   quote break or a number, glued to `*` or not, commented or not
+//!   (`';SELECT*@@version#`); MySQL's `SET @user_var` head alone, after at
+//!   most one stray byte, with a code-like name (`SET @OLD_SQL_NOTES`).
 //! - `sqli.tautology` (6): a backslash-escaped quote, then a connective and
 //!   at most one operand (`\'and`, `` \`or`1 ``): the doubling-escape bypass.
 //! - `sqli.stacked` (6): DDL cut off after a quote break, before or inside
 //!   its object type (`'alter a`, `" DROP T`, `' alter/`).
 //! - `sqli.clause` (6): a value that is `FROM t GROUP BY c` / `ORDER BY c`.
+//! - `sqli.tautology` (6): a value that is a single-quoted literal
+//!   compared by `!=` / `<>` with a string the app's quote closes
+//!   (`'x'!='y`).
 //! - `sqli.operator_chain` (6): a comparison after a quote break that ends
 //!   the statement (`x'glob 1;`); a value that is one operator word between
 //!   the app's quotes (`' OR '`, `'NOT LIKE'`), which keeps the query valid.
@@ -162,10 +174,15 @@
 //! (`union/*/**/*/select`). The grammar reads MySQL's `! =` and `! ALL
 //! (...)` as comparisons, SQLite's `IS [NOT]` with a quoted or signed
 //! operand and its `glob(...)` calls, BETWEEN with arithmetic bounds, and
-//! MySQL's `MATCH (...) AGAINST (...)`. Digits split by a short comment
+//! MySQL's `MATCH (...) AGAINST (...)`, and right after a quote break
+//! SQLite's `IS` over a number (`' IS 2--`). Digits split by a short comment
 //! read as one number (`2999/**/999`), and a delay, error or system call
 //! right inside `${...}` stands where an expression goes, as the template
 //! languages that evaluate it put it.
+//!
+//! A value spaced by `+` alone where nobody reads `+` as a space (a JSON
+//! string, a header, a field whose `+` was escaped) is read a second time
+//! with the `+` as spaces; only a sure hit counts there.
 //!
 //! Values longer than the token window are read in overlapping windows for
 //! the rules that hold anywhere (UNION, `;` statements, delay and error
@@ -392,9 +409,19 @@ fn plain_name(name: &[u8]) -> bool {
 }
 
 fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
-    let hit = detect_contexts(value, ctx);
+    let hit = detect_contexts(value, ctx, false);
     if hit.as_ref().is_some_and(|h| h.score >= SURE) {
         return hit;
+    }
+    // `1+union+all+select+1,2` in a JSON string, a header or a field whose
+    // `+` was escaped (`%2B`): form-encoded text pasted where nobody reads
+    // `+` as a space, or that an app decodes once more. Read the `+` as
+    // spaces too, and keep only a sure hit: with spaces invented, a weak
+    // shape says little.
+    if plus_only_spacing(value) && !matches!(ctx.part, Part::Body | Part::Path) {
+        if let Some(h) = detect_contexts(value, ctx, true).filter(|h| h.score >= SURE) {
+            return Some(h);
+        }
     }
     // Typographic quotes (`1’ OR ’1’=’1`) reach the database as `'` where
     // the app or driver converts to a legacy charset (best-fit mapping,
@@ -405,7 +432,19 @@ fn detect_value(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     let Some(folded) = fold_quotes(value, &mut buf, &mut heap) else {
         return hit;
     };
-    stronger(hit, detect_contexts(folded, ctx))
+    stronger(hit, detect_contexts(folded, ctx, false))
+}
+
+/// A value spaced by `+` alone: a single `+` beside a word (`'+or+'`, not
+/// `C++` or `1+2`) and no whitespace.
+fn plus_only_spacing(value: &[u8]) -> bool {
+    !value.iter().any(u8::is_ascii_whitespace)
+        && value.windows(3).any(|w| {
+            w[1] == b'+'
+                && w[0] != b'+'
+                && w[2] != b'+'
+                && (w[0].is_ascii_alphabetic() || w[2].is_ascii_alphabetic())
+        })
 }
 
 /// Typographic quotes and their UTF-8 encodings, each with the ASCII quote
@@ -459,7 +498,7 @@ fn fold_quotes<'b>(value: &[u8], buf: &'b mut [u8], heap: &'b mut Vec<u8>) -> Op
     Some(out)
 }
 
-fn detect_contexts(value: &[u8], ctx: &Ctx) -> Option<Hit> {
+fn detect_contexts(value: &[u8], ctx: &Ctx, plus: bool) -> Option<Hit> {
     // Fast reject: a single word or number, or words with no SQL
     // punctuation and too few tokens to hold `1 union select 1`.
     // `/` and `,` are SQL only as `/*` or between words a whitespace count
@@ -477,9 +516,10 @@ fn detect_contexts(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     }
     // A raw body or path holding `a+b+c` and no spaces is form-encoded text
     // the app will decode; read it as the app will.
-    let plus_space = matches!(ctx.part, Part::Body | Part::Path)
-        && memchr::memchr(b'+', value).is_some()
-        && !value.iter().any(|&b| b == b' ' || b == b'\t');
+    let plus_space = plus
+        || matches!(ctx.part, Part::Body | Part::Path)
+            && memchr::memchr(b'+', value).is_some()
+            && !value.iter().any(|&b| b == b' ' || b == b'\t');
     let mut best: Option<Hit> = None;
     let mut s = Stream::new();
     // The quoted contexts a second time with MySQL's backslash escapes,
@@ -908,6 +948,9 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
                 return None;
             }
             let ok = if matches!(k, Kind::Kw(Kw::Is | Kw::NotNull | Kw::Collate)) {
+                // `' IS 2--`: SQLite's IS over a number, the break's own
+                // comparison; prose says "is 2" only after a word.
+                p.is_any = quoted && k == Kind::Kw(Kw::Is);
                 p.postfixes() && p.expr_tail()
             } else {
                 p.binop() && p.operand() && p.expr_tail()
@@ -2150,12 +2193,14 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
             alias_from(s, value),
             from_clause(s, value),
             typed_cast(s, value),
+            set_variable(s, value),
             truncated_select(s, value),
             having_call(s),
             drop_evasion(s, value),
             literal_tuple(s),
             when_then(s),
             literal_compare(s, value),
+            open_inequality(s, value),
             quoted_name(s, value),
             select_delay_name(s, value),
             odd_clause(s, value),
@@ -2165,6 +2210,10 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
         if best.as_ref().is_none_or(|h| h.score < 5) {
             best = stronger(best, dangling(s, value, 0, start));
             best = stronger(best, stacked_head(s, value, 0));
+            best = stronger(best, commented_connective(s, value, start));
+            if t[0].kind == Kind::Num {
+                best = stronger(best, stacked_variable(s, value));
+            }
         }
     } else {
         // `9999' (select count(*) from information_schema.tables ...`.
@@ -2172,6 +2221,7 @@ fn fragment(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
         if value_like_break(t, value) {
             best = stronger(best, dangling(s, value, 1, start));
             best = stronger(best, break_statement_end(s, value));
+            best = stronger(best, commented_connective(s, value, start));
             best = stronger(best, stacked_head(s, value, 1));
             best = stronger(best, alias_after_break(s, value));
             best = stronger(best, quoted_operator(s, value));
@@ -2508,6 +2558,26 @@ fn when_then(s: &Stream) -> Option<Hit> {
     hit("sqli.expression", FRAGMENT, t[0].start, t[t.len() - 1].end)
 }
 
+/// `'x'!='y`, `'a'<>'b`: a value that is a single-quoted literal compared
+/// unequal with a string the app's own quote closes, a condition true
+/// whatever the query: the tautology of a break whose quote the app
+/// supplied. `!=` and `<>` are code's; prose neither writes them between
+/// quotes nor leaves the last quote open.
+fn open_inequality(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || s.end_comment.is_some() {
+        return None;
+    }
+    let [a, op, b] = t else { return None };
+    let single = |x: &Token| value[x.start] == b'\'';
+    let unequal = matches!(text(value, op), b"!=" | b"<>");
+    let ok = a.kind == Kind::Str && b.kind == Kind::StrOpen && single(a) && single(b) && unequal;
+    if !ok || b.end - b.start < 2 {
+        return None;
+    }
+    hit("sqli.tautology", FRAGMENT, a.start, b.end)
+}
+
 /// A value that only compares literals with SQL's operators: a chain
 /// (`'{"a":2}' < '$.c' = 7`) or a pattern match (`'1' not regexp '2'`).
 /// Both hold a single-quoted string; a plain `'a' like 'b'` could be a
@@ -2656,10 +2726,21 @@ fn drop_evasion(s: &Stream, value: &[u8]) -> Option<Hit> {
 /// `t`.`id` = 5 LIMIT`). Prose ("from the menu, limit two") has neither
 /// the quoted or dotted names nor the clause order.
 fn from_clause(s: &Stream, value: &[u8]) -> Option<Hit> {
-    let t = s.tokens();
-    if t.first()?.kind != Kind::Kw(Kw::From) {
+    let all = s.tokens();
+    if all.first()?.kind != Kind::Kw(Kw::From) {
         return None;
     }
+    // `...GROUP BY tag1&sql_delimit`, `...="x";&sql_delimit`: the clause
+    // list with the next query parameter glued on, as apps that pass query
+    // pieces through a form send them; the pieces end at the `&`.
+    let n = all.len();
+    let glued_pair = n >= 4
+        && all[n - 1].kind == Kind::Word
+        && text(value, &all[n - 2]) == b"&"
+        && all[n - 2].end == all[n - 1].start
+        && matches!(all[n - 3].kind, Kind::Word | Kind::Semi)
+        && all[n - 3].end == all[n - 2].start;
+    let t = if glued_pair { &all[..n - 2] } else { all };
     let code = t.iter().any(|x| match x.kind {
         Kind::Dot | Kind::LParen => true,
         Kind::Word => matches!(value[x.start], b'`' | b'['),
@@ -2686,7 +2767,7 @@ fn from_clause(s: &Stream, value: &[u8]) -> Option<Hit> {
     if !semi && !grouped && t[end - 1].kind != Kind::Kw(Kw::Limit) {
         return None;
     }
-    let mut p = s.parser(1);
+    let mut p = Parser::new(t, 1);
     if !p.operand() {
         return None;
     }
@@ -2730,7 +2811,34 @@ fn from_clause(s: &Stream, value: &[u8]) -> Option<Hit> {
     if !reached || !(compared || grouped || (code && !semi)) {
         return None;
     }
-    hit("sqli.clause", FRAGMENT, t[0].start, t[t.len() - 1].end)
+    hit("sqli.clause", FRAGMENT, t[0].start, all[n - 1].end)
+}
+
+/// `SET @OLD_SQL_NOTES`, `>SET @saved_cs_client`: a value that is only
+/// MySQL's assignment head of a user variable, after at most one stray
+/// byte: the lines mysqldump writes, pasted as a probe. The name must
+/// look like code (`_` or a digit): "set @home" is chat.
+fn set_variable(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    if s.cut || s.end_comment.is_some() {
+        return None;
+    }
+    let stray = |x: &Token| matches!(x.kind, Kind::Op(_) | Kind::Other) && x.end - x.start == 1;
+    let (set, var) = match t {
+        [a, b] => (a, b),
+        [x, a, b] if stray(x) && x.end == a.start => (a, b),
+        _ => return None,
+    };
+    let name = text(value, var);
+    let code_like = name.len() > 2
+        && name[1..]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        && name[1..].iter().any(|&b| b == b'_' || b.is_ascii_digit());
+    if set.kind != Kind::Kw(Kw::Set) || var.kind != Kind::Var || name[1] == b'@' || !code_like {
+        return None;
+    }
+    hit("sqli.stacked", FRAGMENT, t[0].start, var.end)
 }
 
 /// A value that is a PostgreSQL cast to a SQL type (`password::int`,
@@ -2975,6 +3083,9 @@ fn break_statement_end(s: &Stream, value: &[u8]) -> Option<Hit> {
         return None;
     }
     let commented = s.end_comment.as_ref().is_none_or(|c| truncates(c, value));
+    if let Some(h) = stacked_variable(s, value) {
+        return Some(h);
+    }
     let ok = match &t[2..] {
         [] => commented,
         [k, w] => {
@@ -2991,6 +3102,98 @@ fn break_statement_end(s: &Stream, value: &[u8]) -> Option<Hit> {
         return None;
     }
     hit("sqli.stacked", FRAGMENT, t[0].start, t[t.len() - 1].end)
+}
+
+/// `';SELECT*@@version#`, `1;select @@hostname`: a stacked SELECT of a
+/// server variable, glued to a stray `*` or not, the rest commented away:
+/// the probe for whether stacked queries run and which server answers.
+/// Only SQL names `@@variables`, so a number may be the break too.
+fn stacked_variable(s: &Stream, value: &[u8]) -> Option<Hit> {
+    let t = s.tokens();
+    let commented = s.end_comment.as_ref().is_none_or(|c| truncates(c, value));
+    if s.cut || t.get(1)?.kind != Kind::Semi || !commented {
+        return None;
+    }
+    let star = |x: &Token| matches!(x.kind, Kind::Op(_)) && text(value, x) == b"*";
+    let var = match &t[2..] {
+        [k, v] | [k, _, v] if k.kind == Kind::Kw(Kw::Select) => v,
+        _ => return None,
+    };
+    if t.len() == 5 && !star(&t[3]) {
+        return None;
+    }
+    if var.kind != Kind::Var || !text(value, var).starts_with(b"@@") {
+        return None;
+    }
+    let end = s.end_comment.as_ref().map_or(var.end, |c| c.end);
+    hit("sqli.stacked", FRAGMENT, t[0].start, end)
+}
+
+/// `' or-- -`, `'or(glob 1)--`, `1='1' or-- -`: a quote break (or a
+/// number compared with a literal) and a connective whose condition is
+/// left out or parenthesized, then a comment swallowing the rest of the
+/// query. The connective stands right at the break, where prose has a
+/// word, and the comment leaves the app's query to the attacker.
+fn commented_connective(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
+    let t = s.tokens();
+    let c = s.end_comment.as_ref()?;
+    if s.cut || t.is_empty() || !truncates(c, value) {
+        return None;
+    }
+    let mut i = if start == Start::Bare {
+        // `1='1' or`: a number compared with a string literal, the quote
+        // juggling that closes whichever context the app opened.
+        let cmp = |x: &Token| x.kind == Kind::Op(Op::Cmp);
+        match t {
+            [n, op, lit, ..] if n.kind == Kind::Num && cmp(op) && matches!(lit.kind, Kind::Str) => {
+                3
+            }
+            _ => return None,
+        }
+    } else {
+        if !value_like_break(t, value) {
+            return None;
+        }
+        1
+    };
+    while t.get(i).is_some_and(|x| x.kind == Kind::RParen) {
+        i += 1;
+    }
+    if !matches!(
+        t.get(i)?.kind,
+        Kind::Kw(Kw::And | Kw::Or | Kw::Xor) | Kind::Op(Op::Logic)
+    ) {
+        return None;
+    }
+    i += 1;
+    // Nothing, or one parenthesized group closing at the comment.
+    if i < t.len() {
+        if t[i].kind != Kind::LParen {
+            return None;
+        }
+        let mut depth = 0usize;
+        for (j, x) in t.iter().enumerate().skip(i) {
+            match x.kind {
+                Kind::LParen => depth += 1,
+                Kind::RParen => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 && j + 1 != t.len() {
+                        return None;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if depth != 0 || i + 2 >= t.len() {
+            return None;
+        }
+    }
+    let from = if start == Start::Bare {
+        t[0].start
+    } else {
+        t[0].end
+    };
+    hit("sqli.tautology", FRAGMENT, from, c.end)
 }
 
 /// `\'and`, `` \`or`1 ``: a quote escaped with a backslash, then a
