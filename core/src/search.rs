@@ -13,6 +13,9 @@
 
 use memchr::{memchr, memchr2, memmem};
 
+mod keywords;
+pub(crate) use keywords::Keywords;
+
 /// From this haystack length on, a case-sensitive search uses `memmem`:
 /// below it, the searcher's construction costs more than a candidate loop
 /// even when the candidate byte is common.

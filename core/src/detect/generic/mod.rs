@@ -38,7 +38,8 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::search::Keywords;
+use aho_corasick::MatchKind;
 
 use super::{Ctx, Hit};
 use crate::config::Sensitivity;
@@ -179,14 +180,8 @@ pub(crate) fn warm() {
     LazyLock::force(&AC);
 }
 
-static AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .kind(Some(AhoCorasickKind::DFA))
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(ANCHORS)
-        .expect("generic anchors compile")
-});
+static AC: LazyLock<Keywords> =
+    LazyLock::new(|| Keywords::new(ANCHORS, true, MatchKind::LeftmostLongest));
 
 pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
     let best = strongest(value)?;

@@ -41,7 +41,8 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::search::Keywords;
+use aho_corasick::MatchKind;
 
 use super::{Best, Ctx, Hit};
 use crate::config::Sensitivity;
@@ -148,10 +149,10 @@ struct Tables {
     /// Class names from `classes.txt`, then the exec, gadget and
     /// class-loader names that start a chain judgement; ASCII
     /// case-insensitive. Patterns past `tiers.len()` are trigger words.
-    classes: AhoCorasick,
+    classes: Keywords,
     tiers: Vec<Tier>,
     /// Base64 cores of [`B64_KEYWORDS`], case-sensitive.
-    b64: AhoCorasick,
+    b64: Keywords,
     /// Per core: the keyword and the bit offset of the keyword's
     /// start before the core's first character (`6 * c0 - 8 * align`).
     b64_meta: Vec<(&'static [u8], usize)>,
@@ -197,12 +198,7 @@ fn tables() -> &'static Tables {
             .chain(&COMPANION_NAMES)
             .chain(&["classloader"]);
         names.extend(trigger_words.map(|w| w.to_string()));
-        let classes = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&names)
-            .expect("class names build");
+        let classes = Keywords::new(&names, true, MatchKind::LeftmostLongest);
         let mut cores = Vec::new();
         let mut b64_meta = Vec::new();
         for k in B64_KEYWORDS {
@@ -227,11 +223,7 @@ fn tables() -> &'static Tables {
                 }
             }
         }
-        let b64 = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&cores)
-            .expect("base64 cores build");
+        let b64 = Keywords::new(&cores, false, MatchKind::LeftmostFirst);
         let b64_min = cores.iter().map(Vec::len).min().unwrap_or(0);
         Tables {
             classes,

@@ -28,7 +28,8 @@ pub(crate) mod lexer;
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::search::Keywords;
+use aho_corasick::MatchKind;
 
 use super::{Ctx, Hit};
 use crate::search;
@@ -304,17 +305,9 @@ fn marker_patterns() -> Vec<&'static str> {
     pats
 }
 
-fn markers() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        let pats = marker_patterns();
-        AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(pats)
-            .expect("static patterns build")
-    })
+fn markers() -> &'static Keywords {
+    static AC: OnceLock<Keywords> = OnceLock::new();
+    AC.get_or_init(|| Keywords::new(marker_patterns(), true, MatchKind::LeftmostLongest))
 }
 
 /// Judges one value.

@@ -4,7 +4,8 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::search::Keywords;
+use aho_corasick::MatchKind;
 
 use super::super::Hit;
 use super::lexer;
@@ -50,16 +51,9 @@ pub(super) fn warm() {
     markers();
 }
 
-fn markers() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(MARKERS)
-            .expect("static patterns build")
-    })
+fn markers() -> &'static Keywords {
+    static AC: OnceLock<Keywords> = OnceLock::new();
+    AC.get_or_init(|| Keywords::new(MARKERS, true, MatchKind::LeftmostLongest))
 }
 
 pub(super) fn detect(v: &[u8]) -> Option<Hit> {

@@ -201,7 +201,8 @@ pub(crate) mod lexer;
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::search::Keywords;
+use aho_corasick::MatchKind;
 
 use grammar::{Info, Parser};
 use keywords::{Func, Kw};
@@ -1962,7 +1963,7 @@ fn expr_position(t: &[Token], value: &[u8], k: usize) -> bool {
 /// (`UN/**/ION`, `sel<b>ect`), whose `/*` or `<` comes first. Keywords are
 /// whole words to the lexer, so a substring search finds all of them.
 fn anywhere_trigger(text: &[u8]) -> Option<usize> {
-    static TRIGGERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    static TRIGGERS: LazyLock<Keywords> = LazyLock::new(|| {
         let words = keywords::keywords_where(|k| {
             matches!(
                 k,
@@ -1972,12 +1973,11 @@ fn anywhere_trigger(text: &[u8]) -> Option<usize> {
         .chain(keywords::functions_where(|f| {
             matches!(f, Func::Blind | Func::Error | Func::System)
         }));
-        AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
-            .build([";", "@@", "<", "/*"].into_iter().chain(words))
-            .expect("sqli trigger words compile")
+        Keywords::new(
+            [";", "@@", "<", "/*"].into_iter().chain(words),
+            true,
+            MatchKind::LeftmostFirst,
+        )
     });
     TRIGGERS.find(text).map(|m| m.start())
 }

@@ -14,7 +14,8 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::search::Keywords;
+use aho_corasick::MatchKind;
 
 use crate::search;
 
@@ -357,7 +358,7 @@ const PREFILTER_FROM: usize = 64;
 /// callee spelled in strings inside brackets (`top['al'+'ert']`), which
 /// needs `[` and a quote. Template literals are scanned for the same.
 fn may_be_hostile(text: &[u8]) -> bool {
-    static TRIGGERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    static TRIGGERS: LazyLock<Keywords> = LazyLock::new(|| {
         let extra: &[&[u8]] = &[
             b"function",
             b"document",
@@ -369,12 +370,11 @@ fn may_be_hostile(text: &[u8]) -> bool {
             b".call`",
             b".apply`",
         ];
-        AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(CALLABLE.iter().chain(GLOBALS).chain(extra))
-            .expect("script trigger words compile")
+        Keywords::new(
+            CALLABLE.iter().chain(GLOBALS).chain(extra),
+            true,
+            MatchKind::LeftmostFirst,
+        )
     });
     let bracketed_string =
         memchr::memchr(b'[', text).is_some() && memchr::memchr2(b'\'', b'"', text).is_some();
