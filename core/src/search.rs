@@ -14,7 +14,7 @@
 use memchr::{memchr, memchr2, memmem};
 
 mod keywords;
-pub(crate) use keywords::Keywords;
+pub(crate) use keywords::{Keywords, Screen};
 
 /// From this haystack length on, a case-sensitive search uses `memmem`:
 /// below it, the searcher's construction costs more than a candidate loop

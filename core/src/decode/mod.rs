@@ -224,9 +224,16 @@ fn form_escaped(v: &[u8]) -> bool {
 /// Cheap test: can any decoder change these bytes? (`+A` starts every
 /// UTF-7 run of ASCII.)
 fn needs_decoding(v: &[u8]) -> bool {
-    v.iter()
-        .any(|&b| matches!(b, b'%' | b'&' | b'\\' | 0) || b >= 0x80)
-        || search::find(v, b"+A").is_some()
+    let special = |b: u8| matches!(b, b'%' | b'&' | b'\\' | 0) || b >= 0x80;
+    // A long value in vector scans: this runs on every byte of every value.
+    let decodable = if v.len() < 64 {
+        v.iter().any(|&b| special(b))
+    } else {
+        !v.is_ascii()
+            || memchr::memchr3(b'%', b'&', b'\\', v).is_some()
+            || memchr::memchr(0, v).is_some()
+    };
+    decodable || search::find(v, b"+A").is_some()
 }
 
 #[cfg(test)]

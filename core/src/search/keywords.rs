@@ -15,16 +15,12 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, Matc
 /// Bytes stepped between two tests for a match state.
 const BLOCK: usize = 8;
 
-/// Compiled keywords. Built once (in a static), searched many times.
-///
-/// ```ignore
-/// let k = Keywords::new(["union", "select"], true, MatchKind::LeftmostFirst);
-/// assert_eq!(k.find(b"1 UNION all").map(|m| m.start()), Some(2));
-/// ```
+/// Compiled keywords. Built once (in a static), searched many times: a
+/// drop-in for an `aho_corasick` DFA's `find`, `find_iter` and `is_match`.
 #[derive(Debug)]
 pub(crate) struct Keywords {
     ac: AhoCorasick,
-    quick: Quick,
+    screen: Screen,
     /// The longest keyword: a match ending at `e` starts at or after
     /// `e - longest`.
     longest: usize,
@@ -51,7 +47,7 @@ impl Keywords {
             .expect("keywords compile");
         Keywords {
             ac,
-            quick: Quick::new(&words, fold),
+            screen: Screen::new(&words, |b| if fold { b.to_ascii_lowercase() } else { b }),
             longest: words.iter().map(Vec::len).max().unwrap_or(0),
         }
     }
@@ -63,7 +59,7 @@ impl Keywords {
 
     /// Whether `hay` holds any keyword.
     pub(crate) fn is_match(&self, hay: &[u8]) -> bool {
-        self.quick.first_end(hay, 0).is_some()
+        self.screen.is_match(hay)
     }
 
     /// The non-overlapping matches, left to right, as `aho_corasick`'s
@@ -78,7 +74,7 @@ impl Keywords {
     }
 
     fn find_from(&self, hay: &[u8], from: usize) -> Option<Match> {
-        let end = self.quick.first_end(hay, from)?;
+        let end = self.screen.first_end(hay, from)?;
         // No match starts before `cut`: it would end before `end`.
         let cut = end.saturating_sub(self.longest).max(from);
         self.ac.find(Input::new(hay).span(cut..hay.len()))
@@ -86,10 +82,13 @@ impl Keywords {
 }
 
 /// A DFA over byte classes whose match states absorb: it tells whether and
-/// where the first match ends, nothing more.
+/// where the first match ends, nothing more. The bytes of words and
+/// haystack are compared through a `key` (ASCII folding, or every
+/// separator as one), so a screen can answer for a superset of matches
+/// that a slower test then confirms (`rce::dict::may_hold_command`).
 #[derive(Debug)]
-struct Quick {
-    /// Byte to class (ASCII letters folded when case-insensitive).
+pub(crate) struct Screen {
+    /// Byte to class: the class of its key.
     class: [u8; 256],
     /// Transitions, row `s` at `s * stride`; states are stored premultiplied,
     /// the matching ones last.
@@ -100,7 +99,7 @@ struct Quick {
     overlap: usize,
 }
 
-/// Independent scans interleaved in [`Quick::first_end`]: a DFA step waits
+/// Independent scans interleaved in [`Screen::first_end`]: a DFA step waits
 /// for the previous one's table load, so one scan leaves the core idle;
 /// four at once fill it.
 const LANES: usize = 4;
@@ -108,25 +107,21 @@ const LANES: usize = 4;
 /// Haystack length from which the lanes pay for their setup.
 const LANES_FROM: usize = 1024;
 
-impl Quick {
-    fn new(words: &[Vec<u8>], fold: bool) -> Quick {
-        let key = |b: u8| if fold { b.to_ascii_lowercase() } else { b };
-        let mut class = [0u8; 256];
+impl Screen {
+    /// A screen for `words` (none empty) compared through `key`.
+    pub(crate) fn new(words: &[Vec<u8>], key: impl Fn(u8) -> u8) -> Screen {
+        let mut by_key = [0u8; 256];
         let mut classes = 1usize;
         for w in words {
             for &b in w {
                 let k = key(b) as usize;
-                if class[k] == 0 {
-                    class[k] = classes as u8;
+                if by_key[k] == 0 {
+                    by_key[k] = classes as u8;
                     classes += 1;
                 }
             }
         }
-        if fold {
-            for b in b'A'..=b'Z' {
-                class[b as usize] = class[b.to_ascii_lowercase() as usize];
-            }
-        }
+        let class: [u8; 256] = std::array::from_fn(|b| by_key[key(b as u8) as usize]);
         let stride = classes.next_power_of_two();
         const NONE: u32 = u32::MAX;
         // The trie, by state index.
@@ -188,7 +183,7 @@ impl Quick {
                 }
             }
         }
-        Quick {
+        Screen {
             class,
             next: table,
             first_match: (first_match * stride) as u32,
@@ -200,7 +195,12 @@ impl Quick {
         self.next[s as usize + self.class[b as usize] as usize]
     }
 
-    /// The smallest `e > from` such that a keyword ends at `e` (exclusive)
+    /// Whether a word occurs in `hay`.
+    pub(crate) fn is_match(&self, hay: &[u8]) -> bool {
+        self.first_end(hay, 0).is_some()
+    }
+
+    /// The smallest `e > from` such that a word ends at `e` (exclusive)
     /// in `hay[from..]`.
     fn first_end(&self, hay: &[u8], from: usize) -> Option<usize> {
         let hay = hay.get(from..)?;
@@ -213,7 +213,7 @@ impl Quick {
         end.map(|e| from + e)
     }
 
-    /// [`Quick::first_end`] of the keywords starting in `hay[start..end]`
+    /// [`Screen::first_end`] of the keywords starting in `hay[start..end]`
     /// (the DFA starts there, at its root).
     fn serial(&self, hay: &[u8], start: usize, end: usize) -> Option<usize> {
         let mut s = 0u32;
@@ -245,7 +245,7 @@ impl Quick {
         None
     }
 
-    /// [`Quick::first_end`] by [`LANES`] scans of about `chunk` bytes each.
+    /// [`Screen::first_end`] by [`LANES`] scans of about `chunk` bytes each.
     /// Lane `j` starts `overlap` bytes before `j * chunk`, so it sees every
     /// keyword that ends in its range; the few bytes the lanes' whole
     /// blocks leave between two ranges are scanned after.
@@ -361,10 +361,25 @@ mod tests {
     }
 
     #[test]
+    fn keyed_screens_compare_keys() {
+        let key = |b: u8| {
+            if b.is_ascii_alphabetic() {
+                b | 0x20
+            } else {
+                b' '
+            }
+        };
+        let s = Screen::new(&[b" ls ".to_vec()], key);
+        assert!(s.is_match(b"x;LS\n"));
+        assert!(s.is_match(b"a/ls:"));
+        assert!(!s.is_match(b"also ls"));
+    }
+
+    #[test]
     fn first_end_is_the_earliest() {
         let k = Keywords::new(["abcd", "bc"], false, MatchKind::LeftmostFirst);
         // `bc` ends first, but `abcd` starts first: it is the match.
-        assert_eq!(k.quick.first_end(b"xabcd", 0), Some(4));
+        assert_eq!(k.screen.first_end(b"xabcd", 0), Some(4));
         assert_eq!(k.find(b"xabcd").map(|m| m.range()), Some(1..5));
         assert_eq!(k.find(b"xabce").map(|m| m.range()), Some(2..4));
         assert_eq!(k.find(b"abd"), None);

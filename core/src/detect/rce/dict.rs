@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use crate::detect::FastMap;
-use crate::search::contains;
+use crate::search::{contains, Screen};
 
 const COMMANDS: &str = include_str!("../../../testdata/rce/commands.txt");
 
@@ -25,6 +25,8 @@ struct Dict {
     map: FastMap<&'static [u8], Cmd>,
     names: Vec<&'static str>,
     filter: Filter,
+    /// Every name between separators, for [`may_hold_command`].
+    screen: Screen,
 }
 
 /// A 4096-bit set over (length, first byte, last byte) of the names: most
@@ -93,8 +95,39 @@ fn dict() -> &'static Dict {
                 filter.insert(name.as_bytes());
             }
         }
-        Dict { map, names, filter }
+        let mut words: Vec<Vec<u8>> = names
+            .iter()
+            .map(|n| format!(" {n} ").into_bytes())
+            .collect();
+        // `/usr/local/bin/anything` names a command by its directory.
+        words.push(b"bin ".to_vec());
+        let screen = Screen::new(&words, screen_key);
+        Dict {
+            map,
+            names,
+            filter,
+            screen,
+        }
     })
+}
+
+/// Letters folded, `_` kept, every other byte a separator: a command word
+/// is a name between separators (`/bin/ls`, `cmd.exe`, `python3`, `rm:`
+/// all are, once digits and punctuation count as separators).
+fn screen_key(b: u8) -> u8 {
+    match b {
+        b'a'..=b'z' | b'_' => b,
+        b'A'..=b'Z' => b.to_ascii_lowercase(),
+        _ => b' ',
+    }
+}
+
+/// False when no word of `value` preceded and followed by another byte can
+/// be a command for [`lookup`]: one pass of a DFA, for large values whose
+/// words are too many to look up one by one. (The first and last words are
+/// the caller's to look up.)
+pub(crate) fn may_hold_command(value: &[u8]) -> bool {
+    dict().screen.is_match(value)
 }
 
 /// Longest command name looked up.
@@ -437,6 +470,34 @@ mod tests {
         assert!(glob_command(b"/bi[n]/bash").is_some());
         assert!(glob_command(b"????").is_none());
         assert!(glob_command(b"adduse[r]").is_some());
+    }
+
+    /// The screen answers for every spelling [`lookup`] accepts.
+    #[test]
+    fn screen_misses_no_command() {
+        for name in &dict().names {
+            let upper = name.to_ascii_uppercase();
+            for spelling in [
+                name.to_string(),
+                upper.clone(),
+                format!("/usr/local/bin/{name}"),
+                format!("./{name}"),
+                format!("{upper}.EXE"),
+                format!("{name}3.10"),
+                format!("{name}:"),
+                "/opt/xbin/tool".to_string(),
+            ] {
+                if lookup(spelling.as_bytes()).is_none() {
+                    continue;
+                }
+                for around in [" ", ";", "\n", "(", "|", "\t", ","] {
+                    let text = format!("a{around}{spelling}{around}b");
+                    assert!(may_hold_command(text.as_bytes()), "{text:?}");
+                }
+            }
+        }
+        let log = b"2024-05-01 12:00:00 INFO request served in 12 ms, status 200, bytes 5120\n";
+        assert!(!may_hold_command(&log.repeat(20)));
     }
 
     #[test]

@@ -130,17 +130,28 @@ fn needs_lexing(value: &[u8]) -> bool {
     if memchr::memchr2_iter(b'<', b'>', value).any(|i| value.get(i + 1) == Some(&b'(')) {
         return true;
     }
-    value
+    let command = |w: &[u8]| {
+        let w = w
+            .iter()
+            .rposition(|c| !matches!(c, b'.' | b':' | b'-'))
+            .map_or(&w[..0], |p| &w[..=p]);
+        dict::lookup(w).is_some()
+    };
+    let mut words = value
         .split(|&b| !WORD[b as usize])
-        .filter(|w| !w.is_empty() && w.len() <= 96)
-        .any(|w| {
-            let w = w
-                .iter()
-                .rposition(|c| !matches!(c, b'.' | b':' | b'-'))
-                .map_or(&w[..0], |p| &w[..=p]);
-            dict::lookup(w).is_some()
-        })
+        .filter(|w| !w.is_empty() && w.len() <= 96);
+    if value.len() >= SCREEN_FROM {
+        // The screen sees the words between separators.
+        return words.next().is_some_and(command)
+            || words.next_back().is_some_and(command)
+            || (dict::may_hold_command(value) && words.any(command));
+    }
+    words.any(command)
 }
+
+/// Value length from which [`needs_lexing`] screens the words before it
+/// looks any up.
+const SCREEN_FROM: usize = 1024;
 
 /// A byte table holding `bytes`, for scans of large values.
 const fn byte_set(bytes: &[u8]) -> [bool; 256] {
