@@ -1,6 +1,6 @@
 //! Worst-case scaling: adversarial inputs analyzed at size N and 2N, with the
 //! time ratio (linear work gives about 2.0) and the peak memory one analysis
-//! adds.
+//! adds; last, the memory a built engine holds.
 //!
 //! ```text
 //! cargo run --release -p mirrorguard-benches --bin scaling [-- --size BYTES]
@@ -101,6 +101,27 @@ fn peak_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Resident memory of this process in KiB (Linux), if known.
+fn resident_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Child mode: the memory an engine holds once built (its compiled tables,
+/// which every engine of the process shares, and its value cache).
+fn engine_child() -> ExitCode {
+    let before = resident_kib();
+    let engine = Engine::new(Config::default()).expect("default config");
+    let after = resident_kib();
+    std::hint::black_box(&engine);
+    match (before, after) {
+        (Some(b), Some(a)) => println!("{}", a.saturating_sub(b)),
+        _ => println!("?"),
+    }
+    ExitCode::SUCCESS
+}
+
 /// Child mode: one case at one size; prints `nanos peak_kib_added`.
 fn child(index: usize, n: usize) -> ExitCode {
     let engine = Engine::new(Config::default()).expect("default config");
@@ -134,6 +155,9 @@ fn run_child(index: usize, n: usize) -> Option<(Duration, String)> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--engine") {
+        return engine_child();
+    }
     if args.first().map(String::as_str) == Some("--child") {
         let index = args.get(1).and_then(|s| s.parse().ok());
         let n = args.get(2).and_then(|s| s.parse().ok());
@@ -169,5 +193,11 @@ fn main() -> ExitCode {
         );
     }
     println!("N = {n} bytes; default limits (body analyzed up to 1 MiB)");
+    let exe = std::env::current_exe().ok();
+    let engine = exe
+        .and_then(|e| Command::new(e).arg("--engine").output().ok())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .unwrap_or_default();
+    println!("engine built: {} KiB resident", engine.trim());
     ExitCode::SUCCESS
 }
