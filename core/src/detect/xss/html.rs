@@ -145,6 +145,22 @@ fn is_handler_name(name: &[u8]) -> bool {
     name.len() > 4 && name.starts_with(b"on") && name[2..].iter().all(u8::is_ascii_alphabetic)
 }
 
+/// Attributes a client-side framework evaluates as script when it compiles
+/// the page: Vue (`v-on:click`, `@click`, `v-bind:x`, `:x`, `v-html`),
+/// Alpine (`x-init`, `x-on:click`), AngularJS (`ng-click`, `data-ng-init`,
+/// `ng:focus`), htmx (`hx-on:click`, `hx-on-click`), Knockout (`data-bind`).
+/// Markup holding them runs its value once the app mounts it, with no `on*`
+/// handler a browser would see; `qualified` is the lower-cased full name.
+pub(crate) fn is_directive(qualified: &[u8]) -> bool {
+    let q = qualified;
+    let q = q.strip_prefix(b"data-").unwrap_or(q);
+    (q.len() > 1 && matches!(q[0], b'@' | b':'))
+        || [&b"v-"[..], b"x-", b"ng-", b"ng:", b"ng_", b"hx-on"]
+            .iter()
+            .any(|p| q.len() > p.len() && q.starts_with(p))
+        || q == b"bind"
+}
+
 /// A style value as an old browser's CSS parser reads it: references
 /// decoded, CSS escapes (`\65`, `\e`) and comments removed, whitespace
 /// dropped, lower-cased.
@@ -414,6 +430,18 @@ fn instruction(src: &[u8], r: Range<usize>) -> Option<Found> {
     let (buf, len) = lower(src, &first.name);
     match &buf[..len] {
         b"import" | b"xml:namespace" => Some(Found::new("xss.dangerous_tag", 10, r)),
+        // An XSLT sheet attached to the document: the browser (or the
+        // server's processor) runs it over the page, and its output may hold
+        // any script; a CSS sheet is judged by its URL as below.
+        b"xml-stylesheet"
+            if Attrs::new(src, r.clone()).any(|a| {
+                eq_ci(src, &a.name, b"type")
+                    && a.value
+                        .is_some_and(|v| search::contains_ci(&src[v], b"xsl"))
+            }) =>
+        {
+            Some(Found::new("xss.xslt", 10, r))
+        }
         b"xml-stylesheet" => attrs.find_map(|a| {
             let v = decode_refs(&src[a.value?]);
             let active = value::script_url(&v).is_some()
@@ -424,6 +452,37 @@ fn instruction(src: &[u8], r: Range<usize>) -> Option<Found> {
         _ => None,
     }
 }
+
+/// Namespaces that make the element an XSLT program, or bind a prefix to
+/// the host language's classes (Xalan, PHP, MSXML script): a stylesheet
+/// the value brings runs in the browser or the server's processor.
+const XSLT_NAMESPACES: &[&[u8]] = &[
+    b"/xsl/transform",
+    b"/tr/wd-xsl",
+    b"urn:schemas-microsoft-com:xslt",
+    b"xml.apache.org/xalan",
+    b"xalan://",
+    b"php.net/xsl",
+    b"saxon.sf.net/java",
+];
+
+fn xslt_namespace(v: &[u8]) -> bool {
+    XSLT_NAMESPACES.iter().any(|n| search::contains_ci(v, n))
+        || v.len() > 5 && v[..5].eq_ignore_ascii_case(b"java:")
+}
+
+/// XPath functions an injected XSLT expression uses to read files, fetch
+/// URLs, fingerprint the processor or call out to the host language. A
+/// stylesheet showing data selects nodes, not these.
+const XSLT_FUNCTIONS: &[&[u8]] = &[
+    b"document(",
+    b"unparsed-text",
+    b"system-property(",
+    b"environment-variable(",
+    b"php:function",
+    b"doc(",
+    b"collection(",
+];
 
 /// `<!ATTLIST img onerror CDATA "alert(1)">`: a DTD that gives every `img`
 /// of an XML document (XHTML, SVG) a default handler, so the script runs
@@ -545,6 +604,15 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
         if keep(&mut best, found) {
             return best;
         }
+        if (qualified == b"xmlns" || qualified.starts_with(b"xmlns:")) && xslt_namespace(&v) {
+            return Some(Found::new("xss.xslt", 10, span));
+        }
+        if name.starts_with(b"xsl:")
+            && matches!(aname, b"select" | b"test" | b"href" | b"use" | b"match")
+            && XSLT_FUNCTIONS.iter().any(|f| search::contains_ci(&v, f))
+        {
+            return Some(Found::new("xss.xslt", 10, span));
+        }
         match aname {
             // Refresh navigates, set-cookie plants a cookie, link loads a
             // style sheet; `Content-Type` (every HTML e-mail has one) does not.
@@ -616,6 +684,11 @@ fn attribute(
     span: Range<usize>,
     depth: u8,
 ) -> Option<Found> {
+    // Only a hostile call or sink: a template's own `@click="open = true"`
+    // or `ng-click="save()"` is the app's code, not the sender's.
+    if is_directive(qualified) && js::hostile(v, 0..v.len(), Mode::Strict).is_some() {
+        return Some(Found::new("xss.directive", 10, span));
+    }
     if is_handler_name(aname) {
         if js::hostile(v, 0..v.len(), Mode::Loose).is_some() {
             return Some(Found::new("xss.event_handler", 10, span));

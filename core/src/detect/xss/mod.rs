@@ -12,6 +12,10 @@
 //! - `xss.event_handler`: an `on*` attribute on a tag, whose value is script
 //!   (10), or a well-known handler with any value (6); or declared as a
 //!   DTD default whose value is script (`<!ATTLIST img onerror CDATA ...>`).
+//! - `xss.directive`: a client-side framework's script attribute (Vue
+//!   `@click`/`v-on:`, Alpine `x-init`, AngularJS `ng-*`, htmx `hx-on`,
+//!   Knockout `data-bind`) whose value makes a hostile call or touches a
+//!   sink: the app runs it when it mounts the markup.
 //! - `xss.js_url`: `javascript:`, `vbscript:`, `data:text/html` (and other
 //!   active `data:` types) in a URL attribute, as the whole value
 //!   followed by script or by an escape (`javascript:\u0061lert`), or as
@@ -22,6 +26,10 @@
 //!   (`@\69mport`), `srcdoc` holding markup.
 //! - `xss.style`: a `style` attribute with `expression(`, `behavior:`,
 //!   `-moz-binding`, `javascript:` or `@import`.
+//! - `xss.xslt`: an XSLT program in the value: an `xml-stylesheet` of an
+//!   XSL type, an element in the XSLT namespace (or one binding a prefix to
+//!   Xalan, PHP or MSXML script), an `xsl:` expression that reads files or
+//!   probes the processor (`document(`, `system-property(`).
 //! - `xss.attr_breakout`: a quote followed by attributes that run script
 //!   (`" onmouseover=alert(1) x="`), without a new tag; or that hijack the
 //!   form (`" formaction=//evil`, 6; 5 without a target).
