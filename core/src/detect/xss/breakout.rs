@@ -54,6 +54,7 @@ pub(crate) fn attribute(src: &[u8]) -> Option<Found> {
             } else if directive(name) {
                 // `" @click="alert(1)`: a framework binding the app compiles.
                 js::hostile(&v, 0..v.len(), Mode::Strict)
+                    .or_else(|| super::scope_eval(&v, 0..v.len()))
                     .map(|_| Found::new("xss.attr_breakout", 10, span))
             } else if name.eq_ignore_ascii_case(b"style") {
                 html::css_active(&v, html::CSS_ACTIVE_STRICT)

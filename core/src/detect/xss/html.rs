@@ -686,7 +686,10 @@ fn attribute(
 ) -> Option<Found> {
     // Only a hostile call or sink: a template's own `@click="open = true"`
     // or `ng-click="save()"` is the app's code, not the sender's.
-    if is_directive(qualified) && js::hostile(v, 0..v.len(), Mode::Strict).is_some() {
+    if is_directive(qualified)
+        && (js::hostile(v, 0..v.len(), Mode::Strict).is_some()
+            || super::scope_eval(v, 0..v.len()).is_some())
+    {
         return Some(Found::new("xss.directive", 10, span));
     }
     if is_handler_name(aname) {

@@ -471,6 +471,9 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                 Kind::Punct(b'(') | Kind::Template => return Some(pd.start..tok.span.end),
                 Kind::Punct(b')') => {}
                 Kind::Punct(b'.') => {}
+                // `alert?.(1)`, `top?.alert?.(1)`: optional chaining calls
+                // as `(` does.
+                Kind::Punct(b'?') if src.get(tok.span.end) == Some(&b'.') => {}
                 // `self['$']['globalEval'](...)`: a chain of computed members.
                 Kind::Punct(b'[') => {}
                 Kind::Ident if is_in(&[b"call", b"apply", b"bind"], text) => {}
@@ -659,6 +662,8 @@ mod tests {
             "Reflect.apply.call`${navigation.navigate}${navigation}${[name]}`",
             "Reflect.sort.call``",
             "x.map.apply`${1}`",
+            "alert?.(1)",
+            "window?.alert?.(document.domain)",
         ] {
             assert!(strict(s), "{s}");
         }
@@ -728,6 +733,8 @@ mod tests {
             "navigation.navigate(route.name)",
             "navigation.navigate",
             "the navigation to navigate",
+            "alert ? 1 : 2",
+            "confirm?.5:1",
         ] {
             assert!(!strict(s), "{s}");
         }

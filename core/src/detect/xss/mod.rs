@@ -357,16 +357,21 @@ fn template(value: &[u8]) -> Option<Found> {
     None
 }
 
-/// `{{$eval('alert(1)')}}`: AngularJS's scope evaluator compiles its
-/// string argument as an expression, so the string is script: judged as
-/// such, not as a string.
-fn scope_eval(value: &[u8], range: Range<usize>) -> Option<Range<usize>> {
-    let at = range.start + search::find_ci(&value[range.clone()], b"$eval(")?;
-    let mut arg = at + b"$eval(".len();
-    while arg < range.end && (value[arg].is_ascii_whitespace() || b"'\"`".contains(&value[arg])) {
-        arg += 1;
-    }
-    js::hostile(value, arg..range.end, js::Mode::Strict).map(|s| at..s.end)
+/// `{{$eval('alert(1)')}}`, `x|orderBy:'(z=alert)(1)'`: AngularJS
+/// compiles the string argument of its scope evaluator and of the
+/// `orderBy` filter as an expression (the filter is the way out of a
+/// CSP-mode sandbox), so the string is script: judged as such, not as a
+/// string.
+pub(crate) fn scope_eval(value: &[u8], range: Range<usize>) -> Option<Range<usize>> {
+    [&b"$eval("[..], b"orderby:"].iter().find_map(|opener| {
+        let at = range.start + search::find_ci(&value[range.clone()], opener)?;
+        let mut arg = at + opener.len();
+        while arg < range.end && (value[arg].is_ascii_whitespace() || b"'\"`".contains(&value[arg]))
+        {
+            arg += 1;
+        }
+        js::hostile(value, arg..range.end, js::Mode::Strict).map(|s| at..s.end)
+    })
 }
 
 /// `-->` opening the value: it closes the HTML comment the value was
