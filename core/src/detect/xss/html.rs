@@ -588,6 +588,8 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
     let mut animates_handler = false;
     let mut animates_link = false;
     let mut animation_value = false;
+    let mut param_loads = false;
+    let mut param_value = false;
     for attr in Attrs::new(src, tag.attrs.clone()) {
         attr_count += 1;
         let (abuf, alen) = lower(src, &attr.name);
@@ -621,6 +623,18 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
                     .iter()
                     .any(|h| search::contains_ci(&v, h));
             }
+            // `<param name=movie value=//evil.example/x.swf>`: the plugin of
+            // the enclosing `<object>` loads and runs what the value names;
+            // `AllowScriptAccess=always` lets it script the page.
+            b"name" if local == b"param" => {
+                param_loads = [&b"movie"[..], b"src", b"url", b"code", b"filename", b"data"]
+                    .iter()
+                    .any(|n| v.eq_ignore_ascii_case(n))
+                    || v.eq_ignore_ascii_case(b"allowscriptaccess");
+            }
+            b"value" if local == b"param" => {
+                param_value = !v.trim_ascii().is_empty() && !v.eq_ignore_ascii_case(b"never");
+            }
             b"rel" if search::contains_ci(&v, b"import") => rel_import = true,
             b"rel" if search::contains_ci(&v, b"stylesheet") => rel_stylesheet = true,
             b"type" if search::contains_ci(&v, b"script") => script_type = true,
@@ -647,6 +661,7 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
         // An Internet Explorer data island, bound into the page as HTML.
         b"xml" if attr_count > 0 => Some(10),
         b"base" if attr_count > 0 => Some(10),
+        b"param" if param_loads && param_value => Some(10),
         b"meta" if http_equiv => Some(10),
         b"link" if rel_import => Some(10),
         b"link" if script_type => Some(10),

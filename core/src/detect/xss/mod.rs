@@ -45,7 +45,9 @@
 //!   weaker, 5 by default.
 //!
 //! Markup written in the Latin-1 characters a US-ASCII reader folds to
-//! punctuation (`¼script¾`), or split by the ISO-2022-JP escapes a
+//! punctuation (`¼script¾`), or in characters whose code point's low byte
+//! is `<` or `>` (`мscriptо`, read by a server that truncates each
+//! character to a byte), or split by the ISO-2022-JP escapes a
 //! decoder drops (`<scr ESC ( B ipt>`), is judged as the markup a browser
 //! reading the page in that charset sees, under the rule that markup fires.
 
@@ -138,6 +140,9 @@ fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
     if let Some(found) = seven_bit(value) {
         return Some(found);
     }
+    if let Some(found) = truncated(value) {
+        return Some(found);
+    }
     if let Some(found) = iso2022(value, sensitivity) {
         return Some(found);
     }
@@ -207,6 +212,43 @@ fn seven_bit(value: &[u8]) -> Option<Found> {
             [] => (0, 1),
         }
     }
+    refold(value, fold)
+}
+
+/// Markup spelled with characters whose code point ends in the byte of
+/// `<` or `>` (`мscriptо` is U+043C, `script`, U+043E): a server that
+/// keeps only the low byte of each character (a cast to `byte`, a
+/// single-byte charset written without a mapping) turns them into a tag.
+/// Text in Cyrillic or Latin Extended is full of such letters but never
+/// glues one to an ASCII word, so only a `<`-letter followed by an ASCII
+/// letter or `/` is read again; only markup that runs script counts.
+fn truncated(value: &[u8]) -> Option<Found> {
+    /// The low byte of the code point at `rest` (two-byte UTF-8 only).
+    fn fold(rest: &[u8]) -> (u8, usize) {
+        match rest {
+            [lead @ 0xC4..=0xDF, cont @ 0x80..=0xBF, ..] => {
+                (((lead & 0x03) << 6) | (cont & 0x3f), 2)
+            }
+            [b, ..] => (*b, 1),
+            [] => (0, 1),
+        }
+    }
+    let opener = memchr::memchr_iter(0xBC, value).any(|i| {
+        i > 0
+            && matches!(value[i - 1], 0xC4 | 0xC8 | 0xCC | 0xD0 | 0xD4 | 0xD8 | 0xDC)
+            && value
+                .get(i + 1)
+                .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/')
+    });
+    if !opener {
+        return None;
+    }
+    refold(value, fold)
+}
+
+/// Judges `value` as read through `fold` (a folded byte and the bytes it
+/// used); only markup that runs script counts, and the span is mapped back.
+fn refold(value: &[u8], fold: fn(&[u8]) -> (u8, usize)) -> Option<Found> {
     let mut folded = Vec::with_capacity(value.len());
     let mut i = 0;
     while i < value.len() {
