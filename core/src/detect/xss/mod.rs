@@ -408,11 +408,18 @@ pub(crate) fn scope_eval(value: &[u8], range: Range<usize>) -> Option<Range<usiz
     [&b"$eval("[..], b"orderby:"].iter().find_map(|opener| {
         let at = range.start + search::find_ci(&value[range.clone()], opener)?;
         let mut arg = at + opener.len();
+        let mut quote = None;
         while arg < range.end && (value[arg].is_ascii_whitespace() || b"'\"`".contains(&value[arg]))
         {
+            quote = quote.or(Some(value[arg]).filter(|b| !b.is_ascii_whitespace()));
             arg += 1;
         }
-        js::hostile(value, arg..range.end, js::Mode::Strict).map(|s| at..s.end)
+        // The compiled expression ends where its string does: what
+        // follows the closing quote is the outer expression's.
+        let end = quote
+            .and_then(|q| memchr::memchr(q, &value[arg..range.end]))
+            .map_or(range.end, |e| arg + e);
+        js::hostile(value, arg..end, js::Mode::Strict).map(|s| at..s.end)
     })
 }
 
