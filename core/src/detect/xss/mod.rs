@@ -33,6 +33,10 @@
 //! - `xss.attr_breakout`: a quote followed by attributes that run script
 //!   (`" onmouseover=alert(1) x="`), without a new tag; or that hijack the
 //!   form (`" formaction=//evil`, 6; 5 without a target).
+//! - `xss.dangling_markup`: after an attribute break-out (`">`), a tag whose
+//!   quoted URL to another host is left open to the end of the value, so
+//!   the page up to its next quote is sent there, or a form posting to
+//!   another host (6).
 //! - `xss.js_breakout`: a quote, an operator (`in` and `instanceof` too)
 //!   and a hostile call (`';alert(1)//`, `"-alert(1)-"`), or `</script>`.
 //! - `xss.template_literal`, `xss.template_injection`: a hostile call
