@@ -51,6 +51,11 @@ pub(crate) fn attribute(src: &[u8]) -> Option<Found> {
                     6
                 };
                 Some(Found::new("xss.attr_breakout", score, span))
+            } else if directive(name) {
+                // `" @click="alert(1)`: a framework binding the app compiles.
+                js::hostile(&v, 0..v.len(), Mode::Strict)
+                    .or_else(|| super::scope_eval(&v, 0..v.len()))
+                    .map(|_| Found::new("xss.attr_breakout", 10, span))
             } else if name.eq_ignore_ascii_case(b"style") {
                 html::css_active(&v, html::CSS_ACTIVE_STRICT)
                     .or_else(|| html::css_active(&v, &[b"expression("]))
@@ -87,6 +92,18 @@ fn is_handler(name: &[u8]) -> bool {
     local.len() > 4
         && local[..2].eq_ignore_ascii_case(b"on")
         && local[2..].iter().all(u8::is_ascii_alphabetic)
+}
+
+/// [`html::is_directive`] on a name as written.
+fn directive(name: &[u8]) -> bool {
+    let mut buf = [0u8; 24];
+    if name.len() > buf.len() {
+        return false;
+    }
+    for (d, b) in buf.iter_mut().zip(name) {
+        *d = b.to_ascii_lowercase();
+    }
+    html::is_directive(&buf[..name.len()])
 }
 
 fn is_url_attr(name: &[u8]) -> bool {

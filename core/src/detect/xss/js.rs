@@ -408,6 +408,9 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
     let mut sens: Option<(usize, bool)> = None;
     // `.call` or `.apply` just read, and where its chain began.
     let mut call_member: Option<usize> = None;
+    // The last global (`window`, `top`) stood where an argument goes:
+    // `[1].map(top.alert)` passes its member as a value.
+    let mut global_as_value = false;
 
     for tok in lexer {
         let text = &src[tok.span.clone()];
@@ -471,6 +474,9 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                 Kind::Punct(b'(') | Kind::Template => return Some(pd.start..tok.span.end),
                 Kind::Punct(b')') => {}
                 Kind::Punct(b'.') => {}
+                // `alert?.(1)`, `top?.alert?.(1)`: optional chaining calls
+                // as `(` does.
+                Kind::Punct(b'?') if src.get(tok.span.end) == Some(&b'.') => {}
                 // `self['$']['globalEval'](...)`: a chain of computed members.
                 Kind::Punct(b'[') => {}
                 Kind::Ident if is_in(&[b"call", b"apply", b"bind"], text) => {}
@@ -483,8 +489,26 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
         match tok.kind {
             Kind::Ident => {
                 let after_dot = prev.as_ref().is_some_and(|p| p.kind == Kind::Punct(b'.'));
+                let value_place = prev.as_ref().is_some_and(|p| {
+                    matches!(
+                        p.kind,
+                        Kind::Punct(b'=' | b',' | b'(' | b':' | b'?' | b'|' | b'&' | b'{')
+                    )
+                });
+                let mut global_member = false;
                 if let Some(obj) = member_of.take() {
                     let obj_name = &src[obj.clone()];
+                    global_member = after_dot && global_as_value && is_in(GLOBALS, obj_name);
+                    // `location.assign(...)`, `location.replace(...)`
+                    // navigate as `location=` does; a whole value naming
+                    // them is more often advice than script.
+                    if after_dot
+                        && mode != Mode::Bare
+                        && obj_name.eq_ignore_ascii_case(b"location")
+                        && is_in(&[b"assign", b"replace"], text)
+                    {
+                        return Some(obj.start..tok.span.end);
+                    }
                     let document = obj_name.eq_ignore_ascii_case(b"document");
                     if after_dot
                         && ((document || is_in(GLOBALS, obj_name)) && is_in(SENSITIVE, text)
@@ -499,13 +523,15 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
                         navigate = Some((obj.start, false));
                     }
                 }
+                // Only as an argument: `x = window.setTimeout` aliases a
+                // helper, `[1].map(top.alert)` hands the callee over.
+                global_as_value = !after_dot
+                    && is_in(GLOBALS, text)
+                    && prev
+                        .as_ref()
+                        .is_some_and(|p| matches!(p.kind, Kind::Punct(b'(' | b',')));
                 if is_callable(text) && !(mode == Mode::Bare && is_in(WORDY, text)) {
-                    let as_value = prev.as_ref().is_some_and(|p| {
-                        matches!(
-                            p.kind,
-                            Kind::Punct(b'=' | b',' | b'(' | b':' | b'?' | b'|' | b'&' | b'{')
-                        )
-                    }) && !after_dot;
+                    let as_value = value_place && !after_dot || global_member;
                     pending = Some(Pending {
                         start: tok.span.start,
                         as_value,
@@ -659,6 +685,12 @@ mod tests {
             "Reflect.apply.call`${navigation.navigate}${navigation}${[name]}`",
             "Reflect.sort.call``",
             "x.map.apply`${1}`",
+            "alert?.(1)",
+            "window?.alert?.(document.domain)",
+            "[1].map(window.alert)",
+            "[0].forEach(top.eval)",
+            "location.replace(name)",
+            "location.assign('javascript:alert(1)')",
         ] {
             assert!(strict(s), "{s}");
         }
@@ -728,6 +760,10 @@ mod tests {
             "navigation.navigate(route.name)",
             "navigation.navigate",
             "the navigation to navigate",
+            "alert ? 1 : 2",
+            "items.map(window.format)",
+            "const h = window.requestAnimationFrame || window.setTimeout;",
+            "confirm?.5:1",
         ] {
             assert!(!strict(s), "{s}");
         }

@@ -12,6 +12,10 @@
 //! - `xss.event_handler`: an `on*` attribute on a tag, whose value is script
 //!   (10), or a well-known handler with any value (6); or declared as a
 //!   DTD default whose value is script (`<!ATTLIST img onerror CDATA ...>`).
+//! - `xss.directive`: a client-side framework's script attribute (Vue
+//!   `@click`/`v-on:`, Alpine `x-init`, AngularJS `ng-*`, htmx `hx-on`,
+//!   Knockout `data-bind`) whose value makes a hostile call or touches a
+//!   sink: the app runs it when it mounts the markup.
 //! - `xss.js_url`: `javascript:`, `vbscript:`, `data:text/html` (and other
 //!   active `data:` types) in a URL attribute, as the whole value
 //!   followed by script or by an escape (`javascript:\u0061lert`), or as
@@ -21,10 +25,20 @@
 //!   `<link rel=import>`, `<style>` with script or an escaped at-rule
 //!   (`@\69mport`), `srcdoc` holding markup.
 //! - `xss.style`: a `style` attribute with `expression(`, `behavior:`,
-//!   `-moz-binding`, `javascript:` or `@import`.
+//!   `-moz-binding`, `javascript:` or `@import`; a style sheet whose rules
+//!   match an input by part of its value and load a URL from another host
+//!   (CSS exfiltration: 10 in `<style>`, 6 as a bare value).
+//! - `xss.xslt`: an XSLT program in the value: an `xml-stylesheet` of an
+//!   XSL type, an element in the XSLT namespace (or one binding a prefix to
+//!   Xalan, PHP or MSXML script), an `xsl:` expression that reads files or
+//!   probes the processor (`document(`, `system-property(`).
 //! - `xss.attr_breakout`: a quote followed by attributes that run script
 //!   (`" onmouseover=alert(1) x="`), without a new tag; or that hijack the
 //!   form (`" formaction=//evil`, 6; 5 without a target).
+//! - `xss.dangling_markup`: after an attribute break-out (`">`), a tag whose
+//!   quoted URL to another host is left open to the end of the value, so
+//!   the page up to its next quote is sent there, or a form posting to
+//!   another host (6).
 //! - `xss.js_breakout`: a quote, an operator (`in` and `instanceof` too)
 //!   and a hostile call (`';alert(1)//`, `"-alert(1)-"`), or `</script>`.
 //! - `xss.template_literal`, `xss.template_injection`: a hostile call
@@ -37,7 +51,9 @@
 //!   weaker, 5 by default.
 //!
 //! Markup written in the Latin-1 characters a US-ASCII reader folds to
-//! punctuation (`¼script¾`), or split by the ISO-2022-JP escapes a
+//! punctuation (`¼script¾`), or in characters whose code point's low byte
+//! is `<` or `>` (`мscriptо`, read by a server that truncates each
+//! character to a byte), or split by the ISO-2022-JP escapes a
 //! decoder drops (`<scr ESC ( B ipt>`), is judged as the markup a browser
 //! reading the page in that charset sees, under the rule that markup fires.
 
@@ -130,6 +146,9 @@ fn judge(value: &[u8], sensitivity: Sensitivity) -> Option<Found> {
     if let Some(found) = seven_bit(value) {
         return Some(found);
     }
+    if let Some(found) = truncated(value) {
+        return Some(found);
+    }
     if let Some(found) = iso2022(value, sensitivity) {
         return Some(found);
     }
@@ -199,6 +218,43 @@ fn seven_bit(value: &[u8]) -> Option<Found> {
             [] => (0, 1),
         }
     }
+    refold(value, fold)
+}
+
+/// Markup spelled with characters whose code point ends in the byte of
+/// `<` or `>` (`мscriptо` is U+043C, `script`, U+043E): a server that
+/// keeps only the low byte of each character (a cast to `byte`, a
+/// single-byte charset written without a mapping) turns them into a tag.
+/// Text in Cyrillic or Latin Extended is full of such letters but never
+/// glues one to an ASCII word, so only a `<`-letter followed by an ASCII
+/// letter or `/` is read again; only markup that runs script counts.
+fn truncated(value: &[u8]) -> Option<Found> {
+    /// The low byte of the code point at `rest` (two-byte UTF-8 only).
+    fn fold(rest: &[u8]) -> (u8, usize) {
+        match rest {
+            [lead @ 0xC4..=0xDF, cont @ 0x80..=0xBF, ..] => {
+                (((lead & 0x03) << 6) | (cont & 0x3f), 2)
+            }
+            [b, ..] => (*b, 1),
+            [] => (0, 1),
+        }
+    }
+    let opener = memchr::memchr_iter(0xBC, value).any(|i| {
+        i > 0
+            && matches!(value[i - 1], 0xC4 | 0xC8 | 0xCC | 0xD0 | 0xD4 | 0xD8 | 0xDC)
+            && value
+                .get(i + 1)
+                .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/')
+    });
+    if !opener {
+        return None;
+    }
+    refold(value, fold)
+}
+
+/// Judges `value` as read through `fold` (a folded byte and the bytes it
+/// used); only markup that runs script counts, and the span is mapped back.
+fn refold(value: &[u8], fold: fn(&[u8]) -> (u8, usize)) -> Option<Found> {
     let mut folded = Vec::with_capacity(value.len());
     let mut i = 0;
     while i < value.len() {
@@ -306,8 +362,11 @@ fn style_value(value: &[u8]) -> Option<Found> {
     if !hint {
         return None;
     }
-    html::css_active(value, html::CSS_ACTIVE_STRICT)?;
-    Some(Found::new("xss.style", 10, 0..value.len().min(64)))
+    if html::css_active(value, html::CSS_ACTIVE_STRICT).is_some() {
+        return Some(Found::new("xss.style", 10, 0..value.len().min(64)));
+    }
+    // Rules that read a field's value out, injected into a style sheet.
+    html::css_exfiltration(value).then(|| Found::new("xss.style", 6, 0..value.len().min(64)))
 }
 
 /// Script inside template delimiters: `${alert(1)}` in a JavaScript
@@ -349,16 +408,28 @@ fn template(value: &[u8]) -> Option<Found> {
     None
 }
 
-/// `{{$eval('alert(1)')}}`: AngularJS's scope evaluator compiles its
-/// string argument as an expression, so the string is script: judged as
-/// such, not as a string.
-fn scope_eval(value: &[u8], range: Range<usize>) -> Option<Range<usize>> {
-    let at = range.start + search::find_ci(&value[range.clone()], b"$eval(")?;
-    let mut arg = at + b"$eval(".len();
-    while arg < range.end && (value[arg].is_ascii_whitespace() || b"'\"`".contains(&value[arg])) {
-        arg += 1;
-    }
-    js::hostile(value, arg..range.end, js::Mode::Strict).map(|s| at..s.end)
+/// `{{$eval('alert(1)')}}`, `x|orderBy:'(z=alert)(1)'`: AngularJS
+/// compiles the string argument of its scope evaluator and of the
+/// `orderBy` filter as an expression (the filter is the way out of a
+/// CSP-mode sandbox), so the string is script: judged as such, not as a
+/// string.
+pub(crate) fn scope_eval(value: &[u8], range: Range<usize>) -> Option<Range<usize>> {
+    [&b"$eval("[..], b"orderby:"].iter().find_map(|opener| {
+        let at = range.start + search::find_ci(&value[range.clone()], opener)?;
+        let mut arg = at + opener.len();
+        let mut quote = None;
+        while arg < range.end && (value[arg].is_ascii_whitespace() || b"'\"`".contains(&value[arg]))
+        {
+            quote = quote.or(Some(value[arg]).filter(|b| !b.is_ascii_whitespace()));
+            arg += 1;
+        }
+        // The compiled expression ends where its string does: what
+        // follows the closing quote is the outer expression's.
+        let end = quote
+            .and_then(|q| memchr::memchr(q, &value[arg..range.end]))
+            .map_or(range.end, |e| arg + e);
+        js::hostile(value, arg..end, js::Mode::Strict).map(|s| at..s.end)
+    })
 }
 
 /// `-->` opening the value: it closes the HTML comment the value was
