@@ -50,8 +50,10 @@
 //!   A number or variable alone, then an empty comment set apart by a
 //!   space (`8812 --`, `@v /*`), or one naming MSSQL's `sp_password`
 //!   anywhere, which hides the statement from its log: 6.
-//! - `sqli.clause`: ORDER BY / GROUP BY / HAVING / PROCEDURE right after a
-//!   break (`' order by 3--`, `1 order by 5`, `17,23 order by 16`); the
+//! - `sqli.clause`: ORDER BY / GROUP BY [WITH ROLLUP] / HAVING /
+//!   PROCEDURE right after a break (`' order by 3--`, `1 order by 5`,
+//!   `17,23 order by 16`, `' having 1--` with the rest commented away),
+//!   or PROCEDURE after a LIMIT (`1 limit 1,1 procedure analyse(...)`); the
 //!   app's parenthesis closed after a value, then `FROM t WHERE` a
 //!   condition (`1) from users where name='x')`; cut after its operator,
 //!   `1) FROM t WHERE c=`: 6); a WHERE right after a value, comparing
@@ -79,8 +81,11 @@
 //! - `sqli.error_based`: EXTRACTVALUE, UPDATEXML, GTID_SUBSET, XMLTYPE...
 //!   called where an expression goes.
 //! - `sqli.system`: file, command and network access (LOAD_FILE, INTO
-//!   OUTFILE, xp_cmdshell, UTL_HTTP, lo_get...); EXEC of a system
-//!   procedure wherever it stands (`1 UNION exec master..xp_cmdshell`).
+//!   OUTFILE, xp_cmdshell, UTL_HTTP, lo_get...; any routine of Oracle's
+//!   network and file packages: `utl_http.request(`, `dbms_ldap.init(`);
+//!   EXEC of a system procedure wherever it stands (`1 UNION exec
+//!   master..xp_cmdshell`); MSSQL's stacked `BACKUP DATABASE x TO DISK =
+//!   '...'` and `BULK INSERT t FROM '...'`.
 //!
 //! Fragment tier (score 6, or 5 where said; `Low` sensitivity drops them):
 //! values that are nothing but a piece of SQL. Each needs SQL-specific
@@ -179,6 +184,13 @@
 //! read as one number (`2999/**/999`), and a delay, error or system call
 //! right inside `${...}` stands where an expression goes, as the template
 //! languages that evaluate it put it.
+//!
+//! In a quoted context the break runs on over adjacent closed strings,
+//! which MySQL joins into one (`x' 'y' or 1#`). An operator chain after a
+//! break may lead into GROUP BY / HAVING (`x' /id having 1<1 and ...`).
+//! CREATE reads `OR REPLACE`, `OR ALTER` and table kinds (`TEMPORARY`,
+//! `UNIQUE`) before its object type; opening a value, its object must be
+//! named by a name ("create table for the report" is prose).
 //!
 //! A value spaced by `+` alone where nobody reads `+` as a space (a JSON
 //! string, a header, a field whose `+` was escaped) is read a second time
@@ -609,6 +621,16 @@ fn judge(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
         bare_break(t)
     };
     let mut first = brk.and_then(|(b, weak)| after_break(s, value, b, start, weak));
+    // `x' 'y' or true#`: MySQL joins adjacent literals into one, so the
+    // break may run on over more closed strings before the code starts.
+    let joined = if quoted {
+        t.iter().skip(1).take_while(|x| x.kind == Kind::Str).count()
+    } else {
+        0
+    };
+    if joined > 0 && joined + 1 < t.len() && first.as_ref().is_none_or(|h| h.score < SURE) {
+        first = stronger(first, after_break(s, value, 1 + joined, start, false));
+    }
     if !quoted && first.as_ref().is_none_or(|h| h.score < SURE) {
         first = whole_value(s, value).or(first);
     }
@@ -961,6 +983,14 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             if !ok || !clean_end(&mut p) {
                 return None;
             }
+            // `x' /id having 1<1 and ...`: the chain may lead into the
+            // clauses that follow a WHERE, read for what they hold.
+            if !p.at_end() {
+                let mut q = p.clone();
+                if q.grouping() && clean_end(&mut q) {
+                    p = q;
+                }
+            }
             let info = p.info;
             if let Some(h) = special_calls(&info, from, span_end(s, &p)) {
                 return Some(h);
@@ -1018,6 +1048,13 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
                     return None;
                 }
             }
+            // MySQL's `GROUP BY 1 WITH ROLLUP`: a summary row more.
+            if p.peek() == Some(Kind::Kw(Kw::With))
+                && t.get(p.i + 1)
+                    .is_some_and(|x| text(value, x).eq_ignore_ascii_case(b"rollup"))
+            {
+                p.i += 2;
+            }
             // `1 order by 5`: column positions, the probe for a UNION's width.
             let by_number = t[here + 2].kind == Kind::Num;
             if !clean_end(&mut p)
@@ -1034,8 +1071,33 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
         }
         Kind::Kw(Kw::Having) if !weak => {
             p.i += 1;
-            if !p.expr() || !clean_end(&mut p) || p.info.cmp == 0 {
+            // `' having 1--`: MSSQL's error then names a column of the
+            // query; with the rest commented away, no comparison is needed.
+            let lone = commented
+                && (quoted || closers > 0)
+                && t.len() == p.i + 1
+                && matches!(t[p.i].kind, Kind::Num | Kind::Kw(Kw::Literal));
+            if !p.expr() || !clean_end(&mut p) || (p.info.cmp == 0 && !lone) {
                 return None;
+            }
+            hit("sqli.clause", SURE, from, span_end(s, &p))
+        }
+        // `1 limit 1,1 procedure analyse(...)`: MySQL's PROCEDURE after the
+        // LIMIT a paged query ends with.
+        Kind::Kw(Kw::Limit) if !weak => {
+            p.i += 1;
+            if !p.eat(Kind::Num) {
+                return None;
+            }
+            if (p.eat(Kind::Comma) || p.eat_kw(Kw::Offset)) && !p.eat(Kind::Num) {
+                return None;
+            }
+            if !p.eat_kw(Kw::Procedure) || !matches!(p.peek(), Some(Kind::Func(_))) || !p.operand()
+            {
+                return None;
+            }
+            if let Some(h) = special_calls(&p.info, from, span_end(s, &p)) {
+                return Some(h);
             }
             hit("sqli.clause", SURE, from, span_end(s, &p))
         }
@@ -1653,6 +1715,10 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             }
             return hit("sqli.stacked", SURE, head.start, span_end(s, &p));
         }
+        Kind::Word if stacked && file_statement(t, value, at).is_some() => {
+            let last = file_statement(t, value, at)?;
+            return hit("sqli.system", SURE, head.start, t[last].end);
+        }
         Kind::Func(Func::Blind | Func::Error | Func::System) | Kind::Word => {
             let mut q = s.parser(at);
             if !q.operand() {
@@ -1673,7 +1739,10 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
     let ok = match kw {
         Kw::Select => {
             let first = p.i;
-            let whole = p.select_items() && clean_end(&mut p) && select_is_code(t, first, p.i);
+            // Inside MSSQL's IF, the branch may end at ELSE.
+            let whole = p.select_items()
+                && (clean_end(&mut p) || (depth > 0 && p.peek() == Some(Kind::Kw(Kw::Else))))
+                && select_is_code(t, first, p.i);
             // `;SELECT (CASE WHEN (1=1`: a stacked query cut off inside a
             // CASE or subquery, the opening of sqlmap's payloads.
             whole || {
@@ -1683,11 +1752,21 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             }
         }
         Kw::Drop | Kw::Create | Kw::Alter => {
-            let typed = p.eat_kw(Kw::ObjectType)
-                && matches!(
-                    p.peek(),
-                    Some(Kind::Word | Kind::Var | Kind::Kw(_) | Kind::Func(_))
-                );
+            if kw == Kw::Create {
+                create_modifiers(&mut p, value);
+            }
+            // `;DROP PROCEDURE p`: a routine, only as a stacked statement:
+            // "create procedure docs" opens prose as often.
+            let routine = stacked && p.eat_kw(Kw::Procedure);
+            // Opening a value, the object is named by a name, not by a
+            // word of prose ("create table for the report"); `IF EXISTS`
+            // may stand first.
+            let typed = (routine || p.eat_kw(Kw::ObjectType))
+                && match p.peek() {
+                    Some(Kind::Word | Kind::Var | Kind::Func(_)) => true,
+                    Some(Kind::Kw(k)) => stacked || k == Kw::If,
+                    _ => false,
+                };
             // `;DROP users --`: the object type left out, the rest of the
             // app's query commented away.
             let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
@@ -1852,6 +1931,79 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
         return Some(h);
     }
     hit("sqli.stacked", SURE, head.start, span_end(s, &p))
+}
+
+/// MSSQL's statements that write to or read from a file or share named
+/// by the attacker: `BACKUP DATABASE|LOG db TO DISK='\\host\x'`, `BULK
+/// INSERT t FROM '\\host\x'` (also how its service account's hash is
+/// sent to a listener). The index of its last token read.
+fn file_statement(t: &[Token], value: &[u8], at: usize) -> Option<usize> {
+    let word = |i: usize, w: &[u8]| {
+        t.get(i)
+            .is_some_and(|x| x.kind == Kind::Word && text(value, x).eq_ignore_ascii_case(w))
+    };
+    let kind = |i: usize| t.get(i).map(|x| x.kind);
+    let name = |i: usize| matches!(kind(i), Some(Kind::Word));
+    if word(at, b"backup") {
+        let what = kind(at + 1) == Some(Kind::Kw(Kw::ObjectType))
+            && text(value, &t[at + 1]).eq_ignore_ascii_case(b"database")
+            || word(at + 1, b"log");
+        // `TO DISK = '...'`: "backup database nightly to disk" is prose.
+        let target = word(at + 3, b"to")
+            && (word(at + 4, b"disk") || word(at + 4, b"url") || word(at + 4, b"tape"))
+            && kind(at + 5) == Some(Kind::Op(Op::Cmp))
+            && matches!(kind(at + 6), Some(Kind::Str | Kind::StrOpen | Kind::Var));
+        return (what && name(at + 2) && target).then_some(at + 6);
+    }
+    if word(at, b"bulk") && kind(at + 1) == Some(Kind::Kw(Kw::Insert)) {
+        let mut i = at + 2;
+        while name(i) && kind(i + 1) == Some(Kind::Dot) && i < at + 8 {
+            i += 2;
+            while kind(i) == Some(Kind::Dot) {
+                i += 1;
+            }
+        }
+        // The file, then the statement's end or its WITH options: prose
+        // runs on in words ("from 'legacy' system").
+        let ok = name(i)
+            && kind(i + 1) == Some(Kind::Kw(Kw::From))
+            && matches!(kind(i + 2), Some(Kind::Str | Kind::StrOpen))
+            && matches!(kind(i + 3), None | Some(Kind::Semi | Kind::Kw(Kw::With)));
+        return ok.then_some(i + 2);
+    }
+    None
+}
+
+/// Skips what may stand between CREATE and its object type: PostgreSQL's
+/// and Oracle's `OR REPLACE`, MSSQL's `OR ALTER`, and the words that say
+/// what kind of table, index or view it is (`TEMPORARY`, `UNIQUE`...).
+fn create_modifiers(p: &mut Parser<'_>, value: &[u8]) {
+    if p.peek() == Some(Kind::Kw(Kw::Or))
+        && matches!(p.peek_at(1), Some(Kind::Kw(Kw::Replace | Kw::Alter)))
+    {
+        p.i += 2;
+    }
+    const MODIFIERS: [&[u8]; 7] = [
+        b"global",
+        b"materialized",
+        b"temp",
+        b"temporary",
+        b"trusted",
+        b"unique",
+        b"unlogged",
+    ];
+    for _ in 0..2 {
+        let modifier = p.t.get(p.i).is_some_and(|x| {
+            x.kind == Kind::Word
+                && MODIFIERS
+                    .iter()
+                    .any(|m| text(value, x).eq_ignore_ascii_case(m))
+        });
+        if !modifier {
+            return;
+        }
+        p.i += 1;
+    }
 }
 
 /// `COPY name|(query) FROM|TO [PROGRAM] 'target'` at token `at`.
