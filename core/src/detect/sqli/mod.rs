@@ -69,12 +69,14 @@
 //!   keyword split by a comment or tag, a hex string `0x726f6f74`) or a
 //!   range whose bounds are one literal (`between 'q' and 'q'`).
 //!   `IN (SELECT ... WHERE <condition>)`. A list whose items hide a
-//!   boolean oracle (`X,IIF(1=2,X,1/0)`, `X,(SELECT (CASE WHEN ...))`).
+//!   boolean oracle (`X,IIF(1=2,X,1/0)`, `X,(SELECT (CASE WHEN ...))`,
+//!   `X DESC,1/(CASE WHEN 1=1 THEN 1 ELSE 0 END)`).
 //!   Anywhere in a value, a SELECT of SQL built-ins from a table that
 //!   comments the rest away (`... select concat(a,0x3a,b) from t limit
 //!   1/*`).
 //! - `sqli.blind`: time delays with numeric arguments: SLEEP, BENCHMARK,
-//!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...';
+//!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...',
+//!   and the lock waits and interval sleeps (GET_LOCK, PG_SLEEP_FOR);
 //!   also pasted right after a quote break, alone or joined by `.` (`x'
 //!   sleep(10) '`, `x'.sleep(9).'`); BENCHMARK with a count first, whatever
 //!   its other arguments.
@@ -929,9 +931,12 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             // cookies; it needs more than a comparison to count.
             let symbolic = b == 0 && matches!(k, Kind::Op(_));
             // `' or 1`: a literal truth value after a quote break.
+            // `'or'1`: the app's quote closes a number, true once cast.
             let literal = quoted
                 && p.i == here + 2
-                && matches!(t[here + 1].kind, Kind::Num | Kind::Kw(Kw::Literal));
+                && (matches!(t[here + 1].kind, Kind::Num | Kind::Kw(Kw::Literal))
+                    || (t[here + 1].kind == Kind::StrOpen
+                        && truthy_digits(&value[t[here + 1].start + 1..t[here + 1].end])));
             // Comments between tokens (`14/**/or(1)`) and MySQL `/*!`
             // comments are evasions no prose writes.
             let structured = (info.cmp > 0 && !symbolic)
@@ -1115,6 +1120,14 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
         }
         _ => None,
     }
+}
+
+/// Digits that read as a nonzero number (`1`, `42`), nothing else.
+fn truthy_digits(d: &[u8]) -> bool {
+    !d.is_empty()
+        && d.len() <= 8
+        && d.iter().all(u8::is_ascii_digit)
+        && d.iter().any(|&b| b != b'0')
 }
 
 /// `1 AND SELECT TOP 5 name FROM users --`: a connective after a value,
@@ -1484,6 +1497,8 @@ fn list_tautology(s: &Stream, value: &[u8]) -> Option<Hit> {
                 && a.kind == b.kind
                 && text(value, a) == text(value, b);
         }
+        // An ORDER BY list: `id desc, (case ...)`.
+        p.eat_kw(Kw::Asc);
         if !p.eat(Kind::Comma) {
             break;
         }
@@ -1492,7 +1507,10 @@ fn list_tautology(s: &Stream, value: &[u8]) -> Option<Hit> {
         return None;
     }
     let i = p.info;
-    let oracle = (i.subqueries > 0 || i.known_calls > 0) && (i.lit_cmp > 0 || i.cases > 0);
+    // `name,1/(case when 1=1 then 1 else 0 end)`: a CASE over a literal
+    // comparison is the oracle by itself, dividing by zero on one branch.
+    let oracle = ((i.subqueries > 0 || i.known_calls > 0) && (i.lit_cmp > 0 || i.cases > 0))
+        || (i.cases > 0 && i.lit_cmp > 0);
     if found {
         hit("sqli.tautology", SURE, t[0].start, t[t.len() - 1].end)
     } else if oracle {
@@ -1726,7 +1744,7 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             }
             // `Sleep(8) hours a night`: a call that opens the value and
             // runs on into words, as no SQL expression does.
-            let prose = at == 0 && q.peek() == Some(Kind::Word) && q.peek_at(1) == Some(Kind::Word);
+            let prose = at == 0 && runs_into_words(&q);
             if prose {
                 return None;
             }
@@ -2037,6 +2055,17 @@ fn copy_at(s: &Stream, value: &[u8], at: usize) -> Option<Hit> {
     hit("sqli.system", SURE, t[at].start, t[p.i].end)
 }
 
+/// After a call: a word, then another word or a literal (`Sleep(8) hours
+/// a night`, `sleep(5) returns 0 unless ...`). SQL has at most an alias
+/// there, and after an alias a keyword, a comma or the end.
+fn runs_into_words(p: &Parser<'_>) -> bool {
+    p.peek() == Some(Kind::Word)
+        && matches!(
+            p.peek_at(1),
+            Some(Kind::Word | Kind::Num | Kind::Str | Kind::StrOpen)
+        )
+}
+
 /// `EXEC [master..|master.dbo.]xp_cmdshell`: a system procedure called by
 /// name.
 fn exec_system(s: &Stream, value: &[u8], at: usize) -> Option<Hit> {
@@ -2158,9 +2187,7 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
                 // `Sleep(8) hours a night`, wherever it stands (a path
                 // segment, a Referer's query): prose runs on into words,
                 // and SQL has at most one (an alias) after an expression.
-                if p.operand()
-                    && !(p.peek() == Some(Kind::Word) && p.peek_at(1) == Some(Kind::Word))
-                {
+                if p.operand() && !runs_into_words(&p) {
                     special_calls(&p.info, t[k].start, span_end(s, &p))
                 } else {
                     None
