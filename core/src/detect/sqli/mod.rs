@@ -74,6 +74,12 @@
 //!   Anywhere in a value, a SELECT of SQL built-ins from a table that
 //!   comments the rest away (`... select concat(a,0x3a,b) from t limit
 //!   1/*`).
+//! - `sqli.expression` / `sqli.assignment`: an INSERT's VALUES row or an
+//!   UPDATE's SET list carried on past a break: reading data (`x',
+//!   (select password from users))--`, `x',(select @@version),'y`), a
+//!   row more with the rest commented (`'), ('admin','x')--`, `', 1)--`),
+//!   or a column assigned (`sqli.assignment`: `x', is_admin=1 where
+//!   id=5--`, `x', role='admin`).
 //! - `sqli.blind`: time delays with numeric arguments: SLEEP, BENCHMARK,
 //!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...',
 //!   and the lock waits and interval sleeps (GET_LOCK, PG_SLEEP_FOR);
@@ -1024,6 +1030,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             union_at(s, value, here, (b > 0 && !weak) || closers > 0)
         }
         Kind::Semi => stacked_at(s, value, here),
+        Kind::Comma if !weak && b > 0 => row_after_break(s, value, here, from, closers, start),
         // MSSQL runs `1 update t set ...` / `x'exec ...` without `;`.
         Kind::Kw(
             Kw::Insert
@@ -1128,6 +1135,83 @@ fn truthy_digits(d: &[u8]) -> bool {
         && d.len() <= 8
         && d.iter().all(u8::is_ascii_digit)
         && d.iter().any(|&b| b != b'0')
+}
+
+/// A value list or SET list carried on past the break, as in an INSERT's
+/// VALUES row or an UPDATE's SET: `x', (select password from users))--`,
+/// `x',(select @@version),'y`, `'), ('admin','x')--` (a row more), `x',
+/// is_admin=1 where id=5--`, `x', role='admin` (a column more). It must
+/// read data (a subquery, a SQL built-in, a server variable), close the
+/// app's parenthesis and comment the rest away, or assign a column and
+/// then pick the rows or end where the app's quote or a comment does.
+/// Quoted lists of plain words or literals (`a', 'b', 'c`) are text.
+fn row_after_break(
+    s: &Stream,
+    value: &[u8],
+    at: usize,
+    from: usize,
+    closers: usize,
+    start: Start,
+) -> Option<Hit> {
+    let t = s.tokens();
+    let quoted = start != Start::Bare;
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    let mut p = s.parser(at);
+    let mut assigns = 0;
+    while p.eat(Kind::Comma) {
+        let item = p.i;
+        if !p.expr() {
+            return None;
+        }
+        // `role='admin'`: a column set to a value.
+        let assigned = p.i >= item + 3
+            && t[item].kind == Kind::Word
+            && t[item + 1].kind == Kind::Op(Op::Cmp)
+            && text(value, &t[item + 1]) == b"=";
+        assigns += usize::from(assigned);
+    }
+    let mut closed = closers > 0;
+    while p.eat(Kind::RParen) {
+        closed = true;
+    }
+    // More rows: `), ('a', 'b')`.
+    while closed && p.peek() == Some(Kind::Comma) && p.peek_at(1) == Some(Kind::LParen) {
+        p.i += 1;
+        if !p.operand() {
+            return None;
+        }
+    }
+    let listed = p.info;
+    let mut picked = false;
+    if assigns > 0 && p.eat_kw(Kw::Where) {
+        if !p.expr() || p.info.cmp == 0 {
+            return None;
+        }
+        picked = true;
+    }
+    if !p.at_end() || s.cut {
+        return None;
+    }
+    let reopened = quoted && t[p.i - 1].kind == Kind::StrOpen && tail_ok(t, value, start);
+    if !(commented || reopened || (picked && quoted)) {
+        return None;
+    }
+    let reads = listed.subqueries > 0 || listed.known_calls > 0 || listed.vars > 0;
+    let sure = (reads && (quoted || (closed && commented)))
+        || (closed && commented && (quoted || reads))
+        || (assigns > 0 && (quoted || picked));
+    if !sure {
+        return None;
+    }
+    if let Some(h) = special_calls(&p.info, from, span_end(s, &p)) {
+        return Some(h);
+    }
+    let rule = if assigns > 0 {
+        "sqli.assignment"
+    } else {
+        "sqli.expression"
+    };
+    hit(rule, SURE, from, span_end(s, &p))
 }
 
 /// `1 AND SELECT TOP 5 name FROM users --`: a connective after a value,
