@@ -955,7 +955,13 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
                 // parenthesis is prose's as often as the app's.
                 || (closers > 0 && !weak)
                 || (!weak && (s.inner_comments > 0 || s.exec_comments > 0 || s.split_words > 0))
-                || reopens(t, value, b, here, p.i, start);
+                || reopens(t, value, b, here, p.i, start)
+                // `1 or @@version`: a server variable, true once cast; a
+                // single `@` is a handle in prose.
+                || (!symbolic
+                    && t[here..p.i]
+                        .iter()
+                        .any(|x| x.kind == Kind::Var && text(value, x).starts_with(b"@@")));
             let score = if structured {
                 SURE
             } else if weak {
