@@ -40,7 +40,10 @@
 //!   (`; DROP TABLE t`, `; exec xp_cmdshell`, `;DECLARE @x`, `1 update t
 //!   set`, `;IF 1=1 ...`, `;REPLACE t (a) VALUES ...`, `;PRINT @@version`,
 //!   `;DECLARE c CURSOR FOR ...`, MySQL's `;IF((1=2),...` and `;DO (1=1)`
-//!   over literals, `;DROP t --` without its object type),
+//!   over literals, `;DROP t --` without its object type, MySQL's
+//!   `;SET GLOBAL general_log=ON`, `;RENAME TABLE a TO b`, `;LOCK TABLES
+//!   t WRITE`, `;HANDLER t READ FIRST`, `;KILL QUERY 7 --`, `;CALL
+//!   sys.exec(...)`),
 //!   or a value that is such a statement, also DDL after one or two stray
 //!   bytes (`/CREATE TABLE t`, `>drop table t`); a stacked SELECT cut off
 //!   inside a CASE or subquery (`;SELECT (CASE`).
@@ -1827,6 +1830,10 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             let last = file_statement(t, value, at)?;
             return hit("sqli.system", SURE, head.start, t[last].end);
         }
+        Kind::Word if stacked && admin_statement(s, value, at).is_some() => {
+            let last = admin_statement(s, value, at)?;
+            return hit("sqli.stacked", SURE, head.start, t[last].end);
+        }
         Kind::Func(Func::Blind | Func::Error | Func::System) | Kind::Word => {
             let mut q = s.parser(at);
             if !q.operand() {
@@ -1974,7 +1981,31 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
                         .is_some_and(|c| text(value, c).eq_ignore_ascii_case(b"cursor"))
                     && t.get(at + 3).is_some_and(|f| f.kind == Kind::Kw(Kw::For)))
         }
-        Kw::Set => (p.eat(Kind::Var) || p.eat(Kind::Word)) && p.eat(Kind::Op(Op::Cmp)) && p.expr(),
+        Kw::Set => {
+            // `SET GLOBAL general_log = ON`: a scope before the variable.
+            let scoped = t.get(p.i).is_some_and(|x| {
+                x.kind == Kind::Word
+                    && [&b"global"[..], b"session", b"local", b"persist"]
+                        .iter()
+                        .any(|w| text(value, x).eq_ignore_ascii_case(w))
+            }) && p.peek_at(1) == Some(Kind::Word);
+            if scoped {
+                p.i += 1;
+                // A server setting is named `general_log`, `sql_mode`, and
+                // set to a literal or ON: "set global warming = bad" is prose.
+                let setting = t[p.i].kind == Kind::Word && text(value, &t[p.i]).contains(&b'_');
+                let literal = matches!(
+                    p.peek_at(2),
+                    Some(Kind::Num | Kind::Str | Kind::Kw(Kw::On | Kw::Literal))
+                );
+                if !(setting || literal) {
+                    return None;
+                }
+            }
+            (p.eat(Kind::Var) || p.eat(Kind::Word))
+                && p.eat(Kind::Op(Op::Cmp))
+                && (p.expr() || (scoped && p.eat_kw(Kw::On)))
+        }
         Kw::Shutdown => p.at_end() || p.eat_kw(Kw::With) || p.eat(Kind::Semi) || p.eat_kw(Kw::End),
         // LOAD DATA [LOCAL] INFILE 'f' / LOAD XML ... INFILE 'f'
         Kw::Load => {
@@ -1997,7 +2028,25 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
         // files on the server. Opening a value, "copy" is an English verb.
         Kw::Copy if stacked => return copy_at(s, value, at),
         // `Call me (555) 123-4567`: text after the call is no statement.
-        Kw::Call => matches!(p.peek(), Some(Kind::Func(_))) && p.operand() && clean_end(&mut p),
+        // `;CALL sys.exec('id')`: a routine, qualified or not.
+        Kw::Call => {
+            // The routine's name may be a keyword (`sys.exec(`).
+            let qualified = p.peek() == Some(Kind::Word)
+                && p.peek_at(1) == Some(Kind::Dot)
+                && matches!(p.peek_at(2), Some(Kind::Func(_) | Kind::Kw(_)))
+                && (matches!(p.peek_at(2), Some(Kind::Func(_)))
+                    || p.peek_at(3) == Some(Kind::LParen));
+            if qualified && stacked {
+                p.i += 2;
+                if matches!(p.peek(), Some(Kind::Kw(_))) {
+                    p.i += 1;
+                }
+            }
+            (matches!(p.peek(), Some(Kind::Func(_) | Kind::LParen))
+                && (qualified || p.peek() != Some(Kind::LParen)))
+                && p.operand()
+                && clean_end(&mut p)
+        }
         // `;use master exec ...`
         Kw::Use => {
             p.eat(Kind::Word)
@@ -2080,6 +2129,64 @@ fn file_statement(t: &[Token], value: &[u8], at: usize) -> Option<usize> {
         return ok.then_some(i + 2);
     }
     None
+}
+
+/// MySQL's statements that take tables or sessions over, stacked after a
+/// `;`: `RENAME TABLE a TO b`, `LOCK TABLES t WRITE`, `HANDLER t OPEN` /
+/// `READ FIRST` (reads rows with no SELECT), `KILL [QUERY] 7`. Each ends
+/// the value, a statement or the line: prose after a `;` runs on. The
+/// index of its last token.
+fn admin_statement(s: &Stream, value: &[u8], at: usize) -> Option<usize> {
+    let t = s.tokens();
+    let word = |i: usize, w: &[u8]| {
+        t.get(i)
+            .is_some_and(|x| x.kind == Kind::Word && text(value, x).eq_ignore_ascii_case(w))
+    };
+    let kind = |i: usize| t.get(i).map(|x| x.kind);
+    let name = |i: usize| matches!(kind(i), Some(Kind::Word));
+    let last = if word(at, b"rename")
+        && kind(at + 1) == Some(Kind::Kw(Kw::ObjectType))
+        && name(at + 2)
+        && word(at + 3, b"to")
+        && name(at + 4)
+    {
+        at + 4
+    } else if word(at, b"lock")
+        && (word(at + 1, b"tables") || word(at + 1, b"table"))
+        && name(at + 2)
+        && (word(at + 3, b"read") || word(at + 3, b"write"))
+    {
+        at + 3
+    } else if word(at, b"handler")
+        && name(at + 1)
+        && (word(at + 2, b"open") || word(at + 2, b"read") || word(at + 2, b"close"))
+    {
+        // `READ FIRST|NEXT|...`: the row to read.
+        let row = [&b"first"[..], b"next", b"prev", b"last"]
+            .iter()
+            .any(|w| word(at + 3, w));
+        if word(at + 2, b"read") && !row {
+            return None;
+        }
+        at + 2 + usize::from(row)
+    } else if word(at, b"kill") {
+        let n = at + 1 + usize::from(word(at + 1, b"query") || word(at + 1, b"connection"));
+        // "Press Ctrl+C; kill 1": alone it is a shell's as much.
+        if kind(n) != Some(Kind::Num) || s.end_comment.is_none() && kind(n + 1).is_none() {
+            return None;
+        }
+        n
+    } else {
+        return None;
+    };
+    // The statement ends: the value, a `;`, or a comment cutting the rest.
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    let ends = match kind(last + 1) {
+        None => !s.cut && (commented || s.end_comment.is_none()),
+        Some(Kind::Semi) => true,
+        _ => false,
+    };
+    ends.then_some(last)
 }
 
 /// Skips what may stand between CREATE and its object type: PostgreSQL's
