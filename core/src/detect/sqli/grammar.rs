@@ -328,6 +328,18 @@ impl<'t> Parser<'t> {
                         }
                     }
                 }
+                // Oracle's object methods on a call's result:
+                // `httpuritype('...').getclob()`, `xmltype(x).getstringval()`.
+                Some(Kind::Dot)
+                    if matches!(self.peek_at(1), Some(Kind::Func(_)))
+                        && self.i > 0
+                        && self.t[self.i - 1].kind == Kind::RParen =>
+                {
+                    self.i += 1;
+                    if !self.call() {
+                        return false;
+                    }
+                }
                 Some(Kind::Kw(Kw::Collate)) => {
                     self.i += 1;
                     if !self.eat(Kind::Word) && !self.eat(Kind::Str) {

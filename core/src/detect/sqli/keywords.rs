@@ -274,22 +274,38 @@ const FUNCTIONS: &[(&str, Func)] = &[
     ("geometrycollection", Func::Error),
     ("get_host_address", Func::System),
     ("get_host_name", Func::Error),
+    ("get_lock", Func::Blind),
     ("group_concat", Func::Known),
     ("gtid_subset", Func::Error),
     ("gtid_subtract", Func::Error),
     ("hex", Func::Known),
+    ("httpuritype", Func::System),
     ("if", Func::Known),
     ("ifnull", Func::Known),
     ("iif", Func::Known),
     ("insert", Func::Known),
     ("instr", Func::Known),
     ("is_srvrolemember", Func::Known),
+    ("isjson", Func::Known),
     ("isnull", Func::Known),
     ("json", Func::Known),
+    ("json_array", Func::Known),
     ("json_build_object", Func::Known),
+    ("json_contains", Func::Known),
+    ("json_contains_path", Func::Known),
     ("json_extract", Func::Known),
     ("json_keys", Func::Error),
+    ("json_length", Func::Known),
+    ("json_object", Func::Known),
+    ("json_overlaps", Func::Known),
+    ("json_query", Func::Known),
+    ("json_search", Func::Known),
+    ("json_type", Func::Known),
+    ("json_unquote", Func::Known),
     ("json_valid", Func::Known),
+    ("json_value", Func::Known),
+    ("jsonb_path_exists", Func::Known),
+    ("jsonb_path_query", Func::Known),
     ("lcase", Func::Known),
     ("left", Func::Known),
     ("length", Func::Known),
@@ -320,6 +336,7 @@ const FUNCTIONS: &[(&str, Func)] = &[
     ("ord", Func::Known),
     ("pg_read_file", Func::System),
     ("pg_sleep", Func::Blind),
+    ("pg_sleep_for", Func::Blind),
     ("pi", Func::Known),
     ("polygon", Func::Error),
     ("position", Func::Known),
@@ -466,6 +483,35 @@ pub(crate) fn keyword(word: &[u8]) -> Option<Kw> {
 /// The function `word` names, if it is a known one.
 pub(crate) fn function(word: &[u8]) -> Option<Func> {
     find(FUNCTIONS, &FUNCTION_FILTER, word)
+}
+
+/// Oracle packages whose every routine reaches out of the database or
+/// stalls it, whatever the routine's own name (`utl_http.request(`,
+/// `dbms_ldap.init(`, `dbms_session.sleep(`): the routine names alone
+/// (`request`, `init`, `open`) are words every language uses.
+const PACKAGES: &[(&str, Func)] = &[
+    ("dbms_java", Func::System),
+    ("dbms_ldap", Func::System),
+    ("dbms_lock", Func::Blind),
+    ("dbms_scheduler", Func::System),
+    ("dbms_session", Func::Blind),
+    ("utl_file", Func::System),
+    ("utl_http", Func::System),
+    ("utl_inaddr", Func::System),
+    ("utl_mail", Func::System),
+    ("utl_smtp", Func::System),
+    ("utl_tcp", Func::System),
+];
+
+/// What a routine of package `pkg` does, for the packages that matter.
+pub(crate) fn package(pkg: &[u8]) -> Option<Func> {
+    if pkg.len() > 24 {
+        return None;
+    }
+    PACKAGES
+        .binary_search_by(|(e, _)| cmp_ci(e, pkg))
+        .ok()
+        .map(|i| PACKAGES[i].1)
 }
 
 /// Built-ins whose name, followed by `(`, is SQL and little else: an
@@ -623,7 +669,7 @@ mod tests {
         for w in KEYWORDS.windows(2) {
             assert!(w[0].0 < w[1].0, "{} >= {}", w[0].0, w[1].0);
         }
-        for w in FUNCTIONS.windows(2) {
+        for w in FUNCTIONS.windows(2).chain(PACKAGES.windows(2)) {
             assert!(w[0].0 < w[1].0, "{} >= {}", w[0].0, w[1].0);
         }
         for table in [SQL_SPECIFIC, SCHEMAS, SYSTEM_NAMES, SQL_TYPES] {

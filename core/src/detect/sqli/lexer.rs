@@ -696,8 +696,29 @@ impl<'a> Lexer<'a> {
         if let Some(t) = self.glued(p, i) {
             return Some(t);
         }
-        let kind = self.classify(w, i);
+        let mut kind = self.classify(w, i);
+        if kind == Kind::Func(Func::Unknown) {
+            if let Some(f) = self.package_before(p) {
+                kind = Kind::Func(f);
+            }
+        }
         self.tok(kind, p, i)
+    }
+
+    /// The role of the Oracle package qualifying a routine that starts at
+    /// `p` (`utl_http.` before `request(`): its routines are named by
+    /// words of every language, the package says what they do.
+    fn package_before(&self, p: usize) -> Option<Func> {
+        let s = self.src;
+        if p < 2 || s[p - 1] != b'.' {
+            return None;
+        }
+        let end = p - 1;
+        let mut start = end;
+        while start > 0 && end - start < 24 && is_word_byte(s[start - 1]) {
+            start -= 1;
+        }
+        keywords::package(&s[start..end])
     }
 
     /// Joins word halves split by comments, or by empty or junk tags, with

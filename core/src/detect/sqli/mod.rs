@@ -40,7 +40,10 @@
 //!   (`; DROP TABLE t`, `; exec xp_cmdshell`, `;DECLARE @x`, `1 update t
 //!   set`, `;IF 1=1 ...`, `;REPLACE t (a) VALUES ...`, `;PRINT @@version`,
 //!   `;DECLARE c CURSOR FOR ...`, MySQL's `;IF((1=2),...` and `;DO (1=1)`
-//!   over literals, `;DROP t --` without its object type),
+//!   over literals, `;DROP t --` without its object type, MySQL's
+//!   `;SET GLOBAL general_log=ON`, `;RENAME TABLE a TO b`, `;LOCK TABLES
+//!   t WRITE`, `;HANDLER t READ FIRST`, `;KILL QUERY 7 --`, `;CALL
+//!   sys.exec(...)`),
 //!   or a value that is such a statement, also DDL after one or two stray
 //!   bytes (`/CREATE TABLE t`, `>drop table t`); a stacked SELECT cut off
 //!   inside a CASE or subquery (`;SELECT (CASE`).
@@ -50,8 +53,10 @@
 //!   A number or variable alone, then an empty comment set apart by a
 //!   space (`8812 --`, `@v /*`), or one naming MSSQL's `sp_password`
 //!   anywhere, which hides the statement from its log: 6.
-//! - `sqli.clause`: ORDER BY / GROUP BY / HAVING / PROCEDURE right after a
-//!   break (`' order by 3--`, `1 order by 5`, `17,23 order by 16`); the
+//! - `sqli.clause`: ORDER BY / GROUP BY [WITH ROLLUP] / HAVING /
+//!   PROCEDURE right after a break (`' order by 3--`, `1 order by 5`,
+//!   `17,23 order by 16`, `' having 1--` with the rest commented away),
+//!   or PROCEDURE after a LIMIT (`1 limit 1,1 procedure analyse(...)`); the
 //!   app's parenthesis closed after a value, then `FROM t WHERE` a
 //!   condition (`1) from users where name='x')`; cut after its operator,
 //!   `1) FROM t WHERE c=`: 6); a WHERE right after a value, comparing
@@ -67,20 +72,31 @@
 //!   keyword split by a comment or tag, a hex string `0x726f6f74`) or a
 //!   range whose bounds are one literal (`between 'q' and 'q'`).
 //!   `IN (SELECT ... WHERE <condition>)`. A list whose items hide a
-//!   boolean oracle (`X,IIF(1=2,X,1/0)`, `X,(SELECT (CASE WHEN ...))`).
+//!   boolean oracle (`X,IIF(1=2,X,1/0)`, `X,(SELECT (CASE WHEN ...))`,
+//!   `X DESC,1/(CASE WHEN 1=1 THEN 1 ELSE 0 END)`).
 //!   Anywhere in a value, a SELECT of SQL built-ins from a table that
 //!   comments the rest away (`... select concat(a,0x3a,b) from t limit
 //!   1/*`).
+//! - `sqli.expression` / `sqli.assignment`: an INSERT's VALUES row or an
+//!   UPDATE's SET list carried on past a break: reading data (`x',
+//!   (select password from users))--`, `x',(select @@version),'y`), a
+//!   row more with the rest commented (`'), ('admin','x')--`, `', 1)--`),
+//!   or a column assigned (`sqli.assignment`: `x', is_admin=1 where
+//!   id=5--`, `x', role='admin`).
 //! - `sqli.blind`: time delays with numeric arguments: SLEEP, BENCHMARK,
-//!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...';
+//!   PG_SLEEP, RANDOMBLOB, DBMS_PIPE.RECEIVE_MESSAGE, WAITFOR DELAY '...',
+//!   and the lock waits and interval sleeps (GET_LOCK, PG_SLEEP_FOR);
 //!   also pasted right after a quote break, alone or joined by `.` (`x'
 //!   sleep(10) '`, `x'.sleep(9).'`); BENCHMARK with a count first, whatever
 //!   its other arguments.
 //! - `sqli.error_based`: EXTRACTVALUE, UPDATEXML, GTID_SUBSET, XMLTYPE...
 //!   called where an expression goes.
 //! - `sqli.system`: file, command and network access (LOAD_FILE, INTO
-//!   OUTFILE, xp_cmdshell, UTL_HTTP, lo_get...); EXEC of a system
-//!   procedure wherever it stands (`1 UNION exec master..xp_cmdshell`).
+//!   OUTFILE, xp_cmdshell, UTL_HTTP, lo_get...; any routine of Oracle's
+//!   network and file packages: `utl_http.request(`, `dbms_ldap.init(`);
+//!   EXEC of a system procedure wherever it stands (`1 UNION exec
+//!   master..xp_cmdshell`); MSSQL's stacked `BACKUP DATABASE x TO DISK =
+//!   '...'` and `BULK INSERT t FROM '...'`.
 //!
 //! Fragment tier (score 6, or 5 where said; `Low` sensitivity drops them):
 //! values that are nothing but a piece of SQL. Each needs SQL-specific
@@ -179,6 +195,13 @@
 //! read as one number (`2999/**/999`), and a delay, error or system call
 //! right inside `${...}` stands where an expression goes, as the template
 //! languages that evaluate it put it.
+//!
+//! In a quoted context the break runs on over adjacent closed strings,
+//! which MySQL joins into one (`x' 'y' or 1#`). An operator chain after a
+//! break may lead into GROUP BY / HAVING (`x' /id having 1<1 and ...`).
+//! CREATE reads `OR REPLACE`, `OR ALTER` and table kinds (`TEMPORARY`,
+//! `UNIQUE`) before its object type; opening a value, its object must be
+//! named by a name ("create table for the report" is prose).
 //!
 //! A value spaced by `+` alone where nobody reads `+` as a space (a JSON
 //! string, a header, a field whose `+` was escaped) is read a second time
@@ -610,6 +633,16 @@ fn judge(s: &Stream, value: &[u8], start: Start) -> Option<Hit> {
         bare_break(t)
     };
     let mut first = brk.and_then(|(b, weak)| after_break(s, value, b, start, weak));
+    // `x' 'y' or true#`: MySQL joins adjacent literals into one, so the
+    // break may run on over more closed strings before the code starts.
+    let joined = if quoted {
+        t.iter().skip(1).take_while(|x| x.kind == Kind::Str).count()
+    } else {
+        0
+    };
+    if joined > 0 && joined + 1 < t.len() && first.as_ref().is_none_or(|h| h.score < SURE) {
+        first = stronger(first, after_break(s, value, 1 + joined, start, false));
+    }
     if !quoted && first.as_ref().is_none_or(|h| h.score < SURE) {
         first = whole_value(s, value).or(first);
     }
@@ -908,9 +941,12 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             // cookies; it needs more than a comparison to count.
             let symbolic = b == 0 && matches!(k, Kind::Op(_));
             // `' or 1`: a literal truth value after a quote break.
+            // `'or'1`: the app's quote closes a number, true once cast.
             let literal = quoted
                 && p.i == here + 2
-                && matches!(t[here + 1].kind, Kind::Num | Kind::Kw(Kw::Literal));
+                && (matches!(t[here + 1].kind, Kind::Num | Kind::Kw(Kw::Literal))
+                    || (t[here + 1].kind == Kind::StrOpen
+                        && truthy_digits(&value[t[here + 1].start + 1..t[here + 1].end])));
             // Comments between tokens (`14/**/or(1)`) and MySQL `/*!`
             // comments are evasions no prose writes.
             let structured = (info.cmp > 0 && !symbolic)
@@ -923,7 +959,13 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
                 // parenthesis is prose's as often as the app's.
                 || (closers > 0 && !weak)
                 || (!weak && (s.inner_comments > 0 || s.exec_comments > 0 || s.split_words > 0))
-                || reopens(t, value, b, here, p.i, start);
+                || reopens(t, value, b, here, p.i, start)
+                // `1 or @@version`: a server variable, true once cast; a
+                // single `@` is a handle in prose.
+                || (!symbolic
+                    && t[here..p.i]
+                        .iter()
+                        .any(|x| x.kind == Kind::Var && text(value, x).starts_with(b"@@")));
             let score = if structured {
                 SURE
             } else if weak {
@@ -962,6 +1004,14 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             if !ok || !clean_end(&mut p) {
                 return None;
             }
+            // `x' /id having 1<1 and ...`: the chain may lead into the
+            // clauses that follow a WHERE, read for what they hold.
+            if !p.at_end() {
+                let mut q = p.clone();
+                if q.grouping() && clean_end(&mut q) {
+                    p = q;
+                }
+            }
             let info = p.info;
             if let Some(h) = special_calls(&info, from, span_end(s, &p)) {
                 return Some(h);
@@ -990,6 +1040,7 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
             union_at(s, value, here, (b > 0 && !weak) || closers > 0)
         }
         Kind::Semi => stacked_at(s, value, here),
+        Kind::Comma if !weak && b > 0 => row_after_break(s, value, here, from, closers, start),
         // MSSQL runs `1 update t set ...` / `x'exec ...` without `;`.
         Kind::Kw(
             Kw::Insert
@@ -1019,6 +1070,13 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
                     return None;
                 }
             }
+            // MySQL's `GROUP BY 1 WITH ROLLUP`: a summary row more.
+            if p.peek() == Some(Kind::Kw(Kw::With))
+                && t.get(p.i + 1)
+                    .is_some_and(|x| text(value, x).eq_ignore_ascii_case(b"rollup"))
+            {
+                p.i += 2;
+            }
             // `1 order by 5`: column positions, the probe for a UNION's width.
             let by_number = t[here + 2].kind == Kind::Num;
             if !clean_end(&mut p)
@@ -1035,8 +1093,33 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
         }
         Kind::Kw(Kw::Having) if !weak => {
             p.i += 1;
-            if !p.expr() || !clean_end(&mut p) || p.info.cmp == 0 {
+            // `' having 1--`: MSSQL's error then names a column of the
+            // query; with the rest commented away, no comparison is needed.
+            let lone = commented
+                && (quoted || closers > 0)
+                && t.len() == p.i + 1
+                && matches!(t[p.i].kind, Kind::Num | Kind::Kw(Kw::Literal));
+            if !p.expr() || !clean_end(&mut p) || (p.info.cmp == 0 && !lone) {
                 return None;
+            }
+            hit("sqli.clause", SURE, from, span_end(s, &p))
+        }
+        // `1 limit 1,1 procedure analyse(...)`: MySQL's PROCEDURE after the
+        // LIMIT a paged query ends with.
+        Kind::Kw(Kw::Limit) if !weak => {
+            p.i += 1;
+            if !p.eat(Kind::Num) {
+                return None;
+            }
+            if (p.eat(Kind::Comma) || p.eat_kw(Kw::Offset)) && !p.eat(Kind::Num) {
+                return None;
+            }
+            if !p.eat_kw(Kw::Procedure) || !matches!(p.peek(), Some(Kind::Func(_))) || !p.operand()
+            {
+                return None;
+            }
+            if let Some(h) = special_calls(&p.info, from, span_end(s, &p)) {
+                return Some(h);
             }
             hit("sqli.clause", SURE, from, span_end(s, &p))
         }
@@ -1054,6 +1137,91 @@ fn after_break(s: &Stream, value: &[u8], b: usize, start: Start, weak: bool) -> 
         }
         _ => None,
     }
+}
+
+/// Digits that read as a nonzero number (`1`, `42`), nothing else.
+fn truthy_digits(d: &[u8]) -> bool {
+    !d.is_empty()
+        && d.len() <= 8
+        && d.iter().all(u8::is_ascii_digit)
+        && d.iter().any(|&b| b != b'0')
+}
+
+/// A value list or SET list carried on past the break, as in an INSERT's
+/// VALUES row or an UPDATE's SET: `x', (select password from users))--`,
+/// `x',(select @@version),'y`, `'), ('admin','x')--` (a row more), `x',
+/// is_admin=1 where id=5--`, `x', role='admin` (a column more). It must
+/// read data (a subquery, a SQL built-in, a server variable), close the
+/// app's parenthesis and comment the rest away, or assign a column and
+/// then pick the rows or end where the app's quote or a comment does.
+/// Quoted lists of plain words or literals (`a', 'b', 'c`) are text.
+fn row_after_break(
+    s: &Stream,
+    value: &[u8],
+    at: usize,
+    from: usize,
+    closers: usize,
+    start: Start,
+) -> Option<Hit> {
+    let t = s.tokens();
+    let quoted = start != Start::Bare;
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    let mut p = s.parser(at);
+    let mut assigns = 0;
+    while p.eat(Kind::Comma) {
+        let item = p.i;
+        if !p.expr() {
+            return None;
+        }
+        // `role='admin'`: a column set to a value.
+        let assigned = p.i >= item + 3
+            && t[item].kind == Kind::Word
+            && t[item + 1].kind == Kind::Op(Op::Cmp)
+            && text(value, &t[item + 1]) == b"=";
+        assigns += usize::from(assigned);
+    }
+    let mut closed = closers > 0;
+    while p.eat(Kind::RParen) {
+        closed = true;
+    }
+    // More rows: `), ('a', 'b')`.
+    while closed && p.peek() == Some(Kind::Comma) && p.peek_at(1) == Some(Kind::LParen) {
+        p.i += 1;
+        if !p.operand() {
+            return None;
+        }
+    }
+    let listed = p.info;
+    let mut picked = false;
+    if assigns > 0 && p.eat_kw(Kw::Where) {
+        if !p.expr() || p.info.cmp == 0 {
+            return None;
+        }
+        picked = true;
+    }
+    if !p.at_end() || s.cut {
+        return None;
+    }
+    let reopened = quoted && t[p.i - 1].kind == Kind::StrOpen && tail_ok(t, value, start);
+    if !(commented || reopened || (picked && quoted)) {
+        return None;
+    }
+    let reads = listed.subqueries > 0 || listed.known_calls > 0 || listed.vars > 0;
+    let sure = (reads && (quoted || (closed && commented)))
+        || (closed && commented && (quoted || reads))
+        || (assigns > 0 && (quoted || picked));
+    if !sure {
+        return None;
+    }
+    if let Some(h) = special_calls(&p.info, from, span_end(s, &p)) {
+        return Some(h);
+    }
+    let rule = if assigns > 0 {
+        "sqli.assignment"
+    } else {
+        "sqli.expression"
+    };
+    hit(rule, SURE, from, span_end(s, &p))
 }
 
 /// `1 AND SELECT TOP 5 name FROM users --`: a connective after a value,
@@ -1423,6 +1591,8 @@ fn list_tautology(s: &Stream, value: &[u8]) -> Option<Hit> {
                 && a.kind == b.kind
                 && text(value, a) == text(value, b);
         }
+        // An ORDER BY list: `id desc, (case ...)`.
+        p.eat_kw(Kw::Asc);
         if !p.eat(Kind::Comma) {
             break;
         }
@@ -1431,7 +1601,10 @@ fn list_tautology(s: &Stream, value: &[u8]) -> Option<Hit> {
         return None;
     }
     let i = p.info;
-    let oracle = (i.subqueries > 0 || i.known_calls > 0) && (i.lit_cmp > 0 || i.cases > 0);
+    // `name,1/(case when 1=1 then 1 else 0 end)`: a CASE over a literal
+    // comparison is the oracle by itself, dividing by zero on one branch.
+    let oracle = ((i.subqueries > 0 || i.known_calls > 0) && (i.lit_cmp > 0 || i.cases > 0))
+        || (i.cases > 0 && i.lit_cmp > 0);
     if found {
         hit("sqli.tautology", SURE, t[0].start, t[t.len() - 1].end)
     } else if oracle {
@@ -1654,6 +1827,14 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             }
             return hit("sqli.stacked", SURE, head.start, span_end(s, &p));
         }
+        Kind::Word if stacked && file_statement(t, value, at).is_some() => {
+            let last = file_statement(t, value, at)?;
+            return hit("sqli.system", SURE, head.start, t[last].end);
+        }
+        Kind::Word if stacked && admin_statement(s, value, at).is_some() => {
+            let last = admin_statement(s, value, at)?;
+            return hit("sqli.stacked", SURE, head.start, t[last].end);
+        }
         Kind::Func(Func::Blind | Func::Error | Func::System) | Kind::Word => {
             let mut q = s.parser(at);
             if !q.operand() {
@@ -1661,7 +1842,7 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             }
             // `Sleep(8) hours a night`: a call that opens the value and
             // runs on into words, as no SQL expression does.
-            let prose = at == 0 && q.peek() == Some(Kind::Word) && q.peek_at(1) == Some(Kind::Word);
+            let prose = at == 0 && runs_into_words(&q);
             if prose {
                 return None;
             }
@@ -1674,7 +1855,10 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
     let ok = match kw {
         Kw::Select => {
             let first = p.i;
-            let whole = p.select_items() && clean_end(&mut p) && select_is_code(t, first, p.i);
+            // Inside MSSQL's IF, the branch may end at ELSE.
+            let whole = p.select_items()
+                && (clean_end(&mut p) || (depth > 0 && p.peek() == Some(Kind::Kw(Kw::Else))))
+                && select_is_code(t, first, p.i);
             // `;SELECT (CASE WHEN (1=1`: a stacked query cut off inside a
             // CASE or subquery, the opening of sqlmap's payloads.
             whole || {
@@ -1684,11 +1868,21 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
             }
         }
         Kw::Drop | Kw::Create | Kw::Alter => {
-            let typed = p.eat_kw(Kw::ObjectType)
-                && matches!(
-                    p.peek(),
-                    Some(Kind::Word | Kind::Var | Kind::Kw(_) | Kind::Func(_))
-                );
+            if kw == Kw::Create {
+                create_modifiers(&mut p, value);
+            }
+            // `;DROP PROCEDURE p`: a routine, only as a stacked statement:
+            // "create procedure docs" opens prose as often.
+            let routine = stacked && p.eat_kw(Kw::Procedure);
+            // Opening a value, the object is named by a name, not by a
+            // word of prose ("create table for the report"); `IF EXISTS`
+            // may stand first.
+            let typed = (routine || p.eat_kw(Kw::ObjectType))
+                && match p.peek() {
+                    Some(Kind::Word | Kind::Var | Kind::Func(_)) => true,
+                    Some(Kind::Kw(k)) => stacked || k == Kw::If,
+                    _ => false,
+                };
             // `;DROP users --`: the object type left out, the rest of the
             // app's query commented away.
             let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
@@ -1788,7 +1982,31 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
                         .is_some_and(|c| text(value, c).eq_ignore_ascii_case(b"cursor"))
                     && t.get(at + 3).is_some_and(|f| f.kind == Kind::Kw(Kw::For)))
         }
-        Kw::Set => (p.eat(Kind::Var) || p.eat(Kind::Word)) && p.eat(Kind::Op(Op::Cmp)) && p.expr(),
+        Kw::Set => {
+            // `SET GLOBAL general_log = ON`: a scope before the variable.
+            let scoped = t.get(p.i).is_some_and(|x| {
+                x.kind == Kind::Word
+                    && [&b"global"[..], b"session", b"local", b"persist"]
+                        .iter()
+                        .any(|w| text(value, x).eq_ignore_ascii_case(w))
+            }) && p.peek_at(1) == Some(Kind::Word);
+            if scoped {
+                p.i += 1;
+                // A server setting is named `general_log`, `sql_mode`, and
+                // set to a literal or ON: "set global warming = bad" is prose.
+                let setting = t[p.i].kind == Kind::Word && text(value, &t[p.i]).contains(&b'_');
+                let literal = matches!(
+                    p.peek_at(2),
+                    Some(Kind::Num | Kind::Str | Kind::Kw(Kw::On | Kw::Literal))
+                );
+                if !(setting || literal) {
+                    return None;
+                }
+            }
+            (p.eat(Kind::Var) || p.eat(Kind::Word))
+                && p.eat(Kind::Op(Op::Cmp))
+                && (p.expr() || (scoped && p.eat_kw(Kw::On)))
+        }
         Kw::Shutdown => p.at_end() || p.eat_kw(Kw::With) || p.eat(Kind::Semi) || p.eat_kw(Kw::End),
         // LOAD DATA [LOCAL] INFILE 'f' / LOAD XML ... INFILE 'f'
         Kw::Load => {
@@ -1811,7 +2029,25 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
         // files on the server. Opening a value, "copy" is an English verb.
         Kw::Copy if stacked => return copy_at(s, value, at),
         // `Call me (555) 123-4567`: text after the call is no statement.
-        Kw::Call => matches!(p.peek(), Some(Kind::Func(_))) && p.operand() && clean_end(&mut p),
+        // `;CALL sys.exec('id')`: a routine, qualified or not.
+        Kw::Call => {
+            // The routine's name may be a keyword (`sys.exec(`).
+            let qualified = p.peek() == Some(Kind::Word)
+                && p.peek_at(1) == Some(Kind::Dot)
+                && matches!(p.peek_at(2), Some(Kind::Func(_) | Kind::Kw(_)))
+                && (matches!(p.peek_at(2), Some(Kind::Func(_)))
+                    || p.peek_at(3) == Some(Kind::LParen));
+            if qualified && stacked {
+                p.i += 2;
+                if matches!(p.peek(), Some(Kind::Kw(_))) {
+                    p.i += 1;
+                }
+            }
+            (matches!(p.peek(), Some(Kind::Func(_) | Kind::LParen))
+                && (qualified || p.peek() != Some(Kind::LParen)))
+                && p.operand()
+                && clean_end(&mut p)
+        }
         // `;use master exec ...`
         Kw::Use => {
             p.eat(Kind::Word)
@@ -1855,6 +2091,137 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
     hit("sqli.stacked", SURE, head.start, span_end(s, &p))
 }
 
+/// MSSQL's statements that write to or read from a file or share named
+/// by the attacker: `BACKUP DATABASE|LOG db TO DISK='\\host\x'`, `BULK
+/// INSERT t FROM '\\host\x'` (also how its service account's hash is
+/// sent to a listener). The index of its last token read.
+fn file_statement(t: &[Token], value: &[u8], at: usize) -> Option<usize> {
+    let word = |i: usize, w: &[u8]| {
+        t.get(i)
+            .is_some_and(|x| x.kind == Kind::Word && text(value, x).eq_ignore_ascii_case(w))
+    };
+    let kind = |i: usize| t.get(i).map(|x| x.kind);
+    let name = |i: usize| matches!(kind(i), Some(Kind::Word));
+    if word(at, b"backup") {
+        let what = kind(at + 1) == Some(Kind::Kw(Kw::ObjectType))
+            && text(value, &t[at + 1]).eq_ignore_ascii_case(b"database")
+            || word(at + 1, b"log");
+        // `TO DISK = '...'`: "backup database nightly to disk" is prose.
+        let target = word(at + 3, b"to")
+            && (word(at + 4, b"disk") || word(at + 4, b"url") || word(at + 4, b"tape"))
+            && kind(at + 5) == Some(Kind::Op(Op::Cmp))
+            && matches!(kind(at + 6), Some(Kind::Str | Kind::StrOpen | Kind::Var));
+        return (what && name(at + 2) && target).then_some(at + 6);
+    }
+    if word(at, b"bulk") && kind(at + 1) == Some(Kind::Kw(Kw::Insert)) {
+        let mut i = at + 2;
+        while name(i) && kind(i + 1) == Some(Kind::Dot) && i < at + 8 {
+            i += 2;
+            while kind(i) == Some(Kind::Dot) {
+                i += 1;
+            }
+        }
+        // The file, then the statement's end or its WITH options: prose
+        // runs on in words ("from 'legacy' system").
+        let ok = name(i)
+            && kind(i + 1) == Some(Kind::Kw(Kw::From))
+            && matches!(kind(i + 2), Some(Kind::Str | Kind::StrOpen))
+            && matches!(kind(i + 3), None | Some(Kind::Semi | Kind::Kw(Kw::With)));
+        return ok.then_some(i + 2);
+    }
+    None
+}
+
+/// MySQL's statements that take tables or sessions over, stacked after a
+/// `;`: `RENAME TABLE a TO b`, `LOCK TABLES t WRITE`, `HANDLER t OPEN` /
+/// `READ FIRST` (reads rows with no SELECT), `KILL [QUERY] 7`. Each ends
+/// the value, a statement or the line: prose after a `;` runs on. The
+/// index of its last token.
+fn admin_statement(s: &Stream, value: &[u8], at: usize) -> Option<usize> {
+    let t = s.tokens();
+    let word = |i: usize, w: &[u8]| {
+        t.get(i)
+            .is_some_and(|x| x.kind == Kind::Word && text(value, x).eq_ignore_ascii_case(w))
+    };
+    let kind = |i: usize| t.get(i).map(|x| x.kind);
+    let name = |i: usize| matches!(kind(i), Some(Kind::Word));
+    let last = if word(at, b"rename")
+        && kind(at + 1) == Some(Kind::Kw(Kw::ObjectType))
+        && name(at + 2)
+        && word(at + 3, b"to")
+        && name(at + 4)
+    {
+        at + 4
+    } else if word(at, b"lock")
+        && (word(at + 1, b"tables") || word(at + 1, b"table"))
+        && name(at + 2)
+        && (word(at + 3, b"read") || word(at + 3, b"write"))
+    {
+        at + 3
+    } else if word(at, b"handler")
+        && name(at + 1)
+        && (word(at + 2, b"open") || word(at + 2, b"read") || word(at + 2, b"close"))
+    {
+        // `READ FIRST|NEXT|...`: the row to read.
+        let row = [&b"first"[..], b"next", b"prev", b"last"]
+            .iter()
+            .any(|w| word(at + 3, w));
+        if word(at + 2, b"read") && !row {
+            return None;
+        }
+        at + 2 + usize::from(row)
+    } else if word(at, b"kill") {
+        let n = at + 1 + usize::from(word(at + 1, b"query") || word(at + 1, b"connection"));
+        // "Press Ctrl+C; kill 1": alone it is a shell's as much.
+        if kind(n) != Some(Kind::Num) || s.end_comment.is_none() && kind(n + 1).is_none() {
+            return None;
+        }
+        n
+    } else {
+        return None;
+    };
+    // The statement ends: the value, a `;`, or a comment cutting the rest.
+    let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
+    let ends = match kind(last + 1) {
+        None => !s.cut && (commented || s.end_comment.is_none()),
+        Some(Kind::Semi) => true,
+        _ => false,
+    };
+    ends.then_some(last)
+}
+
+/// Skips what may stand between CREATE and its object type: PostgreSQL's
+/// and Oracle's `OR REPLACE`, MSSQL's `OR ALTER`, and the words that say
+/// what kind of table, index or view it is (`TEMPORARY`, `UNIQUE`...).
+fn create_modifiers(p: &mut Parser<'_>, value: &[u8]) {
+    if p.peek() == Some(Kind::Kw(Kw::Or))
+        && matches!(p.peek_at(1), Some(Kind::Kw(Kw::Replace | Kw::Alter)))
+    {
+        p.i += 2;
+    }
+    const MODIFIERS: [&[u8]; 7] = [
+        b"global",
+        b"materialized",
+        b"temp",
+        b"temporary",
+        b"trusted",
+        b"unique",
+        b"unlogged",
+    ];
+    for _ in 0..2 {
+        let modifier = p.t.get(p.i).is_some_and(|x| {
+            x.kind == Kind::Word
+                && MODIFIERS
+                    .iter()
+                    .any(|m| text(value, x).eq_ignore_ascii_case(m))
+        });
+        if !modifier {
+            return;
+        }
+        p.i += 1;
+    }
+}
+
 /// `COPY name|(query) FROM|TO [PROGRAM] 'target'` at token `at`.
 fn copy_at(s: &Stream, value: &[u8], at: usize) -> Option<Hit> {
     let t = s.tokens();
@@ -1884,6 +2251,17 @@ fn copy_at(s: &Stream, value: &[u8], at: usize) -> Option<Hit> {
         return None;
     }
     hit("sqli.system", SURE, t[at].start, t[p.i].end)
+}
+
+/// After a call: a word, then another word or a literal (`Sleep(8) hours
+/// a night`, `sleep(5) returns 0 unless ...`). SQL has at most an alias
+/// there, and after an alias a keyword, a comma or the end.
+fn runs_into_words(p: &Parser<'_>) -> bool {
+    p.peek() == Some(Kind::Word)
+        && matches!(
+            p.peek_at(1),
+            Some(Kind::Word | Kind::Num | Kind::Str | Kind::StrOpen)
+        )
 }
 
 /// `EXEC [master..|master.dbo.]xp_cmdshell`: a system procedure called by
@@ -2006,9 +2384,7 @@ fn anywhere(s: &Stream, value: &[u8]) -> Option<Hit> {
                 // `Sleep(8) hours a night`, wherever it stands (a path
                 // segment, a Referer's query): prose runs on into words,
                 // and SQL has at most one (an alias) after an expression.
-                if p.operand()
-                    && !(p.peek() == Some(Kind::Word) && p.peek_at(1) == Some(Kind::Word))
-                {
+                if p.operand() && !runs_into_words(&p) {
                     special_calls(&p.info, t[k].start, span_end(s, &p))
                 } else {
                     None
