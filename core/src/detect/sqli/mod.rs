@@ -677,6 +677,12 @@ fn truncates(c: &Token, value: &[u8]) -> bool {
                 return true;
             }
             let dashes = rest.iter().take_while(|&&b| b == b'-').count();
+            // `Build and Install\n-----------------`, `Notes ----------`: a
+            // ruler under or after a heading, typography rather than the
+            // `--` an injection cuts the app's query with.
+            if dashes >= 4 && rest[dashes..].iter().all(u8::is_ascii_whitespace) {
+                return false;
+            }
             // `--/**/` where a space would be: the comment needs no space
             // outside MySQL, and the block comment stands for one.
             rest.get(dashes)
