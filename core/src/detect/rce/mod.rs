@@ -765,6 +765,14 @@ impl<'a> Judge<'a> {
             self.offer("rce.evasion", 10, span);
             return;
         }
+        // `/usr/bin/pinentry-tty\n    Minimal text-mode entry program`: a
+        // program named alone on its line with an indented sentence below
+        // is a term and its description (a README's list, a man page's
+        // FILES), not a command line.
+        if rule == "rce.command_line" && args.n == 0 && !hostile && described(self.value, span.end)
+        {
+            score = score.min(2);
+        }
         // A bare command line in a path segment is a file name more often
         // than not (`/api/whoami`).
         if rule == "rce.command_line" && self.ctx.part == Part::Path && !hostile {
@@ -772,6 +780,32 @@ impl<'a> Judge<'a> {
         }
         self.offer(rule, score.min(10), span);
     }
+}
+
+/// Whether the line after `end` is indented prose: a capitalized word and
+/// another word (a description under a term).
+fn described(value: &[u8], end: usize) -> bool {
+    let rest = value.get(end..).unwrap_or_default();
+    let Some(rest) = rest
+        .strip_prefix(b"\r\n")
+        .or_else(|| rest.strip_prefix(b"\n"))
+    else {
+        return false;
+    };
+    let indent = rest
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let mut words = rest[indent..].split(|&b| b == b' ');
+    let (Some(a), Some(b)) = (words.next(), words.next()) else {
+        return false;
+    };
+    indent >= 2
+        && a.len() > 1
+        && a[0].is_ascii_uppercase()
+        && a[1..].iter().all(|c| c.is_ascii_lowercase() || *c == b'-')
+        && !b.is_empty()
+        && b.iter().all(|c| c.is_ascii_alphabetic() || *c == b'-')
 }
 
 /// An IPv4 address, `localhost`, or a dotted host name (`example.com`):
