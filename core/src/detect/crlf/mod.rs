@@ -411,7 +411,11 @@ fn mail_command(l: &[u8]) -> Option<u32> {
 
 /// `name=value` at a line start of a query value.
 fn param(v: &[u8], brk: usize, s: usize, n: usize, end: usize, ctx: &Ctx) -> Option<Hit> {
-    if ctx.part == Part::Query && n > s && v.get(n) == Some(&b'=') {
+    // A back end splitting lines reads a parameter at the line's start; an
+    // indented `NAME=value` is a config or code sample's line (`\n
+    // CONFIG_X=n`, `\n    headers={...}`).
+    let indented = s > 0 && matches!(v[s - 1], b' ' | b'\t');
+    if ctx.part == Part::Query && n > s && v.get(n) == Some(&b'=') && !indented {
         return Some(hit("crlf.param_injection", 5, brk, end));
     }
     None

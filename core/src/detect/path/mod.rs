@@ -17,7 +17,8 @@
 //! - `path.sensitive_file`: the path names a file or directory from
 //!   `testdata/path/sensitive.txt` (10 when the value is a path, in the
 //!   request path, or an absolute path in a short command-like value or
-//!   naming credentials anywhere; 3 for other mentions in sentences).
+//!   naming credentials anywhere but cited in a manual's manner; 3 for
+//!   other mentions in sentences).
 //! - `path.wrapper`: a stream wrapper that reads files or runs code
 //!   (`php://`, `file:`, `zip://`, `phar://`, `expect://`, `jar:` ...).
 //! - `path.unc_admin_share`: a Windows UNC path to an administrative share,
@@ -28,6 +29,7 @@
 //!   `*.sql.gz`, `*.sql.zip` ...) asked for as a path (5).
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::{Ctx, FastMap, Hit};
@@ -73,7 +75,7 @@ pub(crate) fn detect(value: &[u8], ctx: &Ctx) -> Option<Hit> {
         while i < value.len() && !is_delim(value[i]) {
             i += 1;
         }
-        if let Some(hit) = judge_token(&value[start..i], start, ctx, words) {
+        if let Some(hit) = judge_token(value, start..i, ctx, words) {
             let better = best.as_ref().is_none_or(|b| hit.score > b.score);
             if better {
                 let done = hit.score >= 10;
@@ -318,7 +320,9 @@ const WRAPPERS: &[&[u8]] = &[
 ];
 
 /// Judges one token of the value; `at` is its offset in the value.
-fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, words: usize) -> Option<Hit> {
+fn judge_token(value: &[u8], range: Range<usize>, ctx: &Ctx, words: usize) -> Option<Hit> {
+    let tok = &value[range.clone()];
+    let at = range.start;
     let prose = words > 1;
     let span = at..at + tok.len();
     let (t, folds) = fold(tok);
@@ -404,11 +408,20 @@ fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, words: usize) -> Option<Hit> {
         // In a sentence, only credentials stay strong: a ticket may quote
         // `/var/log/nginx/error.log`; a short command line may not.
         let sentence = words > 4;
-        let score = if whole || in_request_path || (absolute && (secret || !sentence)) {
-            10
-        } else {
-            3
-        };
+        // Credentials named in a sentence stay strong (`print the contents
+        // of /etc/shadow for me`), unless written as a manual refers to a
+        // file: punctuated as a noun (`/etc/passwd, NIS and LDAP`, `(in
+        // ~/.ssh/config):`), after a determiner (`the /etc/shadow file`),
+        // or as the term a description follows (`~/.ssh/known_hosts
+        // Contains ...`); and not right behind a command or shell syntax,
+        // which reads it.
+        let mentioned = sentence && !operand(value, at) && cited(value, range.clone());
+        let score =
+            if whole || in_request_path || (absolute && ((secret && !mentioned) || !sentence)) {
+                10
+            } else {
+                3
+            };
         return Some(Hit {
             rule: "path.sensitive_file",
             score,
@@ -423,6 +436,78 @@ fn judge_token(tok: &[u8], at: usize, ctx: &Ctx, words: usize) -> Option<Hit> {
         });
     }
     None
+}
+
+/// Whether the path token at `r` is cited the way prose names a file: see
+/// [`judge_token`].
+fn cited(value: &[u8], r: Range<usize>) -> bool {
+    let tok = &value[r.clone()];
+    let punct_end = tok.last().is_some_and(|b| matches!(b, b'.' | b':' | b';'))
+        || value.get(r.end).is_some_and(|b| matches!(b, b',' | b')'))
+        || r.start > 0 && value[r.start - 1] == b'(';
+    let before = value[..r.start].trim_ascii_end();
+    let prev = before
+        .rsplit(|b| b.is_ascii_whitespace())
+        .next()
+        .unwrap_or_default();
+    let determiner = [
+        &b"the"[..],
+        b"a",
+        b"an",
+        b"your",
+        b"its",
+        b"this",
+        b"their",
+        b"my",
+    ]
+    .iter()
+    .any(|d| prev.eq_ignore_ascii_case(d));
+    let next = value[r.end..]
+        .trim_ascii_start()
+        .split(|b| b.is_ascii_whitespace())
+        .next()
+        .unwrap_or_default();
+    let term = before
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_whitespace())
+        && next.len() > 1
+        && next[0].is_ascii_uppercase()
+        && next[1..].iter().all(u8::is_ascii_lowercase);
+    punct_end || determiner || term
+}
+
+/// Whether the token at `at` is what a command or shell syntax acts on:
+/// the word before it is a command (`cat`, `less`, `xargs`), or a shell
+/// operator or redirection ends right before it (`;`, `|`, `<`, `$(`).
+fn operand(value: &[u8], at: usize) -> bool {
+    let before = &value[..at];
+    let end = before
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |p| p + 1);
+    let Some(&last) = end.checked_sub(1).and_then(|i| before.get(i)) else {
+        return false;
+    };
+    // A `(` of prose opens an aside (`(/etc/passwd and /etc/group)`); the
+    // shell's opens a substitution.
+    let subst = last == b'(' && end >= 2 && matches!(before[end - 2], b'$' | b'<' | b'>');
+    if subst || matches!(last, b';' | b'|' | b'&' | b'<' | b'>' | b'`' | b'=') {
+        return true;
+    }
+    let start = before[..end]
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace() || matches!(b, b';' | b'|' | b'&' | b'(' | b'`'))
+        .map_or(0, |p| p + 1);
+    let word = &before[start..end];
+    // A command that is also a word (`file`, `cat`, `less`) is one only
+    // opening a clause (`; less /etc/shadow`), not inside a noun phrase
+    // (`the password file /etc/passwd`).
+    let opens_clause = before[..start]
+        .trim_ascii_end()
+        .last()
+        .is_none_or(|b| !b.is_ascii_alphanumeric());
+    super::rce::dict::lookup(word).is_some_and(|c| !c.english || opens_clause)
+        || word.starts_with(b"-")
 }
 
 /// Splits off what comes before the file path: `scheme://authority`, a

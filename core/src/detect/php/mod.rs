@@ -843,6 +843,39 @@ fn eval_concat(
     any.then_some((out, i))
 }
 
+/// Whether `toks[i]` is a bare word PHP cannot place next to a call: an
+/// identifier that is no operator or statement keyword (`echo system(...)`
+/// and `system(...) or die` are PHP; `to eval()` and `f() Returns` are not).
+fn word_at(v: &[u8], toks: &[Tok], i: Option<usize>) -> bool {
+    const GLUE: [&[u8]; 16] = [
+        b"and",
+        b"or",
+        b"xor",
+        b"echo",
+        b"print",
+        b"return",
+        b"new",
+        b"else",
+        b"case",
+        b"throw",
+        b"yield",
+        b"clone",
+        b"instanceof",
+        b"include",
+        b"require",
+        b"die",
+    ];
+    match i.and_then(|i| toks.get(i)) {
+        Some(Tok::Ident(r)) => {
+            let w = &v[r.clone()];
+            // `<?php system(...)`: the open tag's name.
+            let tag = w.eq_ignore_ascii_case(b"php");
+            !tag && !GLUE.iter().any(|g| g.eq_ignore_ascii_case(w))
+        }
+        _ => false,
+    }
+}
+
 fn dangerous(name: &[u8]) -> bool {
     let n = name.trim_ascii();
     DANGEROUS
@@ -932,6 +965,19 @@ fn judge_call(v: &[u8], toks: &[Tok], open: usize, vars: &[(Vec<u8>, Vec<u8>)]) 
             {
                 return None;
             }
+            // A word glued to the call on either side (`passed in to
+            // eval();`, `get_tabsize() Gets the size`): two bare names in a
+            // row are no PHP, only the signatures and asides of prose. A
+            // comment between the name and `(` is no prose's, though: it is
+            // there to split the call from a filter's view.
+            let commented = !v[r.end..toks[open].start()]
+                .iter()
+                .all(u8::is_ascii_whitespace);
+            if !commented
+                && (word_at(v, toks, open.checked_sub(2)) || word_at(v, toks, Some(after)))
+            {
+                return None;
+            }
             let name = &v[r.clone()];
             let resolved = vars
                 .iter()
@@ -1001,7 +1047,10 @@ fn judge_call(v: &[u8], toks: &[Tok], open: usize, vars: &[(Vec<u8>, Vec<u8>)]) 
                     span,
                 });
             }
-            if builtin(name) && phpish && (empty || statement_end) && whole {
+            // `md5(), sha1(), sha256()`: a list of names in a sentence; no
+            // PHP statement goes on with a `,`.
+            let listed = toks.get(after).is_some_and(|t| t.is(b','));
+            if builtin(name) && phpish && (empty || statement_end) && whole && !listed {
                 return Some(Hit {
                     rule: "php.function_call",
                     score: 6,

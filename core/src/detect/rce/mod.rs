@@ -279,6 +279,8 @@ struct Args {
     plain: usize,
     title: usize,
     sensitive: bool,
+    /// Index of the first sensitive argument.
+    sensitive_at: usize,
     dev_tcp: bool,
     /// `-c`, `-e`, `-i`, `-r` style code/command flags.
     code_flag: bool,
@@ -421,8 +423,17 @@ impl<'a> Judge<'a> {
             while i < toks.len() && matches!(toks[i], Tok::Word(_) | Tok::Redir(_)) {
                 i += 1;
             }
-            if i > start {
+            // `uname() Returns ...`, `mknod(path, mode)`: a name glued to
+            // `(` is a function's signature or call (in the shell a
+            // function definition, which runs nothing), not a command.
+            let signature = i == start + 1
+                && matches!((&toks[start], toks.get(i)),
+                    (Tok::Word(w), Some(Tok::LParen(at))) if *at == w.span.end);
+            if i > start && !signature {
                 self.command(&toks[start..i], lead, place, depth);
+                seen_any = true;
+            } else if signature {
+                self.prev_known = false;
                 seen_any = true;
             }
             if i >= toks.len() {
@@ -645,7 +656,11 @@ impl<'a> Judge<'a> {
         let english =
             (c.english || cased) && !evasion && !wrapped && !w.text.contains(&b'/') && !net_sub;
         let shell_like = args.plain == 0 || (!english && args.plain <= 4 && args.title == 0);
-        let hostile = args.sensitive
+        // A sensitive file read by the command is its operand; one named many
+        // words into a sentence that opens with a command's name (`Host keys
+        // are saved to ~/.ssh/known_hosts`) is a mention.
+        let sensitive = args.sensitive && (shell_like || args.sensitive_at < 3);
+        let hostile = sensitive
             || (c.net && (args.urls > 0 || args.hosts > 0) && shell_like)
             || (c.shell && (args.code_flag || args.paths > 0) && shell_like && args.n > 0)
             || (c.interp && args.code_flag && shell_like)
@@ -761,6 +776,14 @@ impl<'a> Judge<'a> {
             self.offer("rce.evasion", 10, span);
             return;
         }
+        // `/usr/bin/pinentry-tty\n    Minimal text-mode entry program`: a
+        // program named alone on its line with an indented sentence below
+        // is a term and its description (a README's list, a man page's
+        // FILES), not a command line.
+        if rule == "rce.command_line" && args.n == 0 && !hostile && described(self.value, span.end)
+        {
+            score = score.min(2);
+        }
         // A bare command line in a path segment is a file name more often
         // than not (`/api/whoami`).
         if rule == "rce.command_line" && self.ctx.part == Part::Path && !hostile {
@@ -768,6 +791,32 @@ impl<'a> Judge<'a> {
         }
         self.offer(rule, score.min(10), span);
     }
+}
+
+/// Whether the line after `end` is indented prose: a capitalized word and
+/// another word (a description under a term).
+fn described(value: &[u8], end: usize) -> bool {
+    let rest = value.get(end..).unwrap_or_default();
+    let Some(rest) = rest
+        .strip_prefix(b"\r\n")
+        .or_else(|| rest.strip_prefix(b"\n"))
+    else {
+        return false;
+    };
+    let indent = rest
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let mut words = rest[indent..].split(|&b| b == b' ');
+    let (Some(a), Some(b)) = (words.next(), words.next()) else {
+        return false;
+    };
+    indent >= 2
+        && a.len() > 1
+        && a[0].is_ascii_uppercase()
+        && a[1..].iter().all(|c| c.is_ascii_lowercase() || *c == b'-')
+        && !b.is_empty()
+        && b.iter().all(|c| c.is_ascii_alphabetic() || *c == b'-')
 }
 
 /// An IPv4 address, `localhost`, or a dotted host name (`example.com`):
@@ -853,8 +902,9 @@ fn analyze_args(words: &[&Word], c: Cmd) -> Args {
         if search::contains(t, b"/dev/tcp/") || search::contains(t, b"/dev/udp/") {
             a.dev_tcp = true;
         }
-        if dict::sensitive_path(t, w.glob) {
+        if dict::sensitive_path(t, w.glob) && !a.sensitive {
             a.sensitive = true;
+            a.sensitive_at = a.n - 1;
         }
         if prev_code_flag {
             if let Some(x) = dict::lookup(t) {
@@ -995,6 +1045,13 @@ fn classify(t: &[u8]) -> ArgKind {
             && matches!(t[t.len() - 1], b's' | b'm' | b'h' | b'd'))
     {
         return ArgKind::Number;
+    }
+    // `interface.`, `below:`: a word that ends a sentence or clause.
+    if t.len() > 1
+        && matches!(t[t.len() - 1], b'.' | b',' | b':')
+        && t[..t.len() - 1].iter().all(u8::is_ascii_alphabetic)
+    {
+        return ArgKind::Plain;
     }
     if t.iter().filter(|&&c| c == b'.').count() >= 1
         && t.iter()

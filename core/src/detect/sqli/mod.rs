@@ -711,6 +711,12 @@ fn truncates(c: &Token, value: &[u8]) -> bool {
                 return true;
             }
             let dashes = rest.iter().take_while(|&&b| b == b'-').count();
+            // `Build and Install\n-----------------`, `Notes ----------`: a
+            // ruler under or after a heading, typography rather than the
+            // `--` an injection cuts the app's query with.
+            if dashes >= 4 && rest[dashes..].iter().all(u8::is_ascii_whitespace) {
+                return false;
+            }
             // `--/**/` where a space would be: the comment needs no space
             // outside MySQL, and the block comment stands for one.
             rest.get(dashes)
@@ -1663,9 +1669,24 @@ fn reopens(t: &[Token], value: &[u8], b: usize, here: usize, end: usize, start: 
         .is_none_or(|&c| c.is_ascii_whitespace() || b"=([{:,&".contains(&c));
     let spaced = t[here].start > t[b - 1].end;
     let symbol = matches!(t[here].kind, Kind::Op(_));
+    // `a dash ('-') and their names`, `is '-' it is read`: one symbol glued
+    // to quotes that opened after a space or `(`, with a sentence going on
+    // behind it, is a character quoted in prose (the bare probe `A '-' B`
+    // has no sentence).
+    let quoted_char = opening
+        && !spaced
+        && symbol
+        && t[here].end - t[here].start == 1
+        && value.get(t[here].end) == Some(&b'\'')
+        && value[t[here].end..]
+            .split(|b| !b.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 2)
+            .take(2)
+            .count()
+            >= 2;
     match start {
         // `A '=' B`, `' ^ '`: quoted symbols are the libinjection probes.
-        Start::Single => symbol || !opening,
+        Start::Single => (symbol && !quoted_char) || !opening,
         // `1"OR!"a`, `" - "`.
         _ => {
             let value_like = !content.is_empty() && !content.iter().any(u8::is_ascii_whitespace);

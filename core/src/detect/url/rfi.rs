@@ -131,16 +131,28 @@ fn judge(u: &Url<'_>, value: &[u8]) -> Option<Hit> {
     if u.query().is_some_and(extension_only) {
         return Some(hit("rfi.truncation", if code { 10 } else { 8 }, u));
     }
+    // An include opens the whole value: a URL that words come before (`the
+    // tarballs are at ftp://...`, `see readme.txt <https://...>`) is a
+    // sentence's link, which no include could open.
+    let in_sentence = value[u.span.start.saturating_sub(256)..u.span.start]
+        .split(u8::is_ascii_whitespace)
+        .filter(|w| w.len() > 1 && w.iter().any(u8::is_ascii_alphabetic))
+        .take(2)
+        .count()
+        >= 2;
     if h.ip && h.kind == Kind::PublicIp {
+        if in_sentence && !code {
+            return None;
+        }
         return Some(hit("rfi.ip_host", if code { 10 } else { 6 }, u));
     }
-    if plain && u.query().is_none() {
+    if plain && u.query().is_none() && !in_sentence {
         return Some(hit("rfi.code_file", 6, u));
     }
     if public && backslashed(value, u) {
         return Some(hit("rfi.scheme_trick", 6, u));
     }
-    if u.is(b"ftp") || u.is(b"ftps") {
+    if (u.is(b"ftp") || u.is(b"ftps")) && !in_sentence {
         return Some(hit("rfi.ftp", 5, u));
     }
     None

@@ -160,8 +160,16 @@ pub(crate) fn handler_anywhere(src: &[u8]) -> Option<Found> {
             return Some(Found::new("xss.attr_breakout", 8, at..vr.end));
         }
         // ` onload=`: a space, then a handler being set: an attribute
-        // injection probe even without a payload.
-        if at > 0 && is_ws(src[at - 1]) && weak.is_none() {
+        // injection probe even without a payload. Inside an open `(` on its
+        // line it is a keyword argument (`walk(top, onerror=None)`).
+        let from = at.saturating_sub(WINDOW);
+        let line = src[from..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(from, |p| from + p + 1);
+        let opens = src[line..at].iter().filter(|&&b| b == b'(').count();
+        let closes = src[line..at].iter().filter(|&&b| b == b')').count();
+        if at > 0 && is_ws(src[at - 1]) && weak.is_none() && opens <= closes {
             weak = Some(Found::new("xss.attr_breakout", 5, at..vr.end));
         }
     }
@@ -221,8 +229,18 @@ pub(crate) fn script(src: &[u8]) -> Option<Found> {
 fn after_quote(src: &[u8], start: usize) -> Option<Found> {
     let mut p = start;
     let mut closers = false;
+    // After the last closer: a line break (where script inserts the `;`
+    // a statement lacks), and whether the last closer was a `}`.
+    let mut line_break = false;
+    let mut brace = false;
     while p < src.len() && (is_ws(src[p]) || matches!(src[p], b')' | b']' | b'}')) {
-        closers |= !is_ws(src[p]);
+        if !is_ws(src[p]) {
+            closers = true;
+            brace = src[p] == b'}';
+            line_break = false;
+        } else if matches!(src[p], b'\n' | b'\r') {
+            line_break = true;
+        }
         p += 1;
     }
     let op = *src.get(p)?;
@@ -257,11 +275,35 @@ fn after_quote(src: &[u8], start: usize) -> Option<Found> {
     if !operator && !closers && !word_op || src[p..].starts_with(b"//") {
         return None;
     }
+    // `'x') print(y)`, `f('a') where ...`: after `)` or `]` a statement
+    // goes on only behind an operator, a `;` or a line break; on the same
+    // line a word there is a syntax error, and prose or Python.
+    let bare_closers = closers && !operator && !word_op;
+    if bare_closers && !brace && !line_break {
+        return None;
+    }
     let end = (p + JS_WINDOW).min(src.len());
     if let Some(id) = escaped_identifier(src, p, word_op) {
         return Some(Found::new("xss.js_breakout", 10, start - 1..id));
     }
     let span = js::hostile(src, p..end, Mode::Strict)?;
+    // Callees that are everyday words and methods (`print`, `open`,
+    // `write`, `import`) are a payload only right behind the break-out
+    // (`';print()//`, `'-open(x)-'`); further on they are the calls of the
+    // code or prose the quote belongs to (Python's `'): print(x)`, a REPL's
+    // `')\n>>> print(`).
+    if js::wordy_at(src, span.start) {
+        let gap = &src[(p + 1).min(span.start)..span.start];
+        let immediate = (operator || bare_closers)
+            && gap
+                .iter()
+                .all(|&b| is_ws(b) || matches!(b, b'(' | b'!' | b'~' | b'+' | b'-'))
+            && !(op == b':' && closers);
+        let immediate = immediate || (bare_closers && span.start == p);
+        if !immediate {
+            return None;
+        }
+    }
     Some(Found::new("xss.js_breakout", 10, start - 1..span.end))
 }
 

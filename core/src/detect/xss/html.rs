@@ -700,6 +700,8 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
     }
     let mut best = None;
     let mut attr_count = 0;
+    // Attributes given a value: what an embedding tag loads from.
+    let mut valued = 0;
     let mut http_equiv = false;
     let mut rel_import = false;
     let mut rel_stylesheet = false;
@@ -718,6 +720,7 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
         let Some(vr) = attr.value.clone() else {
             continue;
         };
+        valued += 1;
         let raw = &src[vr.clone()];
         let span = attr.name.start..vr.end;
         let v = decode_refs(raw);
@@ -776,7 +779,9 @@ fn start_tag(src: &[u8], tag: &Tag, depth: u8, style_end: &mut usize) -> Option<
         }
     }
     let dangerous = match local {
-        n if is_in(EMBEDDING, n) => Some(if attr_count > 0 { 10 } else { 4 }),
+        // Only an attribute with a value names what to load: bare words
+        // (Python's `<object object at 0x7f...>` repr) load nothing.
+        n if is_in(EMBEDDING, n) => Some(if valued > 0 { 10 } else { 4 }),
         // An Internet Explorer data island, bound into the page as HTML.
         b"xml" if attr_count > 0 => Some(10),
         b"base" if attr_count > 0 => Some(10),

@@ -154,6 +154,17 @@ pub(crate) fn is_trigger(word: &[u8]) -> bool {
         )
 }
 
+/// Whether the identifier starting at `src[at]` is one of [`WORDY`]'s
+/// callees.
+pub(crate) fn wordy_at(src: &[u8], at: usize) -> bool {
+    let rest = src.get(at..).unwrap_or_default();
+    let end = rest
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    is_in(WORDY, &rest[..end])
+}
+
 fn is_in(set: &[&[u8]], name: &[u8]) -> bool {
     set.iter().any(|s| name.eq_ignore_ascii_case(s))
 }
@@ -562,9 +573,16 @@ fn scan(src: &[u8], range: Range<usize>, mode: Mode, depth: u8) -> Option<Range<
             }
             Kind::Template if depth > 0 => {
                 // `${alert}` and calls inside a template literal run too.
+                // A whole value in backticks is Markdown's code span or
+                // fence as often: there, too, only callees no prose calls.
                 let inner =
                     tok.span.start + 1..tok.span.end.saturating_sub(1).max(tok.span.start + 1);
-                if let Some(found) = scan(src, inner, Mode::Strict, depth - 1) {
+                let inner_mode = if mode == Mode::Bare {
+                    Mode::Bare
+                } else {
+                    Mode::Strict
+                };
+                if let Some(found) = scan(src, inner, inner_mode, depth - 1) {
                     return Some(found);
                 }
             }
