@@ -1,13 +1,14 @@
 //! [`Keywords`]: a set of words looked for in values of any size, most of
 //! which hold none of them.
 //!
-//! An `aho_corasick` DFA steps through about 18 instructions a byte in its
-//! general search loop; a detector's trigger words are absent from almost
-//! every byte of a large body, and several detectors scan the same body.
-//! So a search first runs a smaller automaton of its own that only answers
-//! where the first match ends: its match states are absorbing, so the loop
-//! is one table load per byte and a test every [`BLOCK`] bytes. Only then
-//! does `aho_corasick` find the match itself, from a few bytes before that
+//! A DFA scan is bound by latency: each step waits for the table load of
+//! the one before. A detector's trigger words are absent from almost every
+//! byte of a large body, and several detectors scan the same body. So a
+//! search first runs a [`Screen`], an automaton of its own that only
+//! answers where the first match ends: its match states absorb, so it
+//! tests for one every [`BLOCK`] bytes, and it runs four independent scans
+//! of a quarter of the value each at once. Only then does `aho_corasick`
+//! find the match itself, from the longest keyword's length before that
 //! end, with the semantics it was built with (leftmost-first or longest).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, Match, MatchKind};
