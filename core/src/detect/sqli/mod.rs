@@ -1832,6 +1832,14 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
     let mut p = s.parser(at + 1);
     // After `;`, not a value that opens with the statement.
     let stacked = at > 0 && t[at - 1].kind == Kind::Semi;
+    if stacked && head.kind == Kind::Word {
+        if let Some(last) = file_statement(t, value, at) {
+            return hit("sqli.system", SURE, head.start, t[last].end);
+        }
+        if let Some(last) = admin_statement(s, value, at) {
+            return hit("sqli.stacked", SURE, head.start, t[last].end);
+        }
+    }
     let kw = match head.kind {
         Kind::Kw(kw) => kw,
         // MySQL `IF (...) BENCHMARK(...)`, PL/SQL `BEGIN DBMS_LOCK.SLEEP(5)`.
@@ -1847,14 +1855,6 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
                 return Some(h);
             }
             return hit("sqli.stacked", SURE, head.start, span_end(s, &p));
-        }
-        Kind::Word if stacked && file_statement(t, value, at).is_some() => {
-            let last = file_statement(t, value, at)?;
-            return hit("sqli.system", SURE, head.start, t[last].end);
-        }
-        Kind::Word if stacked && admin_statement(s, value, at).is_some() => {
-            let last = admin_statement(s, value, at)?;
-            return hit("sqli.stacked", SURE, head.start, t[last].end);
         }
         Kind::Func(Func::Blind | Func::Error | Func::System) | Kind::Word => {
             let mut q = s.parser(at);
@@ -2117,37 +2117,32 @@ fn statement_at(s: &Stream, value: &[u8], at: usize, depth: u8) -> Option<Hit> {
 /// INSERT t FROM '\\host\x'` (also how its service account's hash is
 /// sent to a listener). The index of its last token read.
 fn file_statement(t: &[Token], value: &[u8], at: usize) -> Option<usize> {
-    let word = |i: usize, w: &[u8]| {
-        t.get(i)
-            .is_some_and(|x| x.kind == Kind::Word && text(value, x).eq_ignore_ascii_case(w))
-    };
-    let kind = |i: usize| t.get(i).map(|x| x.kind);
-    let name = |i: usize| matches!(kind(i), Some(Kind::Word));
-    if word(at, b"backup") {
-        let what = kind(at + 1) == Some(Kind::Kw(Kw::ObjectType))
+    let h = Heads { t, value };
+    if h.word(at, b"backup") {
+        let what = h.kind(at + 1) == Some(Kind::Kw(Kw::ObjectType))
             && text(value, &t[at + 1]).eq_ignore_ascii_case(b"database")
-            || word(at + 1, b"log");
+            || h.word(at + 1, b"log");
         // `TO DISK = '...'`: "backup database nightly to disk" is prose.
-        let target = word(at + 3, b"to")
-            && (word(at + 4, b"disk") || word(at + 4, b"url") || word(at + 4, b"tape"))
-            && kind(at + 5) == Some(Kind::Op(Op::Cmp))
-            && matches!(kind(at + 6), Some(Kind::Str | Kind::StrOpen | Kind::Var));
-        return (what && name(at + 2) && target).then_some(at + 6);
+        let target = h.word(at + 3, b"to")
+            && (h.word(at + 4, b"disk") || h.word(at + 4, b"url") || h.word(at + 4, b"tape"))
+            && h.kind(at + 5) == Some(Kind::Op(Op::Cmp))
+            && matches!(h.kind(at + 6), Some(Kind::Str | Kind::StrOpen | Kind::Var));
+        return (what && h.name(at + 2) && target).then_some(at + 6);
     }
-    if word(at, b"bulk") && kind(at + 1) == Some(Kind::Kw(Kw::Insert)) {
+    if h.word(at, b"bulk") && h.kind(at + 1) == Some(Kind::Kw(Kw::Insert)) {
         let mut i = at + 2;
-        while name(i) && kind(i + 1) == Some(Kind::Dot) && i < at + 8 {
+        while h.name(i) && h.kind(i + 1) == Some(Kind::Dot) && i < at + 8 {
             i += 2;
-            while kind(i) == Some(Kind::Dot) {
+            while h.kind(i) == Some(Kind::Dot) {
                 i += 1;
             }
         }
         // The file, then the statement's end or its WITH options: prose
         // runs on in words ("from 'legacy' system").
-        let ok = name(i)
-            && kind(i + 1) == Some(Kind::Kw(Kw::From))
-            && matches!(kind(i + 2), Some(Kind::Str | Kind::StrOpen))
-            && matches!(kind(i + 3), None | Some(Kind::Semi | Kind::Kw(Kw::With)));
+        let ok = h.name(i)
+            && h.kind(i + 1) == Some(Kind::Kw(Kw::From))
+            && matches!(h.kind(i + 2), Some(Kind::Str | Kind::StrOpen))
+            && matches!(h.kind(i + 3), None | Some(Kind::Semi | Kind::Kw(Kw::With)));
         return ok.then_some(i + 2);
     }
     None
@@ -2160,41 +2155,36 @@ fn file_statement(t: &[Token], value: &[u8], at: usize) -> Option<usize> {
 /// index of its last token.
 fn admin_statement(s: &Stream, value: &[u8], at: usize) -> Option<usize> {
     let t = s.tokens();
-    let word = |i: usize, w: &[u8]| {
-        t.get(i)
-            .is_some_and(|x| x.kind == Kind::Word && text(value, x).eq_ignore_ascii_case(w))
-    };
-    let kind = |i: usize| t.get(i).map(|x| x.kind);
-    let name = |i: usize| matches!(kind(i), Some(Kind::Word));
-    let last = if word(at, b"rename")
-        && kind(at + 1) == Some(Kind::Kw(Kw::ObjectType))
-        && name(at + 2)
-        && word(at + 3, b"to")
-        && name(at + 4)
+    let h = Heads { t, value };
+    let last = if h.word(at, b"rename")
+        && h.kind(at + 1) == Some(Kind::Kw(Kw::ObjectType))
+        && h.name(at + 2)
+        && h.word(at + 3, b"to")
+        && h.name(at + 4)
     {
         at + 4
-    } else if word(at, b"lock")
-        && (word(at + 1, b"tables") || word(at + 1, b"table"))
-        && name(at + 2)
-        && (word(at + 3, b"read") || word(at + 3, b"write"))
+    } else if h.word(at, b"lock")
+        && (h.word(at + 1, b"tables") || h.word(at + 1, b"table"))
+        && h.name(at + 2)
+        && (h.word(at + 3, b"read") || h.word(at + 3, b"write"))
     {
         at + 3
-    } else if word(at, b"handler")
-        && name(at + 1)
-        && (word(at + 2, b"open") || word(at + 2, b"read") || word(at + 2, b"close"))
+    } else if h.word(at, b"handler")
+        && h.name(at + 1)
+        && (h.word(at + 2, b"open") || h.word(at + 2, b"read") || h.word(at + 2, b"close"))
     {
         // `READ FIRST|NEXT|...`: the row to read.
         let row = [&b"first"[..], b"next", b"prev", b"last"]
             .iter()
-            .any(|w| word(at + 3, w));
-        if word(at + 2, b"read") && !row {
+            .any(|w| h.word(at + 3, w));
+        if h.word(at + 2, b"read") && !row {
             return None;
         }
         at + 2 + usize::from(row)
-    } else if word(at, b"kill") {
-        let n = at + 1 + usize::from(word(at + 1, b"query") || word(at + 1, b"connection"));
+    } else if h.word(at, b"kill") {
+        let n = at + 1 + usize::from(h.word(at + 1, b"query") || h.word(at + 1, b"connection"));
         // "Press Ctrl+C; kill 1": alone it is a shell's as much.
-        if kind(n) != Some(Kind::Num) || s.end_comment.is_none() && kind(n + 1).is_none() {
+        if h.kind(n) != Some(Kind::Num) || s.end_comment.is_none() && h.kind(n + 1).is_none() {
             return None;
         }
         n
@@ -2203,12 +2193,36 @@ fn admin_statement(s: &Stream, value: &[u8], at: usize) -> Option<usize> {
     };
     // The statement ends: the value, a `;`, or a comment cutting the rest.
     let commented = s.end_comment.as_ref().is_some_and(|c| truncates(c, value));
-    let ends = match kind(last + 1) {
+    let ends = match h.kind(last + 1) {
         None => !s.cut && (commented || s.end_comment.is_none()),
         Some(Kind::Semi) => true,
         _ => false,
     };
     ends.then_some(last)
+}
+
+/// The tokens a statement head is read by, by index (`None` past the end).
+struct Heads<'a> {
+    t: &'a [Token],
+    value: &'a [u8],
+}
+
+impl Heads<'_> {
+    /// Token `i` is the plain word `w`, in any case.
+    fn word(&self, i: usize, w: &[u8]) -> bool {
+        self.t
+            .get(i)
+            .is_some_and(|x| x.kind == Kind::Word && text(self.value, x).eq_ignore_ascii_case(w))
+    }
+
+    fn kind(&self, i: usize) -> Option<Kind> {
+        self.t.get(i).map(|x| x.kind)
+    }
+
+    /// Token `i` is a name (a word that is no keyword).
+    fn name(&self, i: usize) -> bool {
+        self.kind(i) == Some(Kind::Word)
+    }
 }
 
 /// Skips what may stand between CREATE and its object type: PostgreSQL's

@@ -3,9 +3,6 @@
 //! `<a href="https://...">`, `<img src="photo.jpg">`) passes.
 
 use std::ops::Range;
-use std::sync::LazyLock;
-
-use memchr::memmem::Finder;
 
 use super::js::{self, Mode};
 use super::tokenizer::{eq_ci, is_ws, Attrs, Tag, Token, Tokenizer};
@@ -318,13 +315,7 @@ fn remote(url: &[u8]) -> bool {
 /// user's typing then fill. Text does not close a tag and open another,
 /// and no finished markup leaves a URL's quote open.
 fn dangling(src: &[u8]) -> Option<Found> {
-    static BREAKOUTS: LazyLock<[Finder<'static>; 2]> = LazyLock::new(|| {
-        [
-            Finder::new(b"\">").into_owned(),
-            Finder::new(b"'>").into_owned(),
-        ]
-    });
-    if BREAKOUTS.iter().all(|f| f.find(src).is_none()) {
+    if !search::contains(src, b"\">") && !search::contains(src, b"'>") {
         return None;
     }
     // `"` or `'`, then `>`, then (after whitespace) the tag's `<`.
